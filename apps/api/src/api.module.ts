@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { HealthController } from './health/health.controller';
+import { ParticipationsController } from './participations/participations.controller';
+import { RecordParticipationHandler } from './participations/record-participation.handler';
+import { GetTimelineHandler } from './students/get-timeline.handler';
+import { StudentsController } from './students/students.controller';
+
+/** The HTTP face: controllers, command and query handlers. Infrastructure comes from PlatformModule. */
+@Module({
+  imports: [CqrsModule.forRoot()],
+  controllers: [ParticipationsController, StudentsController, HealthController],
+  providers: [RecordParticipationHandler, GetTimelineHandler],
+})
+export class ApiModule {}

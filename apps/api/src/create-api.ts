@@ -1,0 +1,51 @@
+import { Logger, type DynamicModule, type LoggerService, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { EventStore } from '@laurel/event-store';
+import { PlatformModule, type LaurelConfig } from '@laurel/platform';
+import { ApiModule } from './api.module';
+import { ProblemFilter } from './http/problem.filter';
+import { validationPipe } from './http/validation';
+
+export interface ApiDeps {
+  config: LaurelConfig;
+  store: EventStore;
+  redis: Redis;
+  /** Extra modules to run in the same process (the workers, on the embedded default). */
+  extraModules?: (Type | DynamicModule)[];
+  logger?: LoggerService | false;
+}
+
+/** Largest request body accepted; batches of 1,000 rows fit comfortably. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the HTTP application (not yet listening) on Fastify. */
+export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> {
+  const root: DynamicModule = {
+    module: class LaurelApp {},
+    imports: [PlatformModule.forRoot(deps), ApiModule, ...(deps.extraModules ?? [])],
+  };
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
+    logger: deps.logger ?? new Logger(),
+    abortOnError: false,
+  });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Laurel').setDescription('Event-sourced progression engine for digital badges').setVersion('0.1.0').build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

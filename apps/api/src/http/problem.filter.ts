@@ -1,0 +1,88 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EventStoreError, WrongExpectedVersion } from '@laurel/event-store';
+import { DomainError, type DomainErrorCode } from '@laurel/progression';
+
+/** Each domain refusal has one HTTP status. */
+const STATUS: Record<DomainErrorCode, number> = {
+  PARTICIPATION_CONFLICT: HttpStatus.CONFLICT,
+  PARTICIPATION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  PARTICIPATION_ALREADY_VOIDED: HttpStatus.CONFLICT,
+  UNKNOWN_ACTIVITY: HttpStatus.UNPROCESSABLE_ENTITY,
+  UNKNOWN_BADGE: HttpStatus.UNPROCESSABLE_ENTITY,
+  NOT_ELIGIBLE: HttpStatus.CONFLICT,
+  APPLICATION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  APPLICATION_ALREADY_DECIDED: HttpStatus.CONFLICT,
+  APPLICATION_PENDING: HttpStatus.CONFLICT,
+  AWARD_NOT_FOUND: HttpStatus.NOT_FOUND,
+  AWARD_ALREADY_REVOKED: HttpStatus.CONFLICT,
+  BADGE_ALREADY_HELD: HttpStatus.CONFLICT,
+  NO_RULE_SET: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+export interface Problem {
+  statusCode: number;
+  error: string;
+  /** What went wrong and what to do about it. */
+  message: string;
+  code?: string;
+  /** Per-field problems for invalid bodies: `{ field, messages }`. */
+  errors?: unknown[];
+  [extra: string]: unknown;
+}
+
+/**
+ * Renders every error as one JSON shape (`statusCode`, `error`, `message`,
+ * `code`, details). Unexpected errors are logged and answered with a 500 that
+ * leaks nothing.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const problem = this.toProblem(exception);
+    if (problem.statusCode >= 500) {
+      this.logger.error(`${request.method} ${request.url} failed`, exception instanceof Error ? exception.stack : String(exception));
+    }
+    void reply.status(problem.statusCode).header('content-type', 'application/json; charset=utf-8').send(problem);
+  }
+
+  private toProblem(exception: unknown): Problem {
+    if (exception instanceof DomainError) {
+      const statusCode = STATUS[exception.code];
+      return { statusCode, error: HttpStatus[statusCode] ?? 'Error', message: exception.message, code: exception.code, ...exception.details };
+    }
+    if (exception instanceof WrongExpectedVersion) {
+      return { statusCode: 409, error: 'Conflict', code: exception.code, message: 'the record changed while the request was processed; send it again' };
+    }
+    if (exception instanceof EventStoreError && exception.code === 'EVENT_STORE_UNAVAILABLE') {
+      return { statusCode: 503, error: 'Service Unavailable', code: exception.code, message: 'the event store is unavailable; try again shortly' };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'string') return { statusCode, error: HttpStatus[statusCode] ?? 'Error', message: body };
+      const b = body as Record<string, unknown>;
+      return {
+        ...b,
+        statusCode,
+        error: typeof b.error === 'string' ? b.error : (HttpStatus[statusCode] ?? 'Error'),
+        message: typeof b.message === 'string' ? b.message : Array.isArray(b.message) ? b.message.join('; ') : exception.message,
+      };
+    }
+    if (isFastifyError(exception)) {
+      return { statusCode: exception.statusCode, error: HttpStatus[exception.statusCode] ?? 'Error', code: exception.code, message: exception.message };
+    }
+    return { statusCode: 500, error: 'Internal Server Error', message: 'an unexpected error occurred; it has been logged' };
+  }
+}
+
+/** Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode. */
+function isFastifyError(e: unknown): e is Error & { statusCode: number; code: string } {
+  if (!(e instanceof Error)) return false;
+  const statusCode: unknown = (e as Error & { statusCode?: unknown }).statusCode;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}

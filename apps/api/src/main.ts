@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, connectRedis, loadConfig, openEventStore, RedisUnavailableError } from '@laurel/platform';
+import { WorkerModule } from '../../worker/src/worker.module';
+import { createApi } from './create-api';
+
+/**
+ * The API entry point. With LAUREL_ROLE=all (the embedded default) the
+ * workers run in this process too, so `npm start` is the whole engine on one
+ * SQLite file; with LAUREL_ROLE=api only the HTTP face runs (see ADR 0001).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const redis = await connectRedis(config.redisUrl);
+  const store = openEventStore(config.eventStore);
+  const app = await createApi({ config, store, redis, extraModules: config.role === 'all' ? [WorkerModule.forRoot()] : [] });
+  await app.listen(config.port, config.host);
+  const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
+  new Logger('laurel').log(`Laurel is listening on ${await app.getUrl()} (events: ${where}; API docs: ${config.publicUrl}/docs)`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ROLES, type Role } from '@laurel/progression';
+
+/** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ID_RULE = 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
+
+export class RecordParticipationDto {
+  @ApiProperty({ format: 'uuid', description: 'Chosen by the caller; sending the same request again is safe.' })
+  @IsUUID('all', { message: 'participationId must be a UUID, e.g. 3f0c6a52-2d8e-4c1e-9a51-2b8f1f0c9d11' })
+  participationId!: string;
+
+  @ApiProperty({ example: '20231234' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: `studentId must be ${ID_RULE}` })
+  studentId!: string;
+
+  @ApiProperty({ example: 'robotics-club' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: `activityId must be ${ID_RULE}` })
+  activityId!: string;
+
+  @ApiProperty({ example: '2026-10-14T16:00:00Z' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z' })
+  occurredAt!: string;
+
+  @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, example: 2.5 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'hours must be a number with at most 2 decimals' })
+  @Min(0, { message: 'hours must not be negative' })
+  @Max(1000, { message: 'hours must be at most 1000' })
+  hours?: number;
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'A URL or a short note pointing at evidence.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000, { message: 'evidence must be at most 2000 characters' })
+  evidence?: string;
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
+
+const participation = (overrides: Record<string, unknown> = {}) => ({
+  participationId: randomUUID(),
+  studentId: `s-${randomUUID().slice(0, 8)}`,
+  activityId: 'robotics-club',
+  occurredAt: '2026-10-14T16:00:00Z',
+  role: 'volunteer',
+  hours: 3,
+  ...overrides,
+});
+
+describe('POST /participations', () => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+  });
+  afterAll(() => engine.close());
+
+  describe('when a valid participation is recorded', () => {
+    it('answers 201 with its stream revision and global position, and the timeline shows it', async () => {
+      const body = participation();
+      const res = await request(engine.http).post('/participations').send(body).expect(201);
+      expect(res.body).toEqual({ participationId: body.participationId, streamRevision: 0, position: expect.any(Number) });
+
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      expect(timeline.body.events).toHaveLength(1);
+      expect(timeline.body.events[0]).toMatchObject({
+        type: 'ParticipationRecorded',
+        revision: 0,
+        position: res.body.position,
+        recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        data: {
+          participationId: body.participationId,
+          studentId: body.studentId,
+          activityId: 'robotics-club',
+          occurredAt: '2026-10-14T16:00:00.000Z',
+          role: 'volunteer',
+          hours: 3,
+        },
+        metadata: { actor: expect.any(String), correlationId: expect.any(String) },
+      });
+    });
+
+    it('keeps the caller correlation id in the event metadata', async () => {
+      const body = participation();
+      await request(engine.http).post('/participations').set('x-correlation-id', 'import-42').send(body).expect(201);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      expect(timeline.body.events[0].metadata.correlationId).toBe('import-42');
+    });
+  });
+
+  describe('when the same request is sent again', () => {
+    it('answers 200 with the same result and writes no second event', async () => {
+      const body = participation();
+      const first = await request(engine.http).post('/participations').send(body).expect(201);
+      const again = await request(engine.http).post('/participations').send(body).expect(200);
+      expect(again.body).toEqual(first.body);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      expect(timeline.body.events).toHaveLength(1);
+    });
+
+    it('treats an equivalent timestamp spelling as the same request', async () => {
+      const body = participation({ occurredAt: '2026-10-14T16:00:00Z' });
+      await request(engine.http).post('/participations').send(body).expect(201);
+      await request(engine.http).post('/participations').send({ ...body, occurredAt: '2026-10-14T18:00:00+02:00' }).expect(200);
+    });
+  });
+
+  describe('when the same participationId comes with a different body', () => {
+    it('answers 409 and leaves the first record as it was', async () => {
+      const body = participation();
+      await request(engine.http).post('/participations').send(body).expect(201);
+      const res = await request(engine.http).post('/participations').send({ ...body, hours: 5 }).expect(409);
+      expect(res.body).toMatchObject({ statusCode: 409, code: 'PARTICIPATION_CONFLICT' });
+      expect(res.body.message).toContain(body.participationId);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      expect(timeline.body.events).toHaveLength(1);
+      expect(timeline.body.events[0].data.hours).toBe(3);
+    });
+  });
+
+  describe('when the body is invalid', () => {
+    it('answers 400 naming each bad field, and writes nothing', async () => {
+      const before = await engine.store.lastPosition();
+      const res = await request(engine.http)
+        .post('/participations')
+        .send({ participationId: 'not-a-uuid', studentId: '../etc', activityId: 'robotics-club', occurredAt: 'yesterday', role: 'boss', hours: -1, extra: 1 })
+        .expect(400);
+      const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
+      expect(fields).toEqual(['extra', 'hours', 'occurredAt', 'participationId', 'role', 'studentId']);
+      expect(res.body.message).toMatch(/participationId must be a UUID/);
+      expect(res.body.message).toMatch(/occurredAt must be an ISO-8601 date-time/);
+      expect(res.body.message).toMatch(/extra is not a known field/);
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+
+    it('answers 400 for a body that is not JSON', async () => {
+      const res = await request(engine.http).post('/participations').set('content-type', 'application/json').send('{"participationId":').expect(400);
+      expect(res.body.statusCode).toBe(400);
+    });
+
+    it('answers 400 when required fields are missing', async () => {
+      const res = await request(engine.http).post('/participations').send({}).expect(400);
+      const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
+      expect(fields).toEqual(['activityId', 'occurredAt', 'participationId', 'studentId']);
+    });
+  });
+
+  describe('when many participations for one student arrive at once', () => {
+    it('records every one, each at its own revision', async () => {
+      const studentId = `s-${randomUUID().slice(0, 8)}`;
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () => request(engine.http).post('/participations').send(participation({ studentId }))),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
+      const revisions = results.map((r) => r.body.streamRevision as number).sort((a, b) => a - b);
+      expect(revisions).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    });
+  });
+});
+
+describe('GET /students/:id/timeline', () => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+  });
+  afterAll(() => engine.close());
+
+  it('answers 404 for a student with no events', async () => {
+    const res = await request(engine.http).get('/students/nobody-here/timeline').expect(404);
+    expect(res.body.message).toContain('nobody-here');
+  });
+
+  it('answers 400 for an id that is not a valid student id', async () => {
+    await request(engine.http).get('/students/bad%20id%3B/timeline').expect(400);
+  });
+});
+
+describe('GET /health', () => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+  });
+  afterAll(() => engine.close());
+
+  it('answers 200 when the event store and Redis answer', async () => {
+    const res = await request(engine.http).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { eventStore: { status: 'up' }, redis: { status: 'up' } } });
+  });
+});

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { decideRecordParticipation, studentStream, type ParticipationRecorded } from '@laurel/progression';
+import { eventId, loadStudent, withOptimisticRetry } from '../students/student-stream';
+
+export interface RecordParticipationResult {
+  participationId: string;
+  streamRevision: number;
+  position: number;
+  /** False when the same participation was already recorded: the request was a safe retry. */
+  created: boolean;
+}
+
+export class RecordParticipationCommand extends Command<RecordParticipationResult> {
+  constructor(
+    readonly data: ParticipationRecorded['data'],
+    readonly metadata: EventMetadata,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RecordParticipationCommand)
+export class RecordParticipationHandler implements ICommandHandler<RecordParticipationCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute({ data, metadata }: RecordParticipationCommand): Promise<RecordParticipationResult> {
+    return withOptimisticRetry(async () => {
+      const state = await loadStudent(this.store, data.studentId);
+      const decision = decideRecordParticipation({ type: 'RecordParticipation', data }, state);
+      if (decision.kind === 'already-recorded') {
+        const { revision, position } = decision.stored;
+        return { participationId: data.participationId, streamRevision: Number(revision), position: Number(position), created: false };
+      }
+      const result = await this.store.append(
+        studentStream(data.studentId),
+        [{ id: eventId(decision.event.type, data.participationId), ...decision.event, metadata }],
+        { expectedRevision: state.revision ?? 'no_stream' },
+      );
+      return {
+        participationId: data.participationId,
+        streamRevision: Number(result.nextRevision),
+        position: Number(result.position),
+        created: true,
+      };
+    });
+  }
+}

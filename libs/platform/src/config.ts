@@ -1,0 +1,85 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * Laurel's configuration, read once from the environment. Every variable is
+ * documented in the README; a bad value stops start-up with a message that
+ * names the variable.
+ */
+export interface LaurelConfig {
+  /** `all` runs the HTTP API and the workers in one process (the embedded default). */
+  role: 'all' | 'api' | 'worker';
+  host: string;
+  port: number;
+  /** Base URL the API is reachable at; used in credential and key URLs. */
+  publicUrl: string;
+  dataDir: string;
+  eventStore:
+    | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' | 'EXTRA' }
+    | { kind: 'eventstoredb'; connectionString: string };
+  redisUrl: string;
+  /** Prefix of every Redis key and BullMQ queue, so several engines (or tests) can share one Redis. */
+  redisPrefix: string;
+  rulesDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name] ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name}=${value} is not valid: use one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function port(env: Env): number {
+  const raw = env.LAUREL_PORT ?? env.PORT ?? '3000';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`LAUREL_PORT=${raw} is not a TCP port (0-65535)`);
+  }
+  return value;
+}
+
+/** Reads the configuration from `env` (default `process.env`), resolving paths against `cwd`. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelConfig {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const dataDir = abs(env.LAUREL_DATA_DIR ?? 'data');
+  const kind = oneOf(env, 'LAUREL_EVENT_STORE', ['sqlite', 'eventstoredb'] as const, 'sqlite');
+  let eventStore: LaurelConfig['eventStore'];
+  if (kind === 'eventstoredb') {
+    const connectionString = env.EVENTSTORE_CONNECTION_STRING;
+    if (!connectionString) {
+      throw new ConfigError('LAUREL_EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING, e.g. esdb://localhost:2113?tls=false');
+    }
+    eventStore = { kind, connectionString };
+  } else {
+    eventStore = {
+      kind,
+      file: abs(env.LAUREL_SQLITE_FILE ?? resolve(dataDir, 'events.sqlite')),
+      synchronous: oneOf(env, 'LAUREL_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL', 'EXTRA'] as const, 'FULL'),
+    };
+  }
+  const p = port(env);
+  const host = env.LAUREL_HOST ?? '127.0.0.1';
+  return {
+    role: oneOf(env, 'LAUREL_ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    host,
+    port: p,
+    publicUrl: (env.LAUREL_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${p}`).replace(/\/+$/, ''),
+    dataDir,
+    eventStore,
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: env.LAUREL_REDIS_PREFIX ?? 'laurel',
+    rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
+    logLevel: oneOf(env, 'LAUREL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}
+
+/** Injection token for {@link LaurelConfig}. */
+export const LAUREL_CONFIG = Symbol.for('laurel.Config');

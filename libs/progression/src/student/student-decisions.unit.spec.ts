@@ -1,0 +1,114 @@
+import type { StudentEvent } from '../events';
+import { DomainError } from '../domain-error';
+import { decideSubmitApplication, decideApplicationReview } from './applications';
+import { decideRecordParticipation } from './record-participation';
+import { decideRevokeAward } from './revoke-award';
+import { evolveStudent, initialStudentState, type StudentState } from './student-state';
+import { decideVoidParticipation } from './void-participation';
+
+const recorded = {
+  participationId: 'p-1',
+  studentId: 's-1',
+  activityId: 'robotics-club',
+  occurredAt: '2026-10-01T10:00:00.000Z',
+  role: 'participant' as const,
+};
+
+function given(...events: StudentEvent[]): StudentState {
+  return events.reduce((s, e, i) => evolveStudent(s, e, { revision: BigInt(i), position: BigInt(100 + i), eventId: `e-${i}` }), initialStudentState());
+}
+
+const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof DomainError ? err.code : 'not a DomainError';
+  }
+  return undefined;
+};
+
+describe('when recording a participation', () => {
+  it('appends ParticipationRecorded for a new id', () => {
+    expect(decideRecordParticipation({ type: 'RecordParticipation', data: recorded }, given())).toEqual({
+      kind: 'append',
+      event: { type: 'ParticipationRecorded', data: recorded },
+    });
+  });
+
+  it('answers already-recorded with the original position for the same content', () => {
+    const decision = decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded } }, given({ type: 'ParticipationRecorded', data: recorded }));
+    expect(decision).toMatchObject({ kind: 'already-recorded', stored: { revision: 0n, position: 100n, eventId: 'e-0' } });
+  });
+
+  it('refuses other content under the same id', () => {
+    const state = given({ type: 'ParticipationRecorded', data: recorded });
+    expect(codeOf(() => decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded, hours: 2 } }, state))).toBe(
+      'PARTICIPATION_CONFLICT',
+    );
+  });
+});
+
+describe('when voiding a participation', () => {
+  const command = { type: 'VoidParticipation' as const, data: { participationId: 'p-1', studentId: 's-1', reason: 'duplicate', voidedAt: '2026-10-02T00:00:00Z' } };
+
+  it('voids a recorded one', () => {
+    expect(decideVoidParticipation(command, given({ type: 'ParticipationRecorded', data: recorded })).type).toBe('ParticipationVoided');
+  });
+
+  it('refuses an unknown or already void one', () => {
+    expect(codeOf(() => decideVoidParticipation(command, given()))).toBe('PARTICIPATION_NOT_FOUND');
+    const voided = given({ type: 'ParticipationRecorded', data: recorded }, { type: 'ParticipationVoided', data: command.data });
+    expect(codeOf(() => decideVoidParticipation(command, voided))).toBe('PARTICIPATION_ALREADY_VOIDED');
+  });
+});
+
+describe('when applying for a badge', () => {
+  const data = { applicationId: 'a-1', studentId: 's-1', programId: 'vt', badgeId: 'meta', submittedAt: '2026-10-03T00:00:00Z' };
+
+  it('submits when eligible', () => {
+    expect(decideSubmitApplication({ type: 'SubmitApplication', data, eligibility: { eligible: true } }, given()).type).toBe('ApplicationSubmitted');
+  });
+
+  it('refuses when not eligible, carrying the explanation', () => {
+    try {
+      decideSubmitApplication({ type: 'SubmitApplication', data, eligibility: { eligible: false, message: 'needs 2 more', explanation: { missing: 2 } } }, given());
+      throw new Error('expected a refusal');
+    } catch (err) {
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).details).toEqual({ explanation: { missing: 2 } });
+    }
+  });
+
+  it('refuses a second pending application for the same badge', () => {
+    const state = given({ type: 'ApplicationSubmitted', data });
+    expect(codeOf(() => decideSubmitApplication({ type: 'SubmitApplication', data: { ...data, applicationId: 'a-2' }, eligibility: { eligible: true } }, state))).toBe(
+      'APPLICATION_PENDING',
+    );
+  });
+
+  it('approves once and refuses a second decision', () => {
+    const state = given({ type: 'ApplicationSubmitted', data });
+    const review = { type: 'ApproveApplication' as const, data: { applicationId: 'a-1', studentId: 's-1', decidedAt: '2026-10-04T00:00:00Z' } };
+    const approved = decideApplicationReview(review, state);
+    expect(approved).toMatchObject({ type: 'ApplicationApproved', data: { badgeId: 'meta', programId: 'vt' } });
+    evolveStudent(state, approved, { revision: 1n, position: 200n, eventId: 'e-x' });
+    expect(codeOf(() => decideApplicationReview({ ...review, type: 'RejectApplication' }, state))).toBe('APPLICATION_ALREADY_DECIDED');
+  });
+});
+
+describe('when revoking an award', () => {
+  const earned: StudentEvent = {
+    type: 'BadgeEarned',
+    data: { awardId: 'aw-1', studentId: 's-1', programId: 'vt', badgeId: 'meta', earnedAt: '2026-10-05T00:00:00Z', ruleSetHash: 'h', ruleSetVersion: 1, basis: [] },
+  };
+  const command = { type: 'RevokeAward' as const, data: { studentId: 's-1', programId: 'vt', badgeId: 'meta', reason: 'fraud', revokedAt: '2026-10-06T00:00:00Z' } };
+
+  it('revokes a held award, naming it', () => {
+    expect(decideRevokeAward(command, given(earned)).data.awardId).toBe('aw-1');
+  });
+
+  it('refuses a badge not held, or already revoked', () => {
+    expect(codeOf(() => decideRevokeAward(command, given()))).toBe('AWARD_NOT_FOUND');
+    expect(codeOf(() => decideRevokeAward(command, given(earned, { type: 'AwardRevoked', data: { ...command.data, awardId: 'aw-1' } })))).toBe('AWARD_ALREADY_REVOKED');
+  });
+});

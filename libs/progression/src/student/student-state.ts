@@ -1,0 +1,103 @@
+import type { StudentEvent } from '../events';
+
+/** Where an event sits in the log, as the store reported it. */
+export interface Stored {
+  revision: bigint;
+  position: bigint;
+  eventId: string;
+}
+
+export interface ParticipationEntry extends Stored {
+  data: Extract<StudentEvent, { type: 'ParticipationRecorded' }>['data'];
+  voided: boolean;
+}
+
+export interface ApplicationEntry {
+  applicationId: string;
+  programId: string;
+  badgeId: string;
+  status: 'pending' | 'approved' | 'rejected';
+  comment?: string;
+}
+
+export interface AwardEntry {
+  awardId: string;
+  programId: string;
+  badgeId: string;
+  earnedAt: string;
+  revoked: boolean;
+}
+
+/**
+ * What the command side needs to know about one student to decide a command:
+ * participations (idempotent recording, voids), applications and awards, and
+ * the stream's revision for the optimistic append.
+ */
+export interface StudentState {
+  revision: bigint | null;
+  participations: Map<string, ParticipationEntry>;
+  applications: Map<string, ApplicationEntry>;
+  /** Keyed by `programId/badgeId`: a student holds a badge of a program at most once. */
+  awards: Map<string, AwardEntry>;
+  /** Every event id in the stream, so deterministic appends can be skipped when already made. */
+  eventIds: Set<string>;
+}
+
+export const initialStudentState = (): StudentState => ({
+  revision: null,
+  participations: new Map(),
+  applications: new Map(),
+  awards: new Map(),
+  eventIds: new Set(),
+});
+
+export const awardKey = (programId: string, badgeId: string): string => `${programId}/${badgeId}`;
+
+/** Folds one stored event of the student's stream into the state. */
+export function evolveStudent(state: StudentState, event: StudentEvent, stored: Stored): StudentState {
+  state.revision = stored.revision;
+  state.eventIds.add(stored.eventId);
+  switch (event.type) {
+    case 'ParticipationRecorded':
+      state.participations.set(event.data.participationId, { ...stored, data: event.data, voided: false });
+      return state;
+    case 'ParticipationVoided': {
+      const entry = state.participations.get(event.data.participationId);
+      if (entry) entry.voided = true;
+      return state;
+    }
+    case 'ApplicationSubmitted': {
+      const { applicationId, programId, badgeId } = event.data;
+      state.applications.set(applicationId, { applicationId, programId, badgeId, status: 'pending' });
+      return state;
+    }
+    case 'ApplicationApproved':
+    case 'ApplicationRejected': {
+      const entry = state.applications.get(event.data.applicationId);
+      if (entry) {
+        entry.status = event.type === 'ApplicationApproved' ? 'approved' : 'rejected';
+        if (event.data.comment !== undefined) entry.comment = event.data.comment;
+      }
+      return state;
+    }
+    case 'BadgeEarned': {
+      const { awardId, programId, badgeId, earnedAt } = event.data;
+      state.awards.set(awardKey(programId, badgeId), { awardId, programId, badgeId, earnedAt, revoked: false });
+      return state;
+    }
+    case 'AwardRevoked': {
+      const entry = state.awards.get(awardKey(event.data.programId, event.data.badgeId));
+      if (entry) entry.revoked = true;
+      return state;
+    }
+    case 'LevelReached':
+    case 'EligibilityReached':
+    case 'AwardSupportLost':
+    case 'CredentialIssued':
+      return state;
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kill9, spawnEngine } from './support/spawn-engine';
+
+describe('when the engine is killed with SIGKILL and started again', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'laurel-crash-'));
+  const env = { LAUREL_DATA_DIR: dataDir, LAUREL_REDIS_PREFIX: `laurel-test:${randomUUID()}` };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('still has every participation it acknowledged', async () => {
+    const first = await spawnEngine(env);
+    const studentId = `crash-${randomUUID().slice(0, 8)}`;
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    try {
+      const health = await fetch(`${first.url}/health`);
+      expect(health.status).toBe(200);
+      const statuses = await Promise.all(
+        ids.map(async (participationId) => {
+          const res = await fetch(`${first.url}/participations`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ participationId, studentId, activityId: 'robotics-club', occurredAt: '2026-10-01T10:00:00Z' }),
+          });
+          return res.status;
+        }),
+      );
+      expect(statuses).toEqual(Array(ids.length).fill(201));
+    } finally {
+      await kill9(first.child);
+    }
+
+    const second = await spawnEngine(env);
+    try {
+      const res = await fetch(`${second.url}/students/${studentId}/timeline`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { events: { data: { participationId: string } }[] };
+      expect(body.events.map((e) => e.data.participationId).sort()).toEqual([...ids].sort());
+    } finally {
+      await kill9(second.child);
+    }
+  }, 90_000);
+});

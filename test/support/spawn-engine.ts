@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './test-engine';
+
+export interface SpawnedEngine {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+/**
+ * Starts the real engine entry point (apps/api/src/main.ts) in a child
+ * process, from source through SWC, and resolves with its URL once it says
+ * it is listening.
+ */
+export function spawnEngine(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedEngine> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/api/src/main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LAUREL_PORT: '0', LAUREL_LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`engine did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1], child, output: () => out });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`engine exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
+
+/** Kills the process with SIGKILL (no shutdown hooks run) and waits for it to be gone. */
+export function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
