@@ -6,7 +6,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
 import type { EventStore } from '@laurel/event-store';
-import { connectRedis, loadConfig, openEventStore, type LaurelConfig } from '@laurel/platform';
+import { connectRedis, loadConfig, loadOrCreateLocalAuthKey, mintLocalToken, openEventStore, type LaurelConfig, type Role } from '@laurel/platform';
 import { createApi } from '../../apps/api/src/create-api';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -18,6 +18,8 @@ export interface TestEngine {
   store: EventStore;
   redis: Redis;
   config: LaurelConfig;
+  /** `{ authorization: 'Bearer ...' }` for a caller with `role` (and `sub`, default `<role>-1`). */
+  as(role: Role, sub?: string): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,11 @@ export async function startTestEngine(options: { env?: Record<string, string>; m
     store,
     redis,
     config,
+    async as(role, sub) {
+      if (config.auth.kind !== 'local') throw new Error('tests mint tokens with the local key');
+      const key = await loadOrCreateLocalAuthKey(config.auth.keyFile);
+      return { authorization: `Bearer ${await mintLocalToken(key, config.auth, { sub: sub ?? `${role}-1`, roles: [role] })}` };
+    },
     async close() {
       const cleaner = redis.duplicate();
       await app.close();

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
 import { HealthController } from './health/health.controller';
 import { ParticipationsController } from './participations/participations.controller';
 import { RecordParticipationHandler } from './participations/record-participation.handler';
@@ -10,6 +13,6 @@ import { StudentsController } from './students/students.controller';
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [ParticipationsController, StudentsController, HealthController],
-  providers: [RecordParticipationHandler, GetTimelineHandler],
+  providers: [TokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }, RecordParticipationHandler, GetTimelineHandler],
 })
 export class ApiModule {}

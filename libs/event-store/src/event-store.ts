@@ -19,7 +19,18 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-/** An event about to be appended. `id` is a UUID chosen by the caller (deterministic ids make retries idempotent). */
+/**
+ * An event about to be appended.
+ *
+ * - `id` is a UUID chosen by the caller; deterministic ids (UUID v5 of the
+ *   fact) make retries idempotent.
+ * - `type` is a non-empty string that does not start with `$` (EventStoreDB
+ *   reserves those for system events).
+ * - `data` is a JSON object or array; `metadata` a JSON object.
+ *
+ * Anything else is refused with an `INVALID_EVENT` {@link EventStoreError}
+ * before anything is written.
+ */
 export interface NewEvent<Type extends string = string, Data = unknown> {
   id: string;
   type: Type;
@@ -33,44 +44,61 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   stream: string;
   type: Type;
   data: Data;
+  /** `{}` when the event was appended without metadata. */
   metadata: EventMetadata;
   /** 0-based position within its stream. */
   revision: bigint;
-  /** Position in the global log; strictly increasing in commit order. */
+  /**
+   * Position in the global log; strictly increasing in commit order. Not
+   * dense: EventStoreDB positions are byte offsets, so only compare them.
+   */
   position: bigint;
   /** When the store committed it. */
   recordedAt: Date;
 }
 
+/**
+ * What the writer believes about the stream:
+ * - `'any'`: no check;
+ * - `'no_stream'`: the stream has no events yet;
+ * - `'stream_exists'`: the stream has at least one event;
+ * - a bigint: the revision of the stream's last event.
+ */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export interface AppendOptions {
+  /** Default `'any'`. */
   expectedRevision?: ExpectedRevision;
 }
 
 export interface AppendResult {
-  /** The revision of the last event now in the stream. */
+  /** The revision of the last event now in the stream (of the last event of the batch on an idempotent retry). */
   nextRevision: bigint;
   /** The global position of the last event appended (or of the already-stored event on an idempotent retry). */
   position: bigint;
 }
 
 export interface ReadStreamOptions {
-  /** Inclusive start revision; default 0. */
+  /** Inclusive start revision; default 0 forwards, the last event backwards. */
   fromRevision?: bigint;
   /** Default: everything. */
   maxCount?: number;
+  /** Default `'forwards'`. */
   direction?: 'forwards' | 'backwards';
 }
 
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Default: from the start. */
   fromPosition?: bigint;
+  /** Default: everything. */
   maxCount?: number;
   filter?: EventFilter;
 }
 
-/** Select events by stream name prefix and/or event type. Both lists are OR-ed within and AND-ed across. */
+/**
+ * Select events by stream name prefix and/or exact event type. Both lists are
+ * OR-ed within and AND-ed across; an absent or empty list does not restrict.
+ */
 export interface EventFilter {
   streamPrefixes?: string[];
   eventTypes?: string[];
@@ -84,21 +112,50 @@ export interface SubscribeOptions {
 
 /**
  * A catch-up subscription: it delivers stored events after the checkpoint,
- * then live ones, in global order. It is an async iterable; `close()` ends it.
+ * then live ones, in global order, each exactly once. It is an async
+ * iterable; `close()` (or leaving a `for await` loop) ends it.
  */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/**
+ * The event store. Errors are {@link EventStoreError}s with a stable `code`:
+ * `WRONG_EXPECTED_VERSION` ({@link WrongExpectedVersion}), `INVALID_EVENT`,
+ * `EVENT_STORE_UNAVAILABLE`, `STREAM_NOT_FOUND` (a stream deleted in
+ * EventStoreDB).
+ *
+ * @example
+ * ```ts
+ * const { nextRevision } = await store.append('student-42', [event], { expectedRevision: 'no_stream' });
+ * const history = await store.readStream('student-42');
+ * for await (const e of store.subscribeToAll({ fromPosition: checkpoint, filter: { streamPrefixes: ['student-'] } })) {
+ *   await project(e);
+ *   checkpoint = e.position;
+ * }
+ * ```
+ */
 export interface EventStore {
+  /**
+   * Appends `events` (at least one) atomically to `stream`. Re-appending the
+   * same event ids at the same expected revision (or with `'any'`) succeeds
+   * without writing and returns the original result.
+   */
   append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Reads one stream. A stream that does not exist reads as `[]`: EventStoreDB
+   * answers such a read with a "stream not found" message rather than a
+   * failure, and callers treat a new stream and an empty one alike.
+   */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Reads the global log forwards (system events excluded). */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last committed event, or -1n when the store is empty. */
   lastPosition(): Promise<bigint>;
-  /** Cheap liveness check for /health. */
+  /** Cheap liveness check for /health; rejects with `EVENT_STORE_UNAVAILABLE`. */
   ping(): Promise<void>;
+  /** Commits what is queued, ends subscriptions and releases the connection. Idempotent. */
   close(): Promise<void>;
 }
 

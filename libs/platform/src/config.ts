@@ -20,8 +20,23 @@ export interface LaurelConfig {
   /** Prefix of every Redis key and BullMQ queue, so several engines (or tests) can share one Redis. */
   redisPrefix: string;
   rulesDir: string;
+  auth: AuthConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/**
+ * How bearer tokens are verified: against a university identity provider's
+ * JWKS (Keycloak, Entra ID, ...), or against a local key that `laurel token`
+ * signs with (the embedded default).
+ */
+export type AuthConfig = {
+  issuer: string;
+  audience: string;
+  /** Dot path of the claim that lists the caller's roles, e.g. `roles` or `realm_access.roles` (Keycloak). */
+  rolesClaim: string;
+  /** Clock skew tolerated on exp / nbf, in seconds. */
+  clockToleranceSec: number;
+} & ({ kind: 'jwks'; jwksUrl: string } | { kind: 'local'; keyFile: string });
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -66,6 +81,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     };
   }
   const p = port(env);
+  const jwksUrl = env.LAUREL_AUTH_JWKS_URL;
+  const authCommon = {
+    audience: env.LAUREL_AUTH_AUDIENCE ?? 'laurel',
+    rolesClaim: env.LAUREL_AUTH_ROLES_CLAIM ?? 'roles',
+    clockToleranceSec: Number(env.LAUREL_AUTH_CLOCK_TOLERANCE_SEC ?? '5'),
+  };
+  let auth: AuthConfig;
+  if (jwksUrl) {
+    if (!env.LAUREL_AUTH_ISSUER) throw new ConfigError('LAUREL_AUTH_JWKS_URL needs LAUREL_AUTH_ISSUER (the "iss" your identity provider puts in tokens)');
+    if (!URL.canParse(jwksUrl)) throw new ConfigError(`LAUREL_AUTH_JWKS_URL=${jwksUrl} is not a URL`);
+    auth = { kind: 'jwks', jwksUrl, issuer: env.LAUREL_AUTH_ISSUER, ...authCommon };
+  } else {
+    auth = { kind: 'local', keyFile: abs(env.LAUREL_AUTH_KEY_FILE ?? resolve(dataDir, 'keys', 'auth-local.jwk.json')), issuer: env.LAUREL_AUTH_ISSUER ?? 'laurel-local', ...authCommon };
+  }
   const host = env.LAUREL_HOST ?? '127.0.0.1';
   return {
     role: oneOf(env, 'LAUREL_ROLE', ['all', 'api', 'worker'] as const, 'all'),
@@ -77,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: env.LAUREL_REDIS_PREFIX ?? 'laurel',
     rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
+    auth,
     logLevel: oneOf(env, 'LAUREL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

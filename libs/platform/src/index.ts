@@ -2,3 +2,4 @@ export * from './config';
 export * from './redis';
 export * from './open-event-store';
 export * from './platform.module';
+export * from './local-auth-key';

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
 import { REDIS } from '@laurel/platform';
+import { Public } from '../auth/access';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
 
@@ -19,6 +20,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 1000): Promise<Chec
 }
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,11 +1,12 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { EventMetadata } from '@laurel/event-store';
+import type { Role } from '@laurel/platform';
 
 /** The authenticated caller, set by the auth guard; `anonymous` until one is configured. */
 export interface Caller {
   sub: string;
-  roles: string[];
+  roles: Role[];
 }
 
 export type LaurelRequest = FastifyRequest & { caller?: Caller };

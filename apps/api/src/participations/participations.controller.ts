@@ -1,13 +1,16 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { EventMetadata } from '@laurel/event-store';
+import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { RecordParticipationDto } from './record-participation.dto';
 import { RecordParticipationCommand, type RecordParticipationResult } from './record-participation.handler';
 
 @ApiTags('participations')
+@ApiBearerAuth()
+@Roles('coordinator')
 @Controller('participations')
 export class ParticipationsController {
   constructor(private readonly commands: CommandBus) {}

@@ -14,18 +14,20 @@ const participation = (overrides: Record<string, unknown> = {}) => ({
 
 describe('POST /participations', () => {
   let engine: TestEngine;
+  let coordinator: Record<string, string>;
   beforeAll(async () => {
     engine = await startTestEngine();
+    coordinator = await engine.as('coordinator');
   });
   afterAll(() => engine.close());
 
   describe('when a valid participation is recorded', () => {
     it('answers 201 with its stream revision and global position, and the timeline shows it', async () => {
       const body = participation();
-      const res = await request(engine.http).post('/participations').send(body).expect(201);
+      const res = await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
       expect(res.body).toEqual({ participationId: body.participationId, streamRevision: 0, position: expect.any(Number) });
 
-      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).set(coordinator).expect(200);
       expect(timeline.body.events).toHaveLength(1);
       expect(timeline.body.events[0]).toMatchObject({
         type: 'ParticipationRecorded',
@@ -46,8 +48,8 @@ describe('POST /participations', () => {
 
     it('keeps the caller correlation id in the event metadata', async () => {
       const body = participation();
-      await request(engine.http).post('/participations').set('x-correlation-id', 'import-42').send(body).expect(201);
-      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      await request(engine.http).post('/participations').set(coordinator).set('x-correlation-id', 'import-42').send(body).expect(201);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).set(coordinator).expect(200);
       expect(timeline.body.events[0].metadata.correlationId).toBe('import-42');
     });
   });
@@ -55,28 +57,28 @@ describe('POST /participations', () => {
   describe('when the same request is sent again', () => {
     it('answers 200 with the same result and writes no second event', async () => {
       const body = participation();
-      const first = await request(engine.http).post('/participations').send(body).expect(201);
-      const again = await request(engine.http).post('/participations').send(body).expect(200);
+      const first = await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
+      const again = await request(engine.http).post('/participations').set(coordinator).send(body).expect(200);
       expect(again.body).toEqual(first.body);
-      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).set(coordinator).expect(200);
       expect(timeline.body.events).toHaveLength(1);
     });
 
     it('treats an equivalent timestamp spelling as the same request', async () => {
       const body = participation({ occurredAt: '2026-10-14T16:00:00Z' });
-      await request(engine.http).post('/participations').send(body).expect(201);
-      await request(engine.http).post('/participations').send({ ...body, occurredAt: '2026-10-14T18:00:00+02:00' }).expect(200);
+      await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
+      await request(engine.http).post('/participations').set(coordinator).send({ ...body, occurredAt: '2026-10-14T18:00:00+02:00' }).expect(200);
     });
   });
 
   describe('when the same participationId comes with a different body', () => {
     it('answers 409 and leaves the first record as it was', async () => {
       const body = participation();
-      await request(engine.http).post('/participations').send(body).expect(201);
-      const res = await request(engine.http).post('/participations').send({ ...body, hours: 5 }).expect(409);
+      await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
+      const res = await request(engine.http).post('/participations').set(coordinator).send({ ...body, hours: 5 }).expect(409);
       expect(res.body).toMatchObject({ statusCode: 409, code: 'PARTICIPATION_CONFLICT' });
       expect(res.body.message).toContain(body.participationId);
-      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).expect(200);
+      const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).set(coordinator).expect(200);
       expect(timeline.body.events).toHaveLength(1);
       expect(timeline.body.events[0].data.hours).toBe(3);
     });
@@ -98,12 +100,12 @@ describe('POST /participations', () => {
     });
 
     it('answers 400 for a body that is not JSON', async () => {
-      const res = await request(engine.http).post('/participations').set('content-type', 'application/json').send('{"participationId":').expect(400);
+      const res = await request(engine.http).post('/participations').set(coordinator).set('content-type', 'application/json').send('{"participationId":').expect(400);
       expect(res.body.statusCode).toBe(400);
     });
 
     it('answers 400 when required fields are missing', async () => {
-      const res = await request(engine.http).post('/participations').send({}).expect(400);
+      const res = await request(engine.http).post('/participations').set(coordinator).send({}).expect(400);
       const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
       expect(fields).toEqual(['activityId', 'occurredAt', 'participationId', 'studentId']);
     });
@@ -113,7 +115,7 @@ describe('POST /participations', () => {
     it('records every one, each at its own revision', async () => {
       const studentId = `s-${randomUUID().slice(0, 8)}`;
       const results = await Promise.all(
-        Array.from({ length: 25 }, () => request(engine.http).post('/participations').send(participation({ studentId }))),
+        Array.from({ length: 25 }, () => request(engine.http).post('/participations').set(coordinator).send(participation({ studentId }))),
       );
       expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
       const revisions = results.map((r) => r.body.streamRevision as number).sort((a, b) => a - b);
@@ -124,25 +126,29 @@ describe('POST /participations', () => {
 
 describe('GET /students/:id/timeline', () => {
   let engine: TestEngine;
+  let coordinator: Record<string, string>;
   beforeAll(async () => {
     engine = await startTestEngine();
+    coordinator = await engine.as('coordinator');
   });
   afterAll(() => engine.close());
 
   it('answers 404 for a student with no events', async () => {
-    const res = await request(engine.http).get('/students/nobody-here/timeline').expect(404);
+    const res = await request(engine.http).get('/students/nobody-here/timeline').set(coordinator).expect(404);
     expect(res.body.message).toContain('nobody-here');
   });
 
   it('answers 400 for an id that is not a valid student id', async () => {
-    await request(engine.http).get('/students/bad%20id%3B/timeline').expect(400);
+    await request(engine.http).get('/students/bad%20id%3B/timeline').set(coordinator).expect(400);
   });
 });
 
 describe('GET /health', () => {
   let engine: TestEngine;
+  let coordinator: Record<string, string>;
   beforeAll(async () => {
     engine = await startTestEngine();
+    coordinator = await engine.as('coordinator');
   });
   afterAll(() => engine.close());
 

@@ -1,10 +1,14 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OwnStudent, Roles } from '../auth/access';
 import { GetTimeline, type TimelineEntry } from './get-timeline.handler';
 import { StudentIdPipe } from './student-id.pipe';
 
 @ApiTags('students')
+@ApiBearerAuth()
+@Roles('coordinator', 'student')
+@OwnStudent('id')
 @Controller('students')
 export class StudentsController {
   constructor(private readonly queries: QueryBus) {}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { LAUREL_CONFIG, loadOrCreateLocalAuthKey, ROLE_NAMES, type LaurelConfig, type Role } from '@laurel/platform';
+import type { Caller } from '../http/request-metadata';
+
+/** Asymmetric algorithms only: an HS256 token "signed" with a public key is refused before any key is tried. */
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+
+export class TokenRejected extends Error {}
+
+/** Verifies bearer tokens with jose against the identity provider's JWKS or the local key. */
+@Injectable()
+export class TokenVerifier {
+  private keys?: Promise<JWTVerifyGetKey>;
+
+  constructor(@Inject(LAUREL_CONFIG) private readonly config: LaurelConfig) {}
+
+  private keySet(): Promise<JWTVerifyGetKey> {
+    const auth = this.config.auth;
+    this.keys ??=
+      auth.kind === 'jwks'
+        ? Promise.resolve(createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }))
+        : loadOrCreateLocalAuthKey(auth.keyFile).then((key) => createLocalJWKSet({ keys: [key.publicJwk] }));
+    return this.keys;
+  }
+
+  async verify(token: string): Promise<Caller> {
+    const { issuer, audience, clockToleranceSec, rolesClaim } = this.config.auth;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await this.keySet(), { issuer, audience, algorithms: ALGORITHMS, clockTolerance: clockToleranceSec }));
+    } catch (err) {
+      throw new TokenRejected(reason(err));
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('token has no subject (sub)');
+    const raw = claimAt(payload, rolesClaim);
+    const roles = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[ ,]+/) : []).filter((r): r is Role =>
+      (ROLE_NAMES as readonly unknown[]).includes(r),
+    );
+    return { sub: payload.sub, roles };
+  }
+}
+
+function claimAt(payload: JWTPayload, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), payload);
+}
+
+/** A short, safe reason for each way a token can be refused. */
+function reason(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'token expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf') return 'token not yet valid';
+    if (err.claim === 'iss') return 'wrong token issuer';
+    if (err.claim === 'aud') return 'wrong token audience';
+    return `token claim ${err.claim} is invalid`;
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
+  if (err instanceof errors.JWKSNoMatchingKey) return 'token signed with an unknown key (kid)';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return 'identity provider keys unavailable';
+  if (err instanceof errors.JOSENotSupported) return 'token algorithm not supported';
+  return 'malformed token';
+}

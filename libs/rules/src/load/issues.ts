@@ -1,0 +1,66 @@
+import { closest, distance } from 'fastest-levenshtein';
+
+/** Stable codes for every problem the loader and the checks report. */
+export type RuleIssueCode =
+  | 'yaml-syntax'
+  | 'missing-field'
+  | 'unknown-field'
+  | 'wrong-type'
+  | 'invalid-value'
+  | 'duplicate-id'
+  | 'unknown-reference'
+  | 'prerequisite-cycle'
+  | 'unreachable-level'
+  | 'unsatisfiable-threshold'
+  | 'empty-condition'
+  | 'contradictory-condition'
+  | 'always-true-condition'
+  | 'missing-schema-comment'
+  | 'example-failed';
+
+export type RuleIssue = {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  code: RuleIssueCode;
+  /** Plain words: what is wrong and how to fix it. */
+  message: string;
+  severity: 'error' | 'warning';
+};
+
+/**
+ * The closest known name to a misspelt one, when it is close enough to be a
+ * likely typo.
+ *
+ * @example
+ * didYouMean('robotics-clb', ['robotics-club', 'chess-club']) // 'robotics-club'
+ */
+export function didYouMean(wrong: string, known: Iterable<string>): string | undefined {
+  const candidates = [...known];
+  if (candidates.length === 0) return undefined;
+  const best = closest(wrong, candidates);
+  const limit = Math.max(2, Math.floor(Math.max(wrong.length, best.length) / 3));
+  if (distance(wrong, best) <= limit) return best;
+  // A prefix is also a likely slip: `sport` for `sports`, `meta` for `meta-leader`.
+  const prefixed = candidates.find((c) => c.startsWith(wrong) || wrong.startsWith(c));
+  return prefixed;
+}
+
+/** `did you mean `x`?` sentence, or an empty string. */
+export function suggestion(wrong: string, known: Iterable<string>): string {
+  const best = didYouMean(wrong, known);
+  return best === undefined ? '' : ` Did you mean \`${best}\`?`;
+}
+
+/** Formats an issue like a compiler: `rules/x.yaml:12:7 error: ...`. */
+export function formatIssue(issue: RuleIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column} ${issue.severity}: ${issue.message} [${issue.code}]`;
+}
+
+export function listOf(values: readonly string[], max = 8): string {
+  const shown = values.slice(0, max).map((v) => `\`${v}\``);
+  const rest = values.length > max ? `, ... (${values.length - max} more)` : '';
+  return shown.join(', ') + rest;
+}
