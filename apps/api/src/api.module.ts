@@ -6,6 +6,9 @@ import { TokenVerifier } from './auth/token-verifier';
 import { HealthController } from './health/health.controller';
 import { ParticipationsController } from './participations/participations.controller';
 import { RecordParticipationHandler } from './participations/record-participation.handler';
+import { VoidParticipationHandler } from './participations/void-participation.handler';
+import { RecordBatchHandler } from './participations/record-batch.handler';
+import { ActivityCheck } from './participations/activity-check';
 import { GetTimelineHandler } from './students/get-timeline.handler';
 import { StudentsController } from './students/students.controller';
 
@@ -13,6 +16,6 @@ import { StudentsController } from './students/students.controller';
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [ParticipationsController, StudentsController, HealthController],
-  providers: [TokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }, RecordParticipationHandler, GetTimelineHandler],
+  providers: [TokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }, ActivityCheck, RecordParticipationHandler, RecordBatchHandler, VoidParticipationHandler, GetTimelineHandler],
 })
 export class ApiModule {}

@@ -1,13 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AwardQueue } from './awards/award-queue';
+import { StatusListAllocator } from './awards/status-list-allocator';
+import { ProjectionsService } from './projections/projections.service';
+import { ReadModels } from './projections/read-models';
+import { RuleProjection } from './projections/rule-projection';
 
 /**
- * The background side of the engine: the rule projection, the read-model
- * projection and the award worker. Runs inside the API process on the
+ * The background side of the engine: the rule projection (which also writes
+ * the read models) and the award worker. Runs inside the API process on the
  * embedded default, or alone (apps/worker/src/main.ts) in production.
  */
 @Module({})
 export class WorkerModule {
   static forRoot(): DynamicModule {
-    return { module: WorkerModule, imports: [], providers: [] };
+    const providers = [AwardQueue, StatusListAllocator, ReadModels, RuleProjection, ProjectionsService];
+    return { module: WorkerModule, providers, exports: providers };
   }
 }

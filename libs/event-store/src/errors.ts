@@ -1,6 +1,10 @@
 import type { ExpectedRevision } from './event-store';
 
-export type EventStoreErrorCode = 'WRONG_EXPECTED_VERSION' | 'STREAM_NOT_FOUND' | 'EVENT_STORE_UNAVAILABLE' | 'INVALID_EVENT';
+export type EventStoreErrorCode =
+  | 'WRONG_EXPECTED_VERSION'
+  | 'STREAM_NOT_FOUND'
+  | 'EVENT_STORE_UNAVAILABLE'
+  | 'INVALID_EVENT';
 
 /**
  * Every failure of the event store, with a stable `code` to branch on.
@@ -45,6 +49,9 @@ export class WrongExpectedVersion extends EventStoreError {
     readonly expected: ExpectedRevision,
     readonly actual: bigint | 'no_stream',
   ) {
-    super('WRONG_EXPECTED_VERSION', `stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    super(
+      'WRONG_EXPECTED_VERSION',
+      `stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`,
+    );
   }
 }

@@ -141,13 +141,20 @@ export interface EventStore {
    * same event ids at the same expected revision (or with `'any'`) succeeds
    * without writing and returns the original result.
    */
-  append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  append(
+    stream: string,
+    events: NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /**
    * Reads one stream. A stream that does not exist reads as `[]`: EventStoreDB
    * answers such a read with a "stream not found" message rather than a
    * failure, and callers treat a new stream and an empty one alike.
    */
-  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readStream(
+    stream: string,
+    options?: ReadStreamOptions,
+  ): Promise<RecordedEvent[]>;
   /** Reads the global log forwards (system events excluded). */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;

@@ -1,7 +1,10 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- Nest reads the class from decorator metadata
 import { Redis } from 'ioredis';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
+import { LookupIndex } from './lookup-index';
+import { RuleSetRegistry } from './rule-set-registry';
 import { REDIS } from './redis';
 
 /**
@@ -24,7 +27,7 @@ export class PlatformModule implements OnApplicationShutdown {
       { provide: EVENT_STORE, useValue: deps.store },
       { provide: REDIS, useValue: deps.redis },
     ];
-    return { module: PlatformModule, providers, exports: providers.map((p) => p.provide) };
+    return { module: PlatformModule, providers: [...providers, LookupIndex, RuleSetRegistry], exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry] };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -86,7 +86,16 @@ export type AwardSupportLost = {
 
 export type AwardRevoked = {
   type: 'AwardRevoked';
-  data: { awardId: string; studentId: string; programId: string; badgeId: string; reason: string; revokedAt: string };
+  data: {
+    awardId: string;
+    studentId: string;
+    programId: string;
+    badgeId: string;
+    reason: string;
+    revokedAt: string;
+    /** `support-lost`: the rule file's `revoke` policy did it (the badge can be earned again); otherwise a coordinator did. */
+    cause?: 'coordinator' | 'support-lost';
+  };
 };
 
 export type CredentialIssued = {

@@ -5,3 +5,4 @@ export * from './student/record-participation';
 export * from './student/void-participation';
 export * from './student/applications';
 export * from './student/revoke-award';
+export * from './rule-facts';

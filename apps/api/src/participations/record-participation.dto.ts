@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
@@ -42,4 +42,28 @@ export class RecordParticipationDto {
   @IsString()
   @MaxLength(2000, { message: 'evidence must be at most 2000 characters' })
   evidence?: string;
+}
+
+export class VoidParticipationDto {
+  @ApiProperty({ example: 'recorded for the wrong student', maxLength: 500 })
+  @IsString({ message: 'reason must be a string saying why the participation is void' })
+  @IsNotEmpty({ message: 'reason must say why the participation is void' })
+  @MaxLength(500, { message: 'reason must be at most 500 characters' })
+  reason!: string;
+}
+
+/** Most rows one batch request may carry. */
+export const MAX_BATCH_ROWS = 1000;
+
+export class RecordBatchDto {
+  @ApiProperty({ type: [RecordParticipationDto], maxItems: MAX_BATCH_ROWS })
+  @IsArray({ message: 'participations must be an array of participation objects' })
+  @ArrayMinSize(1, { message: 'participations must hold at least one row' })
+  @ArrayMaxSize(MAX_BATCH_ROWS, { message: `participations must hold at most ${MAX_BATCH_ROWS} rows; split the batch` })
+  participations!: unknown[];
+
+  @ApiPropertyOptional({ description: 'Check every row and report what would happen, writing nothing.' })
+  @IsOptional()
+  @IsBoolean({ message: 'dryRun must be true or false' })
+  dryRun?: boolean;
 }

@@ -89,6 +89,7 @@ describe('POST /participations', () => {
       const before = await engine.store.lastPosition();
       const res = await request(engine.http)
         .post('/participations')
+        .set(coordinator)
         .send({ participationId: 'not-a-uuid', studentId: '../etc', activityId: 'robotics-club', occurredAt: 'yesterday', role: 'boss', hours: -1, extra: 1 })
         .expect(400);
       const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();

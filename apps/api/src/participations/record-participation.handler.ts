@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
-import { decideRecordParticipation, studentStream, type ParticipationRecorded } from '@laurel/progression';
+import { LookupIndex } from '@laurel/platform';
+import { decideRecordParticipation, DomainError, studentStream, type ParticipationRecorded } from '@laurel/progression';
 import { eventId, loadStudent, withOptimisticRetry } from '../students/student-stream';
 
 export interface RecordParticipationResult {
@@ -23,10 +24,17 @@ export class RecordParticipationCommand extends Command<RecordParticipationResul
 
 @CommandHandler(RecordParticipationCommand)
 export class RecordParticipationHandler implements ICommandHandler<RecordParticipationCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly index: LookupIndex,
+  ) {}
 
-  execute({ data, metadata }: RecordParticipationCommand): Promise<RecordParticipationResult> {
-    return withOptimisticRetry(async () => {
+  async execute({ data, metadata }: RecordParticipationCommand): Promise<RecordParticipationResult> {
+    const owner = await this.index.studentOf('participations', data.participationId);
+    if (owner !== null && owner !== data.studentId) {
+      throw new DomainError('PARTICIPATION_CONFLICT', `participation ${data.participationId} is already recorded for another student; use a new participationId`);
+    }
+    const result = await withOptimisticRetry(async () => {
       const state = await loadStudent(this.store, data.studentId);
       const decision = decideRecordParticipation({ type: 'RecordParticipation', data }, state);
       if (decision.kind === 'already-recorded') {
@@ -45,5 +53,7 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
         created: true,
       };
     });
+    if (owner === null) await this.index.remember('participations', data.participationId, data.studentId);
+    return result;
   }
 }

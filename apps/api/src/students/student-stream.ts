@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { WrongExpectedVersion, type EventStore } from '@laurel/event-store';
+import { WrongExpectedVersion, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { evolveStudent, initialStudentState, studentStream, type StudentEvent, type StudentState } from '@laurel/progression';
 
 /** Namespace for deterministic event ids: the same fact always gets the same id, so retries are idempotent. */
@@ -35,4 +35,33 @@ export async function withOptimisticRetry<T>(attempt: () => Promise<T>, attempts
       if (!(err instanceof WrongExpectedVersion) || i >= attempts) throw err;
     }
   }
+}
+
+export interface Appended<E extends StudentEvent> {
+  event: E;
+  streamRevision: number;
+  position: number;
+}
+
+/**
+ * The common shape of a student command: load the stream, decide one event
+ * against it, append it at the revision it was decided on (retrying on a
+ * concurrent write). The event id comes from `idOf`, derived from the
+ * command's own ids, so a retried request cannot write twice.
+ */
+export function decideAndAppend<E extends StudentEvent>(
+  store: EventStore,
+  studentId: string,
+  metadata: EventMetadata,
+  decide: (state: StudentState) => E,
+  idOf: (event: E) => string,
+): Promise<Appended<E>> {
+  return withOptimisticRetry(async () => {
+    const state = await loadStudent(store, studentId);
+    const event = decide(state);
+    const result = await store.append(studentStream(studentId), [{ id: idOf(event), type: event.type, data: event.data, metadata }], {
+      expectedRevision: state.revision ?? 'no_stream',
+    });
+    return { event, streamRevision: Number(result.nextRevision), position: Number(result.position) };
+  });
 }

@@ -21,8 +21,10 @@ export interface Projection {
 export interface RunnerOptions {
   /** Flush and checkpoint after this many events... */
   maxBatch?: number;
-  /** ...or when no event has arrived for this long. */
+  /** ...or when no event has arrived for this long... */
   idleFlushMs?: number;
+  /** ...or at least this often while events keep coming (catch-up, rebuild). */
+  maxDelayMs?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export class ProjectionRunner {
   private position: bigint | undefined;
   private lastApplied: bigint | undefined;
   private pending = 0;
+  private lastCommitAt = Date.now();
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(position: bigint) => void>();
@@ -84,7 +87,7 @@ export class ProjectionRunner {
         this.lastApplied = last;
         this.pending++;
         clearTimeout(this.idleTimer);
-        if (this.pending >= (this.options.maxBatch ?? 1000)) {
+        if (this.pending >= (this.options.maxBatch ?? 50_000) || Date.now() - this.lastCommitAt >= (this.options.maxDelayMs ?? 1000)) {
           await this.commit(last);
         } else {
           const at = last;
@@ -104,6 +107,7 @@ export class ProjectionRunner {
   private async commit(position: bigint): Promise<void> {
     if (this.position !== undefined && position <= this.position && this.pending === 0) return;
     this.pending = 0;
+    this.lastCommitAt = Date.now();
     await this.projection.flush();
     await this.redis.set(this.checkpointKey, position.toString());
     this.position = position;

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { RuleSetRegistry } from '@laurel/platform';
+import { decideRevokeAward, DomainError } from '@laurel/progression';
+import { decideAndAppend, eventId } from '../students/student-stream';
+
+export interface RevokeAwardResult {
+  awardId: string;
+  studentId: string;
+  badgeId: string;
+  streamRevision: number;
+  position: number;
+}
+
+export class RevokeAwardCommand extends Command<RevokeAwardResult> {
+  constructor(
+    readonly studentId: string,
+    readonly badgeId: string,
+    readonly reason: string,
+    readonly metadata: EventMetadata,
+    readonly now: Date,
+  ) {
+    super();
+  }
+}
+
+/** Revokes an award; the credential's status bit flips when the projection sees AwardRevoked. */
+@CommandHandler(RevokeAwardCommand)
+export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: RuleSetRegistry,
+  ) {}
+
+  async execute({ studentId, badgeId, reason, metadata, now }: RevokeAwardCommand): Promise<RevokeAwardResult> {
+    const program = this.registry.programOfBadge(badgeId);
+    if (!program) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
+    const programId = program.ruleSet.programId;
+    const { event, streamRevision, position } = await decideAndAppend(
+      this.store,
+      studentId,
+      { ...metadata, reason },
+      (state) => decideRevokeAward({ type: 'RevokeAward', data: { studentId, programId, badgeId, reason, revokedAt: now.toISOString() } }, state),
+      (e) => eventId('AwardRevoked', e.data.awardId),
+    );
+    return { awardId: event.data.awardId, studentId, badgeId, streamRevision, position };
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { closest, distance } from 'fastest-levenshtein';
+import { RuleSetRegistry } from '@laurel/platform';
+import { DomainError } from '@laurel/progression';
+
+/** Refuses participations in activities no published rule set knows, suggesting the nearest ids. */
+@Injectable()
+export class ActivityCheck {
+  constructor(private readonly registry: RuleSetRegistry) {}
+
+  assertKnown(activityId: string): void {
+    const known = this.registry.all().flatMap((a) => a.ruleSet.activities.map((x) => x.id));
+    if (known.length === 0) {
+      throw new DomainError('NO_RULE_SET', 'no rule set is published yet, so no activity is known; publish one with POST /programs/:id/rules');
+    }
+    if (known.includes(activityId)) return;
+    const nearMatches = [...new Set(known)]
+      .map((id) => ({ id, d: distance(activityId, id) }))
+      .filter((m) => m.d <= Math.max(2, Math.floor(activityId.length / 3)))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3)
+      .map((m) => m.id);
+    const hint = nearMatches.length > 0 ? `did you mean ${nearMatches.map((m) => `"${m}"`).join(' or ')}?` : `the nearest known activity is "${closest(activityId, known)}"`;
+    throw new DomainError('UNKNOWN_ACTIVITY', `activity "${activityId}" is not in any published rule set; ${hint}`, { nearMatches });
+  }
+}

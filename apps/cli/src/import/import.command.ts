@@ -1,0 +1,65 @@
+import { readFileSync, statSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadConfig, loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
+import { CSV_COLUMNS, readParticipationCsv, type CsvParticipation } from './csv-rows';
+
+/** Larger attendance files should be split; the engine accepts 1,000 rows per request. */
+export const MAX_CSV_BYTES = 20 * 1024 * 1024;
+const CHUNK = 1000;
+
+type RowResult = { row: number; status: 'created' | 'unchanged' | 'rejected'; participationId?: string; message?: string };
+
+async function bearer(explicit: string | undefined): Promise<string> {
+  if (explicit) return explicit;
+  if (process.env.LAUREL_TOKEN) return process.env.LAUREL_TOKEN;
+  const config = loadConfig();
+  if (config.auth.kind !== 'local') throw new Error('set LAUREL_TOKEN (or --token) to a coordinator token from your identity provider');
+  const key = await loadOrCreateLocalAuthKey(config.auth.keyFile);
+  return mintLocalToken(key, config.auth, { sub: process.env.USER ?? 'cli', roles: ['coordinator'], ttlSeconds: 900 });
+}
+
+/**
+ * `laurel import <file.csv> [--dry-run]`: records an attendance CSV through
+ * the engine's batch endpoint. Every problem is reported with its line
+ * number; re-running the same file records nothing new.
+ */
+export function importCommand(): Command {
+  return new Command('import')
+    .description(`record participations from a CSV file (columns: ${[...CSV_COLUMNS.required, ...CSV_COLUMNS.optional].join(', ')})`)
+    .argument('<file>', 'CSV file with a header row')
+    .option('--dry-run', 'check every row against the engine and report, writing nothing')
+    .option('--url <url>', 'the engine', process.env.LAUREL_URL ?? 'http://127.0.0.1:3000')
+    .option('--token <jwt>', 'coordinator bearer token (default: $LAUREL_TOKEN, or one minted with the local key)')
+    .option('--json', 'print the per-line results as JSON')
+    .action(async (file: string, options: { dryRun?: boolean; url: string; token?: string; json?: boolean }) => {
+      const size = statSync(file).size;
+      if (size > MAX_CSV_BYTES) throw new Error(`${file} is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1048576} MB, split the file`);
+      const { rows, problems } = readParticipationCsv(readFileSync(file, 'utf8'));
+      const lines: { line: number; status: string; message?: string }[] = problems.map((p) => ({ line: p.line, status: 'invalid', message: p.message }));
+      const token = rows.length > 0 ? await bearer(options.token) : '';
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk: CsvParticipation[] = rows.slice(i, i + CHUNK);
+        const res = await fetch(new URL('/participations/batch', options.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ participations: chunk.map((r) => r.body), dryRun: options.dryRun ?? false }),
+        });
+        const body = (await res.json()) as { results?: RowResult[]; message?: string };
+        if (!res.ok || !body.results) throw new Error(`the engine answered ${res.status}: ${body.message ?? 'no details'}`);
+        for (const r of body.results) {
+          lines.push({ line: chunk[r.row]?.line ?? -1, status: r.status, ...(r.message && { message: r.message }) });
+        }
+      }
+      lines.sort((a, b) => a.line - b.line);
+      const count = (s: string) => lines.filter((l) => l.status === s).length;
+      const summary = { created: count('created'), unchanged: count('unchanged'), rejected: count('rejected') + count('invalid'), dryRun: options.dryRun ?? false };
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ summary, lines }, null, 2)}\n`);
+      } else {
+        for (const l of lines.filter((x) => x.status === 'rejected' || x.status === 'invalid')) process.stdout.write(`${file}:${l.line}: ${l.message}\n`);
+        const verb = options.dryRun ? 'would be created' : 'created';
+        process.stdout.write(`${summary.created} ${verb}, ${summary.unchanged} already recorded, ${summary.rejected} rejected\n`);
+      }
+      if (summary.rejected > 0) process.exitCode = 1;
+    });
+}

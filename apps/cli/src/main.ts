@@ -1,0 +1,48 @@
+/**
+ * The `laurel` command. Each top-level command registers itself from its
+ * own folder (`rules/` today; `import`, `token`, `projections` later):
+ * add a `registerXxxCommands(program, io)` call in `buildProgram`.
+ */
+import { basename, dirname } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { processIo, type CliIo } from './rules/io';
+import { registerRulesCommands } from './rules/register-rules';
+
+export type { CliIo };
+export { memoryIo, processIo } from './rules/io';
+
+export function buildProgram(io: CliIo = processIo()): Command {
+  const program = new Command('laurel')
+    .description('Laurel: event-sourced progression engine for university digital badges')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerRulesCommands(program, io);
+  return program;
+}
+
+/** Runs the command line and returns the exit code (never calls `process.exit`). */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? io.exitCode : Math.max(e.exitCode, 1);
+    io.err(`laurel: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+  return io.exitCode;
+}
+
+// Run when started as a program: directly, or through bin/laurel.js.
+const entry = require.main?.filename;
+if (entry !== undefined && (entry === __filename || (basename(entry) === 'laurel.js' && basename(dirname(entry)) === 'bin'))) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,238 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_STORE, WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '@laurel/event-store';
+import { studentStream, toRuleFact, type RuleSetPublished } from '@laurel/progression';
+import { applyOutcome, evaluate, fold, initialState, loadRuleSet, type Outcome, type RuleSet, type StudentState } from '@laurel/rules';
+import { AwardQueue } from '../awards/award-queue';
+import { derivedId, eventsForOutcome } from './derived-events';
+import type { Projection } from './projection-runner';
+import { ReadModels } from './read-models';
+
+interface ActiveProgram {
+  ruleSet: RuleSet;
+  version: number;
+}
+
+/** Everything the projection holds about one student. */
+interface StudentRecord {
+  studentId: string;
+  /** Rule state per program. */
+  programs: Map<string, StudentState>;
+  /** Awards made so far per `programId/badgeId` (award ids in order; the last is current). */
+  awards: Map<string, string[]>;
+  /** Ids of every event known to be in the stream (folded or not): deterministic appends already made are skipped. */
+  ids: Set<string>;
+  /** Ids already folded into the state (our own appends are folded when made). */
+  folded: Set<string>;
+  /** Last revision known in the stream. */
+  head: bigint | null;
+  /** Awards whose credential is issued, and awards revoked: no signing job for them. */
+  settled: Set<string>;
+}
+
+const CREDENTIAL_ISSUED = (awardId: string) => derivedId('CredentialIssued', awardId);
+
+/**
+ * The rule projection: folds every student event into that student's rule
+ * state, evaluates the rule set active at that point of the log (with the
+ * event's own time as the clock, so a replay decides exactly as the live run
+ * did), and appends what follows (BadgeEarned, LevelReached,
+ * EligibilityReached, AwardSupportLost, AwardRevoked) with deterministic ids
+ * at the expected revision. Each (student, badge) award is therefore written
+ * once even if the projection restarts mid-way or runs twice. Each
+ * BadgeEarned is handed to the award queue (jobId = award id).
+ */
+@Injectable()
+export class RuleProjection implements Projection {
+  readonly name = 'rules';
+  readonly filter = { streamPrefixes: ['student-', 'program-'] };
+  private readonly logger = new Logger('rule-projection');
+  private readonly programs = new Map<string, ActiveProgram>();
+  private readonly students = new Map<string, StudentRecord>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModels,
+    private readonly awards: AwardQueue,
+  ) {}
+
+  async reset(): Promise<void> {
+    this.programs.clear();
+    this.students.clear();
+    await this.readModels.reset();
+  }
+
+  async apply(event: RecordedEvent): Promise<void> {
+    if (event.stream.startsWith('program-')) {
+      if (event.type === 'RuleSetPublished') await this.rulesChanged(event as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>);
+      return;
+    }
+    const studentId = event.stream.slice('student-'.length);
+    const record = await this.student(studentId, event.position);
+    record.ids.add(event.id);
+    if (record.head === null || event.revision > record.head) record.head = event.revision;
+    if (!record.folded.has(event.id)) {
+      this.foldEvent(record, event);
+      for (const program of this.programs.values()) await this.settle(record, program, event.recordedAt);
+    }
+    if (event.type === 'BadgeEarned' || event.type === 'CredentialIssued' || event.type === 'AwardRevoked') await this.awardStep(record, event);
+    this.readModels.touch(record.studentId, record.programs);
+  }
+
+  flush(): Promise<void> {
+    return this.readModels.flush((programId) => this.programs.get(programId));
+  }
+
+  /** The rule set of a program as the projection last saw it. */
+  program(programId: string): ActiveProgram | undefined {
+    return this.programs.get(programId);
+  }
+
+  private foldEvent(record: StudentRecord, event: RecordedEvent): void {
+    record.folded.add(event.id);
+    this.readModels.observe(record.studentId, event);
+    if (event.type === 'BadgeEarned') {
+      const d = event.data as { programId: string; badgeId: string; awardId: string };
+      const key = `${d.programId}/${d.badgeId}`;
+      const list = record.awards.get(key) ?? [];
+      if (!list.includes(d.awardId)) record.awards.set(key, [...list, d.awardId]);
+    }
+    for (const [programId, state] of record.programs) {
+      const program = this.programs.get(programId);
+      const fact = toRuleFact(event, programId);
+      if (program && fact) fold(program.ruleSet, state, fact);
+    }
+  }
+
+  /** Evaluates until nothing changes, appending what each round decides. */
+  private async settle(record: StudentRecord, program: ActiveProgram, clock: Date): Promise<void> {
+    const { ruleSet } = program;
+    const state = this.stateFor(record, ruleSet.programId);
+    for (let round = 0; round < 10; round++) {
+      const result = evaluate(ruleSet, state, clock);
+      if (result.outcomes.length === 0) return;
+      const events: NewEvent[] = [];
+      for (const outcome of result.outcomes) {
+        const made = eventsForOutcome(outcome, result.at, {
+          ruleSet,
+          ruleSetVersion: program.version,
+          studentId: record.studentId,
+          awardsSoFar: (badgeId) => record.awards.get(`${ruleSet.programId}/${badgeId}`)?.length ?? 0,
+          currentAward: (badgeId) => record.awards.get(`${ruleSet.programId}/${badgeId}`)?.at(-1),
+        });
+        this.applyLocally(record, ruleSet, state, result.at, outcome, made);
+        events.push(...made);
+      }
+      await this.appendNew(record, events);
+    }
+    this.logger.warn(`student ${record.studentId}: rules did not settle in 10 rounds under ${ruleSet.programId}`);
+  }
+
+  private applyLocally(record: StudentRecord, ruleSet: RuleSet, state: StudentState, at: string, outcome: Outcome, made: NewEvent[]): void {
+    const earned = made.find((e) => e.type === 'BadgeEarned');
+    applyOutcome(ruleSet, state, at, outcome, () => earned?.id ?? derivedId('outcome', record.studentId, at));
+    for (const e of made) {
+      record.folded.add(e.id);
+      if (e.type === 'BadgeEarned') {
+        const key = `${ruleSet.programId}/${(e.data as { badgeId: string }).badgeId}`;
+        record.awards.set(key, [...(record.awards.get(key) ?? []), e.id]);
+      }
+    }
+  }
+
+  /** Appends the events not already in the stream, at the known head; on a concurrent write, learns the new tail and retries. */
+  private async appendNew(record: StudentRecord, events: NewEvent[]): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const fresh = events.filter((e) => !record.ids.has(e.id));
+      if (fresh.length === 0) return;
+      try {
+        const result = await this.store.append(studentStream(record.studentId), fresh, { expectedRevision: record.head ?? 'no_stream' });
+        for (const e of fresh) record.ids.add(e.id);
+        record.head = result.nextRevision;
+        return;
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersion)) throw err;
+        await this.learnTail(record);
+      }
+    }
+    throw new Error(`could not append derived events for student ${record.studentId}: the stream keeps changing`);
+  }
+
+  private async learnTail(record: StudentRecord): Promise<void> {
+    const tail = await this.store.readStream(studentStream(record.studentId), record.head === null ? {} : { fromRevision: record.head + 1n });
+    for (const e of tail) {
+      record.ids.add(e.id);
+      record.head = e.revision;
+    }
+  }
+
+  private async awardStep(record: StudentRecord, event: RecordedEvent): Promise<void> {
+    const d = event.data as { awardId: string; programId: string; badgeId: string };
+    if (event.type !== 'BadgeEarned') {
+      record.settled.add(d.awardId);
+      return;
+    }
+    if (record.settled.has(d.awardId) || record.ids.has(CREDENTIAL_ISSUED(d.awardId))) return;
+    await this.awards.enqueue({ awardId: d.awardId, studentId: record.studentId, programId: d.programId, badgeId: d.badgeId });
+  }
+
+  private stateFor(record: StudentRecord, programId: string): StudentState {
+    let state = record.programs.get(programId);
+    if (!state) {
+      state = initialState(record.studentId);
+      record.programs.set(programId, state);
+    }
+    return state;
+  }
+
+  /**
+   * The student's record, loading it on first touch: everything in the stream
+   * before `position` was applied before the last checkpoint, so it is folded
+   * without evaluation; every id in the stream is remembered.
+   */
+  private async student(studentId: string, position: bigint): Promise<StudentRecord> {
+    const known = this.students.get(studentId);
+    if (known) return known;
+    const record: StudentRecord = { studentId, programs: new Map(), awards: new Map(), ids: new Set(), folded: new Set(), head: null, settled: new Set() };
+    for (const programId of this.programs.keys()) this.stateFor(record, programId);
+    const events = await this.store.readStream(studentStream(studentId));
+    for (const e of events) {
+      record.ids.add(e.id);
+      record.head = e.revision;
+      if (e.position < position) {
+        this.foldEvent(record, e);
+        if (e.type === 'CredentialIssued' || e.type === 'AwardRevoked') record.settled.add((e.data as { awardId: string }).awardId);
+      }
+    }
+    this.students.set(studentId, record);
+    return record;
+  }
+
+  private async rulesChanged(event: RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>): Promise<void> {
+    const { programId, version, content, fileName } = event.data;
+    const loaded = loadRuleSet(content, fileName);
+    if (!loaded.ok) {
+      this.logger.error(`rule set ${programId} v${version} does not load; keeping the previous one`);
+      return;
+    }
+    const program = { ruleSet: loaded.ruleSet, version };
+    this.programs.set(programId, program);
+    // Every student known so far is re-evaluated under the new rules (its policy applies to awards already made).
+    for (const studentId of await this.readModels.knownStudents()) await this.student(studentId, event.position);
+    for (const record of this.students.values()) {
+      if (!record.programs.has(programId)) await this.refold(record, program, event.position);
+      await this.settle(record, program, event.recordedAt);
+      this.readModels.touch(record.studentId, record.programs);
+    }
+  }
+
+  /** A program new to this student: fold the student's history so far into a fresh state for it. */
+  private async refold(record: StudentRecord, program: ActiveProgram, position: bigint): Promise<void> {
+    const programId = program.ruleSet.programId;
+    const state = this.stateFor(record, programId);
+    for (const e of await this.store.readStream(studentStream(record.studentId))) {
+      if (e.position >= position || !record.folded.has(e.id)) continue;
+      const fact = toRuleFact(e, programId);
+      if (fact) fold(program.ruleSet, state, fact);
+    }
+  }
+}

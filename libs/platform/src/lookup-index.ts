@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- Nest reads the class from decorator metadata
+import { Redis } from 'ioredis';
+import { LAUREL_CONFIG, type LaurelConfig } from './config';
+import { REDIS } from './redis';
+
+/**
+ * Which student a participation or an application belongs to, so
+ * `DELETE /participations/:id` and `POST /applications/:id/approve` can find
+ * the stream to decide against. Written right after the append (and by the
+ * read-model projection, which repairs it from the log after a Redis flush).
+ */
+@Injectable()
+export class LookupIndex {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
+  ) {}
+
+  private key(kind: 'participations' | 'applications'): string {
+    return `${this.config.redisPrefix}:index:${kind}`;
+  }
+
+  studentOf(kind: 'participations' | 'applications', id: string): Promise<string | null> {
+    return this.redis.hget(this.key(kind), id);
+  }
+
+  async remember(kind: 'participations' | 'applications', id: string, studentId: string): Promise<void> {
+    await this.redis.hset(this.key(kind), id, studentId);
+  }
+}

@@ -1,0 +1,182 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { v5 as uuidv5 } from 'uuid';
+import { EVENT_STORE, WrongExpectedVersion, type EventMetadata, type EventStore, type RecordedEvent, type Subscription } from '@laurel/event-store';
+import { programStream, type RuleSetPublished } from '@laurel/progression';
+import { LAUREL_CONFIG, type LaurelConfig } from './config';
+import { loadRuleSet, type RuleIssue, type RuleSet } from '@laurel/rules';
+
+const PUBLISH_NAMESPACE = '0b6f3c1e-5d2a-4f7b-9a8e-3c4d5e6f7a8b';
+
+export interface ActiveRuleSet {
+  ruleSet: RuleSet;
+  version: number;
+  publishedAt: string;
+  /** Global position of the RuleSetPublished event. */
+  position: bigint;
+  content: string;
+}
+
+/** A rule file failed the same checks `laurel rules check` runs; nothing was published. */
+export class RuleSetRejected extends Error {
+  readonly code = 'RULE_SET_INVALID';
+  constructor(
+    readonly fileName: string,
+    readonly issues: RuleIssue[],
+  ) {
+    super(`${fileName} has ${issues.length} error(s): ${issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`).join('; ')}`);
+  }
+}
+
+export type PublishOutcome = { published: boolean; programId: string; version: number; sha256: string };
+
+/**
+ * The active rule set of every program, kept current from the `program-*`
+ * streams (a rule set is published by appending RuleSetPublished, so every
+ * process sees the same history). Also publishes rule files.
+ */
+@Injectable()
+export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('rules');
+  private readonly active = new Map<string, ActiveRuleSet>();
+  /** Every version ever published, per program, for time travel and what-if. */
+  private readonly history = new Map<string, ActiveRuleSet[]>();
+  private subscription?: Subscription;
+  private starting?: Promise<void>;
+  private readonly listeners = new Set<(programId: string, active: ActiveRuleSet) => void>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
+  ) {}
+
+  /** Before the app serves anything: load what is published, then publish the rule files that changed. */
+  async onModuleInit(): Promise<void> {
+    await this.start();
+    if (existsSync(this.config.rulesDir)) {
+      await this.publishDirectory(this.config.rulesDir, { actor: 'system:startup', reason: `rule files in ${this.config.rulesDir}` });
+    }
+  }
+
+  /** Loads every published rule set, then follows new publications live. Idempotent. */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      const published = await this.store.readAll({ filter: { streamPrefixes: ['program-'], eventTypes: ['RuleSetPublished'] } });
+      for (const event of published) this.take(event);
+      const from = published.at(-1)?.position;
+      this.subscription = this.store.subscribeToAll({
+        ...(from !== undefined && { fromPosition: from }),
+        filter: { streamPrefixes: ['program-'], eventTypes: ['RuleSetPublished'] },
+      });
+      void this.follow(this.subscription);
+    })();
+    return this.starting;
+  }
+
+  private async follow(subscription: Subscription): Promise<void> {
+    try {
+      for await (const event of subscription) this.take(event);
+    } catch (err) {
+      this.logger.error(`rule set subscription ended: ${String(err)}`);
+    }
+  }
+
+  private take(event: RecordedEvent): void {
+    const { data } = event as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>;
+    const current = this.active.get(data.programId);
+    if (current && current.version >= data.version) return;
+    const loaded = loadRuleSet(data.content, data.fileName);
+    if (!loaded.ok) {
+      // Published content passed the checks when it was published; a newer engine may be stricter.
+      this.logger.error(`published rule set ${data.programId} v${data.version} no longer loads: ${loaded.errors.map((e) => e.message).join('; ')}`);
+      return;
+    }
+    const entry: ActiveRuleSet = { ruleSet: loaded.ruleSet, version: data.version, publishedAt: data.publishedAt, position: event.position, content: data.content };
+    this.active.set(data.programId, entry);
+    const versions = this.history.get(data.programId) ?? [];
+    versions.push(entry);
+    this.history.set(data.programId, versions);
+    for (const listener of this.listeners) listener(data.programId, entry);
+  }
+
+  /** Called for every rule set that becomes active (after start). */
+  onPublished(listener: (programId: string, active: ActiveRuleSet) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(programId: string): ActiveRuleSet | undefined {
+    return this.active.get(programId);
+  }
+
+  /** The version that was active at `date` (publication time), if any. */
+  activeAt(programId: string, date: Date): ActiveRuleSet | undefined {
+    return (this.history.get(programId) ?? []).filter((v) => new Date(v.publishedAt) <= date).at(-1);
+  }
+
+  /** The program whose active rule set defines `badgeId` (badge ids are unique per engine by convention). */
+  programOfBadge(badgeId: string): ActiveRuleSet | undefined {
+    return this.all().find((a) => a.ruleSet.badges.some((b) => b.id === badgeId));
+  }
+
+  all(): ActiveRuleSet[] {
+    return [...this.active.values()];
+  }
+
+  /**
+   * Checks `content` and, when it differs from the active version, appends
+   * RuleSetPublished (version + 1) to `program-<id>`. Concurrent publishers
+   * are serialised by the expected revision; the same content twice is a no-op.
+   */
+  async publish(content: string, fileName: string, metadata: EventMetadata, expectedProgramId?: string): Promise<PublishOutcome> {
+    const loaded = loadRuleSet(content, fileName);
+    if (!loaded.ok) throw new RuleSetRejected(fileName, loaded.errors);
+    const { programId, sha256 } = loaded.ruleSet;
+    if (expectedProgramId !== undefined && programId !== expectedProgramId) {
+      throw new RuleSetRejected(fileName, [
+        {
+          file: fileName,
+          line: 1,
+          column: 1,
+          code: 'invalid-value',
+          severity: 'error',
+          message: `the file is for program "${programId}", not "${expectedProgramId}"; publish it to /programs/${programId}/rules or change its program id`,
+        },
+      ]);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const stream = await this.store.readStream(programStream(programId), { direction: 'backwards', maxCount: 1 });
+      const last = stream[0] as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']> | undefined;
+      if (last && last.data.sha256 === sha256) return { published: false, programId, version: last.data.version, sha256 };
+      const version = (last?.data.version ?? 0) + 1;
+      const data: RuleSetPublished['data'] = { programId, version, sha256, fileName: basename(fileName), content, publishedAt: new Date().toISOString() };
+      try {
+        const result = await this.store.append(
+          programStream(programId),
+          [{ id: uuidv5(`${programId}:${version}:${sha256}`, PUBLISH_NAMESPACE), type: 'RuleSetPublished', data, metadata }],
+          { expectedRevision: last ? last.revision : 'no_stream' },
+        );
+        this.take({ id: '', stream: programStream(programId), type: 'RuleSetPublished', data, metadata, revision: result.nextRevision, position: result.position, recordedAt: new Date() });
+        this.logger.log(`published ${programId} v${version} (${sha256.slice(0, 12)}) from ${basename(fileName)}`);
+        return { published: true, programId, version, sha256 };
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersion) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  /** Publishes every `*.yaml` in `dir` whose content changed; a file that fails the checks stops start-up. */
+  async publishDirectory(dir: string, metadata: EventMetadata): Promise<PublishOutcome[]> {
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort();
+    const outcomes: PublishOutcome[] = [];
+    for (const f of files) outcomes.push(await this.publish(readFileSync(join(dir, f), 'utf8'), join(dir, f), metadata));
+    return outcomes;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+}

@@ -1,0 +1,215 @@
+import { describeCondition } from '../language/describe';
+import type { AwardMode, Condition, LocalizedText, RuleSet, SourcePosition } from '../language/types';
+import { compile, type Compiled } from '../evaluate/compile';
+import { badgeValue, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
+import type { StudentState } from '../evaluate/state';
+import { day, iso, windowRange } from '../evaluate/time';
+import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } from './plan';
+
+/** One condition: met or not, current against required value, and its parts. */
+export type ConditionExplanation = {
+  kind: Condition['kind'];
+  text: string;
+  met: boolean;
+  current?: number;
+  required?: number;
+  /** The dates counted, when the condition has a time window (before is exclusive). */
+  window?: { from?: string; before?: string };
+  children?: ConditionExplanation[];
+  /** Where the condition is written in the rule file. */
+  pos: SourcePosition;
+};
+
+export type BadgeStatus = 'held' | 'expired' | 'revoked' | 'approved' | 'applied' | 'rejected' | 'eligible' | 'in-progress' | 'locked';
+
+export type BadgeExplanation = {
+  badgeId: string;
+  name: LocalizedText;
+  level: string;
+  award: AwardMode;
+  status: BadgeStatus;
+  /** The criteria hold now. */
+  met: boolean;
+  levelReached: boolean;
+  condition: ConditionExplanation;
+  /** Shortest set of steps found to earn it; empty when held. */
+  missing: MissingStep[];
+  /** Rough effort (participations) of `missing`; Infinity when it cannot be earned any more. */
+  cost: number;
+  heldSince?: string;
+  expiresAt?: string;
+  /** Held, but something it rested on was voided or revoked. */
+  supportLost?: boolean;
+};
+
+export type LevelExplanation = {
+  levelId: string;
+  name: LocalizedText;
+  rank: number;
+  reached: boolean;
+  reachedAt?: string;
+  met: boolean;
+  condition: ConditionExplanation;
+  missing: MissingStep[];
+  cost: number;
+};
+
+export type Explanation = {
+  studentId: string;
+  at: string;
+  programId: string;
+  ruleSetHash: string;
+  /** The highest level reached. */
+  currentLevel?: string;
+  levels: LevelExplanation[];
+  badges: BadgeExplanation[];
+  /** The next level and the closest badge not yet held, with the shortest steps to each. */
+  next: {
+    level?: { levelId: string; missing: MissingStep[] };
+    badge?: { badgeId: string; missing: MissingStep[] };
+  };
+};
+
+/** A condition tree with current and required values. */
+export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanation {
+  const rs = ctx.c.ruleSet;
+  const base = { kind: cc.source.kind, text: describeCondition(rs, cc.source), met: holds(cc, ctx), pos: cc.source.pos };
+  switch (cc.kind) {
+    case 'participations':
+    case 'badges': {
+      const current = cc.kind === 'participations' ? participationValue(cc, ctx) : badgeValue(cc, ctx);
+      const out: ConditionExplanation = { ...base, current: Math.round(current * 10) / 10, required: cc.atLeast };
+      if (cc.window) {
+        const [from, before] = windowRange(rs, cc.window, ctx.now);
+        out.window = {};
+        if (Number.isFinite(from)) out.window.from = day(from);
+        if (Number.isFinite(before)) out.window.before = cc.window.type === 'last' ? iso(before) : day(before);
+      }
+      return out;
+    }
+    case 'holds-badge':
+      return { ...base, current: ctx.valid[cc.badge] ?? 0, required: 1 };
+    case 'all':
+    case 'any':
+      return { ...base, children: cc.children.map((x) => explainCondition(x, ctx)) };
+    case 'not':
+      return { ...base, children: [explainCondition(cc.child, ctx)] };
+    default: {
+      const never: never = cc;
+      throw new Error(`unknown condition ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Why a badge is (not) held, and what is missing. */
+export function explainBadge(planner: Planner, index: number): BadgeExplanation {
+  const { ctx } = planner;
+  const cb = ctx.c.badges[index]!;
+  const b = cb.badge;
+  const held = ctx.state.badges[b.id];
+  const levelReached = ctx.state.levels[b.level] !== undefined;
+  const met = holds(cb.criteria, ctx);
+  const valid = ctx.valid[index] === 1;
+  const app = ctx.state.applications[b.id]?.status;
+  const status: BadgeStatus = valid
+    ? 'held'
+    : held?.revoked === 'coordinator'
+      ? 'revoked'
+      : held?.expiresAt !== undefined && held.expiresAt <= ctx.now && held.revoked === undefined
+        ? 'expired'
+        : app === 'approved'
+          ? 'approved'
+          : app === 'submitted'
+            ? 'applied'
+            : app === 'rejected'
+              ? 'rejected'
+              : b.award === 'application' && levelReached && (met || ctx.state.eligible[b.id] !== undefined)
+                ? 'eligible'
+                : levelReached
+                  ? 'in-progress'
+                  : 'locked';
+  const plan = planBadge(planner, index);
+  const out: BadgeExplanation = {
+    badgeId: b.id,
+    name: b.name,
+    level: b.level,
+    award: b.award,
+    status,
+    met,
+    levelReached,
+    condition: explainCondition(cb.criteria, ctx),
+    missing: plan.steps,
+    cost: plan.cost,
+  };
+  if (held && held.revoked === undefined) {
+    out.heldSince = iso(held.at);
+    if (held.expiresAt !== undefined) out.expiresAt = iso(held.expiresAt);
+    if (held.unsupported || held.suspect) out.supportLost = held.unsupported === true || !holdsAsOf(ctx, index, held.at);
+  }
+  return out;
+}
+
+function holdsAsOf(ctx: Context, index: number, at: number): boolean {
+  const then = makeContext(ctx.c, ctx.state, at, true);
+  return holds(ctx.c.badges[index]!.criteria, then);
+}
+
+/** Why a level is (not) reached, and what is missing. */
+export function explainLevel(planner: Planner, index: number): LevelExplanation {
+  const { ctx } = planner;
+  const cl = ctx.c.levels[index]!;
+  const reachedAt = ctx.state.levels[cl.level.id];
+  const plan = planLevel(planner, index);
+  const out: LevelExplanation = {
+    levelId: cl.level.id,
+    name: cl.level.name,
+    rank: cl.level.rank,
+    reached: reachedAt !== undefined,
+    met: holds(cl.condition, ctx),
+    condition: explainCondition(cl.condition, ctx),
+    missing: plan.steps,
+    cost: plan.cost,
+  };
+  if (reachedAt !== undefined) out.reachedAt = iso(reachedAt);
+  return out;
+}
+
+/**
+ * Everything about a student under a rule set at a given time: each level
+ * and badge, met or not, each condition's current against required value,
+ * and the shortest set of steps found to the next level and the closest
+ * badge ("1 more activity badge in Science before 2027-06-30").
+ *
+ * @example
+ * const why = explain(ruleSet, state, new Date('2026-03-01T00:00:00Z'));
+ * console.log(why.next.level?.missing.map((s) => s.text));
+ */
+export function explain(ruleSet: RuleSet, state: StudentState, now: Date): Explanation {
+  const c = compile(ruleSet);
+  const ctx = makeContext(c, state, now.getTime());
+  const planner = makePlanner(ctx);
+  const levels = c.levels.map((l) => explainLevel(planner, l.index));
+  const badges = c.badges.map((b) => explainBadge(planner, b.index));
+  const reached = levels.filter((l) => l.reached);
+  const nextLevel = levels.find((l) => !l.reached);
+  const candidates = badges
+    .filter((b) => b.status !== 'held' && Number.isFinite(b.cost))
+    .sort((a, b) => Number(b.levelReached) - Number(a.levelReached) || a.cost - b.cost);
+  const nextBadge = candidates[0];
+  const out: Explanation = {
+    studentId: state.studentId,
+    at: now.toISOString(),
+    programId: ruleSet.programId,
+    ruleSetHash: ruleSet.sha256,
+    levels,
+    badges,
+    next: {},
+  };
+  const current = reached[reached.length - 1];
+  if (current) out.currentLevel = current.levelId;
+  if (nextLevel) out.next.level = { levelId: nextLevel.levelId, missing: nextLevel.missing };
+  if (nextBadge) out.next.badge = { badgeId: nextBadge.badgeId, missing: nextBadge.missing };
+  return out;
+}
+
+

@@ -1,0 +1,242 @@
+import { describeBadgeFilter, describeParticipationFilter, unitOf } from '../language/describe';
+import type { Compiled } from '../evaluate/compile';
+import { badgeValue, holds, matchingParticipations, participationValue, type Context } from '../evaluate/conditions';
+import { day, windowRange } from '../evaluate/time';
+
+/** One thing the student still has to do. `amount` is how many of it. */
+export type MissingStep = {
+  kind:
+    | 'participate'
+    | 'log-hours'
+    | 'try-activities'
+    | 'cover-categories'
+    | 'cover-competencies'
+    | 'earn-badges'
+    | 'earn-badge'
+    | 'reach-level'
+    | 'apply'
+    | 'await-decision'
+    | 'blocked';
+  amount: number;
+  /** Plain English, e.g. "1 more activity badge in Science before 2027-06-30". */
+  text: string;
+  /** The step must be done before this date (exclusive), when a time window ends. */
+  deadline?: string;
+  badgeId?: string;
+  levelId?: string;
+  /** Ids (activities, categories, competencies or badges) that would count, closest first. */
+  suggestions?: string[];
+};
+
+/** The cheapest way found to satisfy something: its steps and their cost (participations needed, roughly). */
+export type Plan = { cost: number; steps: MissingStep[] };
+
+const DONE: Plan = { cost: 0, steps: [] };
+const blocked = (text: string): Plan => ({ cost: Number.POSITIVE_INFINITY, steps: [{ kind: 'blocked', amount: 0, text }] });
+
+/** Plans the missing steps for badges and levels, remembering what it has planned. */
+export type Planner = {
+  ctx: Context;
+  badges: Map<number, Plan | 'planning'>;
+  levels: Map<number, Plan | 'planning'>;
+};
+
+export function makePlanner(ctx: Context): Planner {
+  return { ctx, badges: new Map(), levels: new Map() };
+}
+
+const name = (p: Planner, i: number): string => `«${p.ctx.c.badges[i]!.badge.name.en}»`;
+const combine = (plans: Plan[]): Plan => ({
+  cost: plans.reduce((s, x) => s + x.cost, 0),
+  steps: plans.flatMap((x) => x.steps),
+});
+
+/** What is missing for a badge that is not held (empty when it is). */
+export function planBadge(p: Planner, i: number): Plan {
+  const memo = p.badges.get(i);
+  if (memo === 'planning') return blocked('a requirement circle');
+  if (memo) return memo;
+  p.badges.set(i, 'planning');
+  const plan = computeBadgePlan(p, i);
+  p.badges.set(i, plan);
+  return plan;
+}
+
+function computeBadgePlan(p: Planner, i: number): Plan {
+  const { ctx } = p;
+  if (ctx.valid[i] === 1) return DONE;
+  const cb = ctx.c.badges[i]!;
+  const held = ctx.state.badges[cb.badge.id];
+  if (held?.revoked === 'coordinator') return blocked(`${name(p, i)} was revoked by a coordinator; it is not awarded again automatically`);
+  const parts: Plan[] = [];
+  if (cb.level >= 0 && ctx.state.levels[cb.badge.level] === undefined) {
+    const lp = planLevel(p, cb.level);
+    parts.push({
+      cost: lp.cost,
+      steps: [{ kind: 'reach-level', amount: 1, levelId: cb.badge.level, text: `reach level ${ctx.c.levels[cb.level]!.level.name.en} first` }, ...lp.steps],
+    });
+  }
+  const criteria = holds(cb.criteria, ctx) ? DONE : planCondition(p, cb.criteria);
+  parts.push(criteria);
+  if (cb.badge.award === 'application') {
+    const app = ctx.state.applications[cb.badge.id]?.status;
+    if (app === 'submitted' || app === 'approved')
+      parts.push({ cost: 0, steps: [{ kind: 'await-decision', amount: 1, badgeId: cb.badge.id, text: `wait for a coordinator to decide on the application for ${name(p, i)}` }] });
+    else
+      parts.push({ cost: 1, steps: [{ kind: 'apply', amount: 1, badgeId: cb.badge.id, text: `apply for ${name(p, i)}${app === 'rejected' ? ' again' : ''}` }] });
+  }
+  return combine(parts);
+}
+
+/** What is missing for a level not reached (including the levels before it). */
+export function planLevel(p: Planner, i: number): Plan {
+  const memo = p.levels.get(i);
+  if (memo === 'planning') return blocked('a requirement circle');
+  if (memo) return memo;
+  p.levels.set(i, 'planning');
+  const { ctx } = p;
+  const cl = ctx.c.levels[i]!;
+  let plan = DONE;
+  if (ctx.state.levels[cl.level.id] === undefined) {
+    const previous = i > 0 ? planLevel(p, i - 1) : DONE;
+    plan = combine([previous, holds(cl.condition, ctx) ? DONE : planCondition(p, cl.condition)]);
+  }
+  p.levels.set(i, plan);
+  return plan;
+}
+
+/** The shortest set of steps found that makes a condition hold (DONE when it holds). */
+export function planCondition(p: Planner, cc: Compiled): Plan {
+  const { ctx } = p;
+  if (holds(cc, ctx)) return DONE;
+  const rs = ctx.c.ruleSet;
+  switch (cc.kind) {
+    case 'participations': {
+      const deadline = deadlineOf(cc, ctx);
+      if (deadline === 'closed') return blocked(`the time window for "${unitOf(cc, cc.atLeast)} ${describeParticipationFilter(rs, cc.source.kind === 'participations' ? cc.source.filter : {})}" has closed`);
+      const need = round(cc.atLeast - participationValue(cc, ctx));
+      const filter = cc.source.kind === 'participations' ? describeParticipationFilter(rs, cc.source.filter) : '';
+      const by = deadline ? ` before ${deadline}` : cc.window?.type === 'last' ? ` within the last ${cc.window.amount} ${cc.window.unit}` : '';
+      const step = (kind: MissingStep['kind'], text: string, suggestions?: string[]): Plan => {
+        const s: MissingStep = { kind, amount: need, text: `${text}${by}` };
+        if (deadline) s.deadline = deadline;
+        if (suggestions && suggestions.length > 0) s.suggestions = suggestions;
+        return { cost: kind === 'log-hours' ? need / 2 : need, steps: [s] };
+      };
+      const measure = cc.measure;
+      switch (measure) {
+        case 'participations':
+          return step('participate', join(`${need} more ${unitOf(cc, need)}`, filter));
+        case 'hours':
+          return step('log-hours', join(`${need} more ${need === 1 ? 'hour' : 'hours'}`, filter));
+        case 'activities':
+        case 'categories':
+        case 'competencies': {
+          const missing = untried(cc, ctx);
+          const names = missing.slice(0, 3).map((id) => nameOf(p, cc.measure, id));
+          const hint = names.length > 0 ? ` (e.g. ${names.join(', ')})` : '';
+          const kind = cc.measure === 'activities' ? 'try-activities' : cc.measure === 'categories' ? 'cover-categories' : 'cover-competencies';
+          const what = cc.measure === 'activities' ? `${need} more different ${need === 1 ? 'activity' : 'activities'}` : `participations in ${need} more ${cc.measure === 'categories' ? (need === 1 ? 'category' : 'categories') : need === 1 ? 'competency' : 'competencies'}`;
+          return step(kind, join(what, filter) + hint, missing);
+        }
+        default: {
+          const never: never = measure;
+          throw new Error(`unknown measure ${String(never)}`);
+        }
+      }
+    }
+    case 'badges': {
+      const need = cc.atLeast - badgeValue(cc, ctx);
+      const covered = new Set<string>();
+      if (cc.measure === 'categories')
+        for (const i of cc.badges) if (ctx.valid[i] === 1) covered.add(ctx.c.badges[i]!.badge.category ?? '');
+      const candidates = cc.badges
+        .filter((i) => ctx.valid[i] !== 1 && (cc.measure === 'badges' || !covered.has(ctx.c.badges[i]!.badge.category ?? '')))
+        .map((i) => ({ i, plan: planBadge(p, i) }))
+        .filter((x) => Number.isFinite(x.plan.cost))
+        .sort((a, b) => a.plan.cost - b.plan.cost || a.i - b.i);
+      const chosen: typeof candidates = [];
+      const cats = new Set<string>();
+      for (const x of candidates) {
+        if (chosen.length >= need) break;
+        const category = ctx.c.badges[x.i]!.badge.category ?? '';
+        if (cc.measure === 'categories' && cats.has(category)) continue;
+        cats.add(category);
+        chosen.push(x);
+      }
+      const filter = cc.source.kind === 'badges' ? describeBadgeFilter(rs, cc.source.filter) : '';
+      const deadline = deadlineOf(cc, ctx);
+      if (deadline === 'closed') return blocked('the time window for these badges has closed');
+      const by = deadline ? ` before ${deadline}` : '';
+      const closest = chosen[0] ? ` (closest: ${name(p, chosen[0].i)}${chosen[0].plan.steps[0] ? `, needs ${chosen[0].plan.steps.map((s) => s.text).join('; ')}` : ''})` : '';
+      const text =
+        cc.measure === 'badges'
+          ? join(`${need} more ${need === 1 ? 'badge' : 'badges'}`, filter) + by + closest
+          : join('badges', filter, `in ${need} more ${need === 1 ? 'category' : 'categories'}`) + by + closest;
+      const s: MissingStep = { kind: 'earn-badges', amount: need, text, suggestions: chosen.map((x) => ctx.c.badges[x.i]!.badge.id) };
+      if (deadline) s.deadline = deadline;
+      const cost = chosen.length < need ? Number.POSITIVE_INFINITY : chosen.reduce((sum, x) => sum + x.plan.cost, 0) || need;
+      return { cost, steps: [s] };
+    }
+    case 'holds-badge': {
+      const sub = planBadge(p, cc.badge);
+      const b = ctx.c.badges[cc.badge]!.badge;
+      const detail = sub.steps.length > 0 ? `: ${sub.steps.map((s) => s.text).join('; ')}` : '';
+      return {
+        cost: sub.cost + 0.001,
+        steps: [{ kind: 'earn-badge', amount: 1, badgeId: b.id, text: `earn «${b.name.en}»${detail}` }],
+      };
+    }
+    case 'all':
+      return combine(cc.children.map((x) => planCondition(p, x)));
+    case 'any': {
+      const plans = cc.children.map((x) => planCondition(p, x));
+      return plans.reduce((best, x) => (x.cost < best.cost ? x : best), plans[0] ?? DONE);
+    }
+    case 'not':
+      return blocked('a "not" condition does not hold; more participation cannot change that');
+    default: {
+      const never: never = cc;
+      throw new Error(`unknown condition ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const round = (n: number): number => Math.round(n * 10) / 10;
+const join = (...parts: string[]): string => parts.filter((x) => x !== '').join(' ');
+
+/** The end date of a fixed window still open, 'closed' when it has ended, undefined for open-ended or rolling windows. */
+function deadlineOf(cc: Extract<Compiled, { kind: 'participations' | 'badges' }>, ctx: Context): string | 'closed' | undefined {
+  const w = cc.window;
+  if (w === undefined || w.type === 'last') return undefined;
+  const [from, before] = windowRange(ctx.c.ruleSet, w, ctx.now);
+  if (!Number.isFinite(before)) return undefined;
+  if (before <= ctx.now) return 'closed';
+  void from;
+  return day(before);
+}
+
+/** Activities, categories or competencies the filter allows that the student has not yet covered (in the window). */
+function untried(cc: Extract<Compiled, { kind: 'participations' }>, ctx: Context): string[] {
+  const done = new Set<string>();
+  for (const [, e] of matchingParticipations(cc, ctx)) {
+    const a = ctx.c.activities.get(e.activityId);
+    if (cc.measure === 'activities') done.add(e.activityId);
+    else if (a && cc.measure === 'categories') done.add(a.category);
+    else if (a) for (const x of a.competencies) done.add(x);
+  }
+  const pool = cc.activities === null ? ctx.c.ruleSet.activities : ctx.c.ruleSet.activities.filter((a) => cc.activitySet!.has(a.id));
+  const all =
+    cc.measure === 'activities'
+      ? pool.map((a) => a.id)
+      : cc.measure === 'categories'
+        ? pool.map((a) => a.category)
+        : pool.flatMap((a) => a.competencies.filter((x) => cc.competencies === null || cc.competencies.includes(x)));
+  return [...new Set(all)].filter((x) => !done.has(x));
+}
+
+function nameOf(p: Planner, measure: string, id: string): string {
+  const rs = p.ctx.c.ruleSet;
+  const list = measure === 'activities' ? rs.activities : measure === 'categories' ? rs.categories : rs.competencies;
+  return list.find((x) => x.id === id)?.name.en ?? id;
+}

@@ -1,0 +1,63 @@
+/**
+ * @laurel/rules: the rule language for program designers and its pure
+ * evaluator. No I/O: callers read files and store events.
+ *
+ * Loading
+ * - `loadRuleSet(source, fileName): LoadResult`: parse + static checks; every
+ *   problem a `RuleIssue` { file, line, column, code, message, severity }.
+ * - `formatIssue(issue)`: `rules/x.yaml:12:7 error: ... [code]`.
+ *
+ * Evaluating (per student, incremental)
+ * - `initialState(studentId): StudentState` (plain JSON, rule-set independent).
+ * - `fold(ruleSet, state, fact): StudentState`: O(1) in the history; updates
+ *   the state in place and returns it.
+ * - `evaluate(ruleSet, state, now): Evaluation`: what changed (earned,
+ *   eligible, levelsReached, supportLost, and all of them as `outcomes` in
+ *   dependency order), each with an explanation. Fold the outcomes you act
+ *   on back in (`badge-awarded`, `eligibility-reached`, `level-reached`,
+ *   `award-support-lost`, `badge-revoked`).
+ * - `explain(ruleSet, state, now): Explanation`: every level and badge,
+ *   condition by condition, and the shortest steps to the next ones.
+ *
+ * Replaying
+ * - `replay(ruleSet, studentId, facts, until?)`: the engine loop, simulated.
+ * - `runExamples(ruleSet)`: the file's `examples:`.
+ * - `diffRuleSets(before, after, histories, at)`: who gains / loses what.
+ */
+export * from './language/types';
+export { describeCondition } from './language/describe';
+export { didYouMean, formatIssue, type RuleIssue, type RuleIssueCode } from './load/issues';
+export { loadRuleSet, SCHEMA_COMMENT, type LoadResult } from './load/load-rule-set';
+export {
+  fold,
+  initialState,
+  RuleFactError,
+  type ActivityTally,
+  type ApplicationState,
+  type Fact,
+  type HeldBadge,
+  type ParticipationEntry,
+  type StudentState,
+  type Tally,
+} from './evaluate/state';
+export {
+  evaluate,
+  type EarnedBadge,
+  type EligibleBadge,
+  type Evaluation,
+  type LostSupport,
+  type Outcome,
+  type ReachedLevel,
+} from './evaluate/evaluate';
+export {
+  explain,
+  type BadgeExplanation,
+  type BadgeStatus,
+  type ConditionExplanation,
+  type Explanation,
+  type LevelExplanation,
+} from './explain/explain';
+export type { MissingStep } from './explain/plan';
+export { applyOutcome, heldBadges, replay, settle, type ReplayResult, type TimedFact } from './replay/replay';
+export { runExamples, type ExampleResult } from './replay/examples';
+export { diffRuleSets, type DiffEntry, type RuleSetDiff, type StudentDiff, type StudentHistory } from './replay/diff';

@@ -1,0 +1,88 @@
+import type { RuleSet } from '../language/types';
+import { heldBadges, replay, type TimedFact } from './replay';
+
+export type StudentHistory = { studentId: string; facts: TimedFact[] };
+
+/** Who gains and who loses one badge or level under the new rules. */
+export type DiffEntry = { id: string; gained: string[]; lost: string[] };
+
+export type StudentDiff = {
+  studentId: string;
+  gainedBadges: string[];
+  lostBadges: string[];
+  gainedLevels: string[];
+  lostLevels: string[];
+};
+
+export type RuleSetDiff = {
+  at: string;
+  before: { programId: string; sha256: string; fileName: string };
+  after: { programId: string; sha256: string; fileName: string };
+  students: number;
+  facts: number;
+  /** Only badges and levels with a change, in rule-file order. */
+  badges: DiffEntry[];
+  levels: DiffEntry[];
+  /** Only students with a change. */
+  changed: StudentDiff[];
+};
+
+/**
+ * Replays the same history under two rule sets and lists who would gain or
+ * lose which badge or level (held and valid at `at`), with counts: the
+ * what-if preview before publishing a rule change.
+ *
+ * @example
+ * const diff = diffRuleSets(published, draft, histories, new Date());
+ * for (const b of diff.badges) console.log(b.id, `+${b.gained.length}`, `-${b.lost.length}`);
+ */
+export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterable<StudentHistory>, at: Date): RuleSetDiff {
+  const badges = new Map<string, DiffEntry>();
+  const levels = new Map<string, DiffEntry>();
+  const entry = (map: Map<string, DiffEntry>, id: string): DiffEntry => {
+    let e = map.get(id);
+    if (!e) map.set(id, (e = { id, gained: [], lost: [] }));
+    return e;
+  };
+  const changed: StudentDiff[] = [];
+  let students = 0;
+  let facts = 0;
+  for (const h of histories) {
+    students += 1;
+    facts += h.facts.length;
+    const a = replay(before, h.studentId, h.facts, at).state;
+    const b = replay(after, h.studentId, h.facts, at).state;
+    const [oldBadges, newBadges] = [new Set(heldBadges(a, at)), new Set(heldBadges(b, at))];
+    const [oldLevels, newLevels] = [new Set(Object.keys(a.levels)), new Set(Object.keys(b.levels))];
+    const d: StudentDiff = {
+      studentId: h.studentId,
+      gainedBadges: [...newBadges].filter((x) => !oldBadges.has(x)),
+      lostBadges: [...oldBadges].filter((x) => !newBadges.has(x)),
+      gainedLevels: [...newLevels].filter((x) => !oldLevels.has(x)),
+      lostLevels: [...oldLevels].filter((x) => !newLevels.has(x)),
+    };
+    d.gainedBadges.forEach((x) => entry(badges, x).gained.push(h.studentId));
+    d.lostBadges.forEach((x) => entry(badges, x).lost.push(h.studentId));
+    d.gainedLevels.forEach((x) => entry(levels, x).gained.push(h.studentId));
+    d.lostLevels.forEach((x) => entry(levels, x).lost.push(h.studentId));
+    if (d.gainedBadges.length + d.lostBadges.length + d.gainedLevels.length + d.lostLevels.length > 0) changed.push(d);
+  }
+  const order = (ids: string[]) => (x: DiffEntry, y: DiffEntry) => rank(ids, x.id) - rank(ids, y.id) || x.id.localeCompare(y.id);
+  const badgeIds = [...before.badges, ...after.badges].map((x) => x.id);
+  const levelIds = [...before.levels, ...after.levels].map((x) => x.id);
+  return {
+    at: at.toISOString(),
+    before: { programId: before.programId, sha256: before.sha256, fileName: before.fileName },
+    after: { programId: after.programId, sha256: after.sha256, fileName: after.fileName },
+    students,
+    facts,
+    badges: [...badges.values()].sort(order(badgeIds)),
+    levels: [...levels.values()].sort(order(levelIds)),
+    changed,
+  };
+}
+
+function rank(ids: string[], id: string): number {
+  const i = ids.indexOf(id);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}

@@ -1,0 +1,88 @@
+import type { RuleSet } from '../language/types';
+import { evaluate, type Outcome } from '../evaluate/evaluate';
+import { fold, initialState, type Fact, type StudentState } from '../evaluate/state';
+
+/** A fact and the time the engine evaluated it (ISO-8601): its evaluation clock. */
+export type TimedFact = { fact: Fact; at: string };
+
+export type ReplayResult = {
+  state: StudentState;
+  /** Everything the engine would have done, in order, with the clock of each. */
+  outcomes: Array<{ at: string; outcome: Outcome }>;
+};
+
+/**
+ * Plays a student's facts through a rule set the way the engine does:
+ * fold each fact, evaluate at its time, and fold the outcomes back
+ * (awards, eligibilities, levels, loss of support and the `revoke`
+ * policy). Facts the engine derives (`badge-awarded`, `level-reached`, ...)
+ * should not be in the input: they are recomputed under this rule set.
+ *
+ * @example
+ * const { state } = replay(ruleSet, 's1', [
+ *   { at: '2025-10-01T12:00:00Z', fact: { type: 'participation-recorded', eventId: 'e1', participationId: 'p1', activityId: 'basketball', occurredAt: '2025-10-01T12:00:00Z', role: 'participant' } },
+ * ]);
+ */
+export function replay(ruleSet: RuleSet, studentId: string, facts: Iterable<TimedFact>, until?: Date): ReplayResult {
+  const state = initialState(studentId);
+  const outcomes: ReplayResult['outcomes'] = [];
+  let n = 0;
+  for (const { fact, at } of facts) {
+    fold(ruleSet, state, fact);
+    settle(ruleSet, state, new Date(at), outcomes, () => `replay-${studentId}-${(n += 1)}`);
+  }
+  if (until) settle(ruleSet, state, until, outcomes, () => `replay-${studentId}-${(n += 1)}`);
+  return { state, outcomes };
+}
+
+/** Evaluates and folds the outcomes back until nothing changes (a revocation can take support from other awards). */
+export function settle(
+  ruleSet: RuleSet,
+  state: StudentState,
+  now: Date,
+  log: ReplayResult['outcomes'] | undefined,
+  nextId: () => string,
+): void {
+  for (let round = 0; round < 10; round++) {
+    const result = evaluate(ruleSet, state, now);
+    if (result.outcomes.length === 0) return;
+    for (const outcome of result.outcomes) {
+      log?.push({ at: result.at, outcome });
+      applyOutcome(ruleSet, state, result.at, outcome, nextId);
+    }
+  }
+}
+
+/** Folds back what the engine records for an outcome. */
+export function applyOutcome(ruleSet: RuleSet, state: StudentState, at: string, outcome: Outcome, nextId: () => string): void {
+  switch (outcome.type) {
+    case 'badge-earned': {
+      const fact: Fact = { type: 'badge-awarded', badgeId: outcome.badgeId, at, eventId: nextId(), basis: outcome.basis };
+      if (outcome.expiresAt) fact.expiresAt = outcome.expiresAt;
+      fold(ruleSet, state, fact);
+      return;
+    }
+    case 'badge-eligible':
+      fold(ruleSet, state, { type: 'eligibility-reached', badgeId: outcome.badgeId, at });
+      return;
+    case 'level-reached':
+      fold(ruleSet, state, { type: 'level-reached', levelId: outcome.levelId, at });
+      return;
+    case 'support-lost':
+      fold(ruleSet, state, { type: 'award-support-lost', badgeId: outcome.badgeId });
+      if (outcome.policy === 'revoke') fold(ruleSet, state, { type: 'badge-revoked', badgeId: outcome.badgeId, cause: 'support-lost' });
+      return;
+    default: {
+      const never: never = outcome;
+      throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Badges held and valid at `now`. */
+export function heldBadges(state: StudentState, now: Date): string[] {
+  const t = now.getTime();
+  return Object.entries(state.badges)
+    .filter(([, b]) => b.revoked === undefined && (b.expiresAt === undefined || b.expiresAt > t))
+    .map(([id]) => id);
+}
