@@ -13,7 +13,11 @@ describe('when the engine is killed with SIGKILL and started again', () => {
   it('still has every participation it acknowledged', async () => {
     // The engine verifies tokens with the key in its data folder; make it first and sign with it.
     const key = await loadOrCreateLocalAuthKey(join(dataDir, 'keys', 'auth-local.jwk.json'));
-    const token = await mintLocalToken(key, { issuer: 'laurel-local', audience: 'laurel', rolesClaim: 'roles' }, { sub: 'c-1', roles: ['coordinator'] });
+    const token = await mintLocalToken(
+      key,
+      { issuer: 'laurel-local', audience: 'laurel', rolesClaim: 'roles' },
+      { sub: 'c-1', roles: ['coordinator'] },
+    );
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const first = await spawnEngine(env);
     const studentId = `crash-${randomUUID().slice(0, 8)}`;

@@ -16,6 +16,14 @@ import { StudentsController } from './students/students.controller';
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [ParticipationsController, StudentsController, HealthController],
-  providers: [TokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }, ActivityCheck, RecordParticipationHandler, RecordBatchHandler, VoidParticipationHandler, GetTimelineHandler],
+  providers: [
+    TokenVerifier,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    ActivityCheck,
+    RecordParticipationHandler,
+    RecordBatchHandler,
+    VoidParticipationHandler,
+    GetTimelineHandler,
+  ],
 })
 export class ApiModule {}

@@ -42,9 +42,16 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().addBearerAuth().setTitle('Laurel').setDescription('Event-sourced progression engine for digital badges').setVersion('0.1.0').build(),
+    new DocumentBuilder()
+      .addBearerAuth()
+      .setTitle('Laurel')
+      .setDescription('Event-sourced progression engine for digital badges')
+      .setVersion('0.1.0')
+      .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

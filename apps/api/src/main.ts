@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const redis = await connectRedis(config.redisUrl);
   const store = openEventStore(config.eventStore);
-  const app = await createApi({ config, store, redis, extraModules: config.role === 'all' ? [WorkerModule.forRoot()] : [] });
+  const app = await createApi({
+    config,
+    store,
+    redis,
+    extraModules: config.role === 'all' ? [WorkerModule.forRoot()] : [],
+  });
   await app.listen(config.port, config.host);
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
   new Logger('laurel').log(`Laurel is listening on ${await app.getUrl()} (events: ${where}; API docs: ${config.publicUrl}/docs)`);

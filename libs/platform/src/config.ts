@@ -13,9 +13,7 @@ export interface LaurelConfig {
   /** Base URL the API is reachable at; used in credential and key URLs. */
   publicUrl: string;
   dataDir: string;
-  eventStore:
-    | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' | 'EXTRA' }
-    | { kind: 'eventstoredb'; connectionString: string };
+  eventStore: { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' | 'EXTRA' } | { kind: 'eventstoredb'; connectionString: string };
   redisUrl: string;
   /** Prefix of every Redis key and BullMQ queue, so several engines (or tests) can share one Redis. */
   redisPrefix: string;
@@ -89,11 +87,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
   };
   let auth: AuthConfig;
   if (jwksUrl) {
-    if (!env.LAUREL_AUTH_ISSUER) throw new ConfigError('LAUREL_AUTH_JWKS_URL needs LAUREL_AUTH_ISSUER (the "iss" your identity provider puts in tokens)');
+    if (!env.LAUREL_AUTH_ISSUER)
+      throw new ConfigError('LAUREL_AUTH_JWKS_URL needs LAUREL_AUTH_ISSUER (the "iss" your identity provider puts in tokens)');
     if (!URL.canParse(jwksUrl)) throw new ConfigError(`LAUREL_AUTH_JWKS_URL=${jwksUrl} is not a URL`);
     auth = { kind: 'jwks', jwksUrl, issuer: env.LAUREL_AUTH_ISSUER, ...authCommon };
   } else {
-    auth = { kind: 'local', keyFile: abs(env.LAUREL_AUTH_KEY_FILE ?? resolve(dataDir, 'keys', 'auth-local.jwk.json')), issuer: env.LAUREL_AUTH_ISSUER ?? 'laurel-local', ...authCommon };
+    auth = {
+      kind: 'local',
+      keyFile: abs(env.LAUREL_AUTH_KEY_FILE ?? resolve(dataDir, 'keys', 'auth-local.jwk.json')),
+      issuer: env.LAUREL_AUTH_ISSUER ?? 'laurel-local',
+      ...authCommon,
+    };
   }
   const host = env.LAUREL_HOST ?? '127.0.0.1';
   return {

@@ -27,7 +27,11 @@ export class PlatformModule implements OnApplicationShutdown {
       { provide: EVENT_STORE, useValue: deps.store },
       { provide: REDIS, useValue: deps.redis },
     ];
-    return { module: PlatformModule, providers: [...providers, LookupIndex, RuleSetRegistry], exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry] };
+    return {
+      module: PlatformModule,
+      providers: [...providers, LookupIndex, RuleSetRegistry],
+      exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry],
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -92,7 +92,13 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
       this.logger.error(`published rule set ${data.programId} v${data.version} no longer loads: ${loaded.errors.map((e) => e.message).join('; ')}`);
       return;
     }
-    const entry: ActiveRuleSet = { ruleSet: loaded.ruleSet, version: data.version, publishedAt: data.publishedAt, position: event.position, content: data.content };
+    const entry: ActiveRuleSet = {
+      ruleSet: loaded.ruleSet,
+      version: data.version,
+      publishedAt: data.publishedAt,
+      position: event.position,
+      content: data.content,
+    };
     this.active.set(data.programId, entry);
     const versions = this.history.get(data.programId) ?? [];
     versions.push(entry);
@@ -150,14 +156,30 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
       const last = stream[0] as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']> | undefined;
       if (last && last.data.sha256 === sha256) return { published: false, programId, version: last.data.version, sha256 };
       const version = (last?.data.version ?? 0) + 1;
-      const data: RuleSetPublished['data'] = { programId, version, sha256, fileName: basename(fileName), content, publishedAt: new Date().toISOString() };
+      const data: RuleSetPublished['data'] = {
+        programId,
+        version,
+        sha256,
+        fileName: basename(fileName),
+        content,
+        publishedAt: new Date().toISOString(),
+      };
       try {
         const result = await this.store.append(
           programStream(programId),
           [{ id: uuidv5(`${programId}:${version}:${sha256}`, PUBLISH_NAMESPACE), type: 'RuleSetPublished', data, metadata }],
           { expectedRevision: last ? last.revision : 'no_stream' },
         );
-        this.take({ id: '', stream: programStream(programId), type: 'RuleSetPublished', data, metadata, revision: result.nextRevision, position: result.position, recordedAt: new Date() });
+        this.take({
+          id: '',
+          stream: programStream(programId),
+          type: 'RuleSetPublished',
+          data,
+          metadata,
+          revision: result.nextRevision,
+          position: result.position,
+          recordedAt: new Date(),
+        });
         this.logger.log(`published ${programId} v${version} (${sha256.slice(0, 12)}) from ${basename(fileName)}`);
         return { published: true, programId, version, sha256 };
       } catch (err) {

@@ -12,7 +12,9 @@ export type DomainErrorCode =
   | 'AWARD_NOT_FOUND'
   | 'AWARD_ALREADY_REVOKED'
   | 'BADGE_ALREADY_HELD'
-  | 'NO_RULE_SET';
+  | 'NO_RULE_SET'
+  | 'STUDENT_NOT_FOUND'
+  | 'UNKNOWN_PROGRAM';
 
 /** A command was refused by the domain; nothing was written. */
 export class DomainError extends Error {

@@ -6,3 +6,4 @@ export * from './student/void-participation';
 export * from './student/applications';
 export * from './student/revoke-award';
 export * from './rule-facts';
+export * from './progression-document';

@@ -19,7 +19,12 @@ export class TokenVerifier {
     const auth = this.config.auth;
     this.keys ??=
       auth.kind === 'jwks'
-        ? Promise.resolve(createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }))
+        ? Promise.resolve(
+            createRemoteJWKSet(new URL(auth.jwksUrl), {
+              cooldownDuration: 30_000,
+              cacheMaxAge: 10 * 60_000,
+            }),
+          )
         : loadOrCreateLocalAuthKey(auth.keyFile).then((key) => createLocalJWKSet({ keys: [key.publicJwk] }));
     return this.keys;
   }
@@ -28,7 +33,12 @@ export class TokenVerifier {
     const { issuer, audience, clockToleranceSec, rolesClaim } = this.config.auth;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await this.keySet(), { issuer, audience, algorithms: ALGORITHMS, clockTolerance: clockToleranceSec }));
+      ({ payload } = await jwtVerify(token, await this.keySet(), {
+        issuer,
+        audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: clockToleranceSec,
+      }));
     } catch (err) {
       throw new TokenRejected(reason(err));
     }

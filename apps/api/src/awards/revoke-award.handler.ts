@@ -41,9 +41,28 @@ export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
       this.store,
       studentId,
       { ...metadata, reason },
-      (state) => decideRevokeAward({ type: 'RevokeAward', data: { studentId, programId, badgeId, reason, revokedAt: now.toISOString() } }, state),
+      (state) =>
+        decideRevokeAward(
+          {
+            type: 'RevokeAward',
+            data: {
+              studentId,
+              programId,
+              badgeId,
+              reason,
+              revokedAt: now.toISOString(),
+            },
+          },
+          state,
+        ),
       (e) => eventId('AwardRevoked', e.data.awardId),
     );
-    return { awardId: event.data.awardId, studentId, badgeId, streamRevision, position };
+    return {
+      awardId: event.data.awardId,
+      studentId,
+      badgeId,
+      streamRevision,
+      position,
+    };
   }
 }

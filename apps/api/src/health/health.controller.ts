@@ -13,7 +13,10 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 1000): Promise<Chec
     await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)))]);
     return { status: 'up' };
   } catch (err) {
-    return { status: 'down', error: err instanceof Error ? err.message : String(err) };
+    return {
+      status: 'down',
+      error: err instanceof Error ? err.message : String(err),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -29,11 +32,24 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '200 when the event store and Redis answer, 503 otherwise' })
+  @ApiOperation({
+    summary: '200 when the event store and Redis answer, 503 otherwise',
+  })
   async health() {
     const [eventStore, redis] = await Promise.all([probe(() => this.store.ping()), probe(() => this.redis.ping())]);
-    const body = { status: eventStore.status === 'up' && redis.status === 'up' ? 'ok' : 'degraded', checks: { eventStore, redis } };
-    if (body.status !== 'ok') throw new HttpException({ ...body, message: 'a dependency is down', error: 'Service Unavailable' }, 503);
+    const body = {
+      status: eventStore.status === 'up' && redis.status === 'up' ? 'ok' : 'degraded',
+      checks: { eventStore, redis },
+    };
+    if (body.status !== 'ok')
+      throw new HttpException(
+        {
+          ...body,
+          message: 'a dependency is down',
+          error: 'Service Unavailable',
+        },
+        503,
+      );
     return body;
   }
 }

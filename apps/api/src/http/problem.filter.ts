@@ -17,7 +17,9 @@ const STATUS: Record<DomainErrorCode, number> = {
   AWARD_NOT_FOUND: HttpStatus.NOT_FOUND,
   AWARD_ALREADY_REVOKED: HttpStatus.CONFLICT,
   BADGE_ALREADY_HELD: HttpStatus.CONFLICT,
-  NO_RULE_SET: HttpStatus.SERVICE_UNAVAILABLE,
+  NO_RULE_SET: HttpStatus.CONFLICT,
+  STUDENT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  UNKNOWN_PROGRAM: HttpStatus.NOT_FOUND,
 };
 
 export interface Problem {
@@ -53,18 +55,39 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(exception: unknown): Problem {
     if (exception instanceof DomainError) {
       const statusCode = STATUS[exception.code];
-      return { statusCode, error: HttpStatus[statusCode] ?? 'Error', message: exception.message, code: exception.code, ...exception.details };
+      return {
+        statusCode,
+        error: HttpStatus[statusCode] ?? 'Error',
+        message: exception.message,
+        code: exception.code,
+        ...exception.details,
+      };
     }
     if (exception instanceof WrongExpectedVersion) {
-      return { statusCode: 409, error: 'Conflict', code: exception.code, message: 'the record changed while the request was processed; send it again' };
+      return {
+        statusCode: 409,
+        error: 'Conflict',
+        code: exception.code,
+        message: 'the record changed while the request was processed; send it again',
+      };
     }
     if (exception instanceof EventStoreError && exception.code === 'EVENT_STORE_UNAVAILABLE') {
-      return { statusCode: 503, error: 'Service Unavailable', code: exception.code, message: 'the event store is unavailable; try again shortly' };
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: exception.code,
+        message: 'the event store is unavailable; try again shortly',
+      };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();
-      if (typeof body === 'string') return { statusCode, error: HttpStatus[statusCode] ?? 'Error', message: body };
+      if (typeof body === 'string')
+        return {
+          statusCode,
+          error: HttpStatus[statusCode] ?? 'Error',
+          message: body,
+        };
       const b = body as Record<string, unknown>;
       return {
         ...b,
@@ -74,9 +97,18 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     if (isFastifyError(exception)) {
-      return { statusCode: exception.statusCode, error: HttpStatus[exception.statusCode] ?? 'Error', code: exception.code, message: exception.message };
+      return {
+        statusCode: exception.statusCode,
+        error: HttpStatus[exception.statusCode] ?? 'Error',
+        code: exception.code,
+        message: exception.message,
+      };
     }
-    return { statusCode: 500, error: 'Internal Server Error', message: 'an unexpected error occurred; it has been logged' };
+    return {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'an unexpected error occurred; it has been logged',
+    };
   }
 }
 

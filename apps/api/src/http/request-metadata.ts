@@ -18,10 +18,11 @@ export function requestMetadata(request: LaurelRequest): EventMetadata {
   const header = request.headers['x-correlation-id'];
   const correlationId = typeof header === 'string' && CORRELATION.test(header) ? header : request.id;
   const caller = request.caller;
-  return { actor: caller ? `${caller.roles[0] ?? 'user'}:${caller.sub}` : 'anonymous', correlationId };
+  return {
+    actor: caller ? `${caller.roles[0] ?? 'user'}:${caller.sub}` : 'anonymous',
+    correlationId,
+  };
 }
 
 /** Parameter decorator: `@Metadata() metadata: EventMetadata`. */
-export const Metadata = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
-  requestMetadata(ctx.switchToHttp().getRequest<LaurelRequest>()),
-);
+export const Metadata = createParamDecorator((_: unknown, ctx: ExecutionContext) => requestMetadata(ctx.switchToHttp().getRequest<LaurelRequest>()));

@@ -21,7 +21,12 @@ export const validationPipe = () =>
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors).map((f) =>
-        f.messages.some((m) => m.includes('should not exist')) ? { field: f.field, messages: [`${f.field} is not a known field; remove it`] } : f,
+        f.messages.some((m) => m.includes('should not exist'))
+          ? {
+              field: f.field,
+              messages: [`${f.field} is not a known field; remove it`],
+            }
+          : f,
       );
       return new BadRequestException({
         error: 'Bad Request',

@@ -20,7 +20,10 @@ export class ActivityCheck {
       .sort((a, b) => a.d - b.d)
       .slice(0, 3)
       .map((m) => m.id);
-    const hint = nearMatches.length > 0 ? `did you mean ${nearMatches.map((m) => `"${m}"`).join(' or ')}?` : `the nearest known activity is "${closest(activityId, known)}"`;
+    const hint =
+      nearMatches.length > 0
+        ? `did you mean ${nearMatches.map((m) => `"${m}"`).join(' or ')}?`
+        : `the nearest known activity is "${closest(activityId, known)}"`;
     throw new DomainError('UNKNOWN_ACTIVITY', `activity "${activityId}" is not in any published rule set; ${hint}`, { nearMatches });
   }
 }

@@ -27,8 +27,14 @@ export class ParticipationsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Record that a student took part in an activity' })
   @ApiResponse({ status: 201, description: 'Recorded.' })
-  @ApiResponse({ status: 200, description: 'Already recorded with the same content: nothing new was written.' })
-  @ApiResponse({ status: 409, description: 'The participationId was used for different content.' })
+  @ApiResponse({
+    status: 200,
+    description: 'Already recorded with the same content: nothing new was written.',
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'The participationId was used for different content.',
+  })
   async record(
     @Body() body: RecordParticipationDto,
     @Metadata() metadata: EventMetadata,
@@ -42,19 +48,36 @@ export class ParticipationsController {
 
   @Post('batch')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record up to 1,000 participations; each row is recorded whole or rejected with its reason' })
-  async batch(@Body() body: RecordBatchDto, @Metadata() metadata: EventMetadata): Promise<{ summary: Record<string, number>; results: BatchRowResult[] }> {
+  @ApiOperation({
+    summary: 'Record up to 1,000 participations; each row is recorded whole or rejected with its reason',
+  })
+  async batch(
+    @Body() body: RecordBatchDto,
+    @Metadata() metadata: EventMetadata,
+  ): Promise<{ summary: Record<string, number>; results: BatchRowResult[] }> {
     const rejected: BatchRowResult[] = [];
     const valid: { row: number; data: ReturnType<typeof toData> }[] = [];
     await Promise.all(
       body.participations.map(async (raw, row) => {
         const problem = await rowProblem(raw);
-        if (problem) return rejected.push({ row, status: 'rejected', code: 'INVALID_ROW', message: problem });
+        if (problem)
+          return rejected.push({
+            row,
+            status: 'rejected',
+            code: 'INVALID_ROW',
+            message: problem,
+          });
         const dto = plainToInstance(RecordParticipationDto, raw);
         try {
           this.activities.assertKnown(dto.activityId);
         } catch (err) {
-          return rejected.push({ row, participationId: dto.participationId, status: 'rejected', code: 'UNKNOWN_ACTIVITY', message: (err as Error).message });
+          return rejected.push({
+            row,
+            participationId: dto.participationId,
+            status: 'rejected',
+            code: 'UNKNOWN_ACTIVITY',
+            message: (err as Error).message,
+          });
         }
         return valid.push({ row, data: toData(dto) });
       }),
@@ -68,11 +91,19 @@ export class ParticipationsController {
 
   @Delete(':id')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Void a participation recorded by mistake; the student is re-evaluated' })
+  @ApiOperation({
+    summary: 'Void a participation recorded by mistake; the student is re-evaluated',
+  })
   @ApiResponse({ status: 404, description: 'No such participation.' })
   @ApiResponse({ status: 409, description: 'Already void.' })
   void(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('participation id must be a UUID') })) participationId: string,
+    @Param(
+      'id',
+      new ParseUUIDPipe({
+        exceptionFactory: () => new BadRequestException('participation id must be a UUID'),
+      }),
+    )
+    participationId: string,
     @Body() body: VoidParticipationDto,
     @Metadata() metadata: EventMetadata,
   ): Promise<VoidParticipationResult> {
@@ -95,9 +126,14 @@ function toData(body: RecordParticipationDto) {
 /** Validates one batch row like a single POST would, returning what to fix or undefined. */
 async function rowProblem(raw: unknown): Promise<string | undefined> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'each row must be a participation object';
-  const errors = await validate(plainToInstance(RecordParticipationDto, raw), { whitelist: true, forbidNonWhitelisted: true });
+  const errors = await validate(plainToInstance(RecordParticipationDto, raw), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
   if (errors.length === 0) return undefined;
   return errors
-    .map((e) => (e.constraints?.whitelistValidation ? `${e.property} is not a known field; remove it` : Object.values(e.constraints ?? {}).join(', ')))
+    .map((e) =>
+      e.constraints?.whitelistValidation ? `${e.property} is not a known field; remove it` : Object.values(e.constraints ?? {}).join(', '),
+    )
     .join('; ');
 }

@@ -3,11 +3,23 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventMetadata, type EventStore, type NewEvent } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, evolveStudent, studentStream, type ParticipationRecorded } from '@laurel/progression';
-import { eventId, loadStudent, withOptimisticRetry } from '../students/student-stream';
+import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
 
 export type BatchRowResult =
-  | { row: number; participationId: string; status: 'created' | 'unchanged'; streamRevision: number; position: number }
-  | { row: number; participationId?: string; status: 'rejected'; code: string; message: string };
+  | {
+      row: number;
+      participationId: string;
+      status: 'created' | 'unchanged';
+      streamRevision: number;
+      position: number;
+    }
+  | {
+      row: number;
+      participationId?: string;
+      status: 'rejected';
+      code: string;
+      message: string;
+    };
 
 export class RecordBatchCommand extends Command<BatchRowResult[]> {
   constructor(
@@ -35,7 +47,9 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
   async execute({ rows, metadata, dryRun }: RecordBatchCommand): Promise<BatchRowResult[]> {
     const byStudent = new Map<string, { row: number; data: ParticipationRecorded['data'] }[]>();
     for (const r of rows) byStudent.set(r.data.studentId, [...(byStudent.get(r.data.studentId) ?? []), r]);
-    const results = await Promise.all([...byStudent.entries()].map(([studentId, studentRows]) => this.recordForStudent(studentId, studentRows, metadata, dryRun)));
+    const results = await Promise.all(
+      [...byStudent.entries()].map(([studentId, studentRows]) => this.recordForStudent(studentId, studentRows, metadata, dryRun)),
+    );
     return results.flat().sort((a, b) => a.row - b.row);
   }
 
@@ -46,48 +60,87 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
     dryRun: boolean,
   ): Promise<BatchRowResult[]> {
     const owners = await Promise.all(rows.map((r) => this.index.studentOf('participations', r.data.participationId)));
-    const results = await withOptimisticRetry(async () => {
-      const state = await loadStudent(this.store, studentId);
-      const expectedRevision = state.revision ?? 'no_stream';
-      const out: BatchRowResult[] = [];
-      const toAppend: { row: number; event: NewEvent; participationId: string }[] = [];
-      rows.forEach((r, i) => {
-        const owner = owners[i];
-        try {
-          if (owner && owner !== studentId) {
-            throw new DomainError('PARTICIPATION_CONFLICT', `participation ${r.data.participationId} is already recorded for another student`);
+    const results = await serialised(studentId, () =>
+      withOptimisticRetry(async () => {
+        const state = await loadStudent(this.store, studentId);
+        const expectedRevision = state.revision ?? 'no_stream';
+        const out: BatchRowResult[] = [];
+        const toAppend: {
+          row: number;
+          event: NewEvent;
+          participationId: string;
+        }[] = [];
+        rows.forEach((r, i) => {
+          const owner = owners[i];
+          try {
+            if (owner && owner !== studentId) {
+              throw new DomainError('PARTICIPATION_CONFLICT', `participation ${r.data.participationId} is already recorded for another student`);
+            }
+            const decision = decideRecordParticipation({ type: 'RecordParticipation', data: r.data }, state);
+            if (decision.kind === 'already-recorded') {
+              out.push({
+                row: r.row,
+                participationId: r.data.participationId,
+                status: 'unchanged',
+                streamRevision: Number(decision.stored.revision),
+                position: Number(decision.stored.position),
+              });
+              return;
+            }
+            // Fold it in at once so a repeated id later in the same batch is seen as a duplicate.
+            const id = eventId(decision.event.type, r.data.participationId);
+            evolveStudent(state, decision.event, {
+              revision: -1n,
+              position: -1n,
+              eventId: id,
+            });
+            toAppend.push({
+              row: r.row,
+              participationId: r.data.participationId,
+              event: { id, ...decision.event, metadata },
+            });
+          } catch (err) {
+            if (!(err instanceof DomainError)) throw err;
+            out.push({
+              row: r.row,
+              participationId: r.data.participationId,
+              status: 'rejected',
+              code: err.code,
+              message: err.message,
+            });
           }
-          const decision = decideRecordParticipation({ type: 'RecordParticipation', data: r.data }, state);
-          if (decision.kind === 'already-recorded') {
-            out.push({ row: r.row, participationId: r.data.participationId, status: 'unchanged', streamRevision: Number(decision.stored.revision), position: Number(decision.stored.position) });
-            return;
-          }
-          // Fold it in at once so a repeated id later in the same batch is seen as a duplicate.
-          const id = eventId(decision.event.type, r.data.participationId);
-          evolveStudent(state, decision.event, { revision: -1n, position: -1n, eventId: id });
-          toAppend.push({ row: r.row, participationId: r.data.participationId, event: { id, ...decision.event, metadata } });
-        } catch (err) {
-          if (!(err instanceof DomainError)) throw err;
-          out.push({ row: r.row, participationId: r.data.participationId, status: 'rejected', code: err.code, message: err.message });
+        });
+        if (toAppend.length === 0 || dryRun) {
+          return [
+            ...out,
+            ...toAppend.map((a) => ({
+              row: a.row,
+              participationId: a.participationId,
+              status: 'created' as const,
+              streamRevision: -1,
+              position: -1,
+            })),
+          ];
         }
-      });
-      if (toAppend.length === 0 || dryRun) {
-        return [...out, ...toAppend.map((a) => ({ row: a.row, participationId: a.participationId, status: 'created' as const, streamRevision: -1, position: -1 }))];
-      }
-      const result = await this.store.append(studentStream(studentId), toAppend.map((a) => a.event), { expectedRevision });
-      const first = result.nextRevision - BigInt(toAppend.length) + 1n;
-      return [
-        ...out,
-        ...toAppend.map((a, i) => ({
-          row: a.row,
-          participationId: a.participationId,
-          status: 'created' as const,
-          streamRevision: Number(first + BigInt(i)),
-          // The position of the append that recorded the row (one per student in the batch).
-          position: Number(result.position),
-        })),
-      ];
-    });
+        const result = await this.store.append(
+          studentStream(studentId),
+          toAppend.map((a) => a.event),
+          { expectedRevision },
+        );
+        const first = result.nextRevision - BigInt(toAppend.length) + 1n;
+        return [
+          ...out,
+          ...toAppend.map((a, i) => ({
+            row: a.row,
+            participationId: a.participationId,
+            status: 'created' as const,
+            streamRevision: Number(first + BigInt(i)),
+            // The position of the append that recorded the row (one per student in the batch).
+            position: Number(result.position),
+          })),
+        ];
+      }),
+    );
     if (!dryRun) {
       const created = results.flatMap((r) => (r.status === 'created' ? [r.participationId] : []));
       await Promise.all(created.map((id) => this.index.remember('participations', id, studentId)));

@@ -1,5 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
@@ -7,8 +23,13 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ID_RULE = 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 
 export class RecordParticipationDto {
-  @ApiProperty({ format: 'uuid', description: 'Chosen by the caller; sending the same request again is safe.' })
-  @IsUUID('all', { message: 'participationId must be a UUID, e.g. 3f0c6a52-2d8e-4c1e-9a51-2b8f1f0c9d11' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Chosen by the caller; sending the same request again is safe.',
+  })
+  @IsUUID('all', {
+    message: 'participationId must be a UUID, e.g. 3f0c6a52-2d8e-4c1e-9a51-2b8f1f0c9d11',
+  })
   participationId!: string;
 
   @ApiProperty({ example: '20231234' })
@@ -22,7 +43,12 @@ export class RecordParticipationDto {
   activityId!: string;
 
   @ApiProperty({ example: '2026-10-14T16:00:00Z' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z' })
+  @IsISO8601(
+    { strict: true, strictSeparator: true },
+    {
+      message: 'occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z',
+    },
+  )
   occurredAt!: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
@@ -37,7 +63,10 @@ export class RecordParticipationDto {
   @Max(1000, { message: 'hours must be at most 1000' })
   hours?: number;
 
-  @ApiPropertyOptional({ maxLength: 2000, description: 'A URL or a short note pointing at evidence.' })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: 'A URL or a short note pointing at evidence.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000, { message: 'evidence must be at most 2000 characters' })
@@ -46,7 +75,9 @@ export class RecordParticipationDto {
 
 export class VoidParticipationDto {
   @ApiProperty({ example: 'recorded for the wrong student', maxLength: 500 })
-  @IsString({ message: 'reason must be a string saying why the participation is void' })
+  @IsString({
+    message: 'reason must be a string saying why the participation is void',
+  })
   @IsNotEmpty({ message: 'reason must say why the participation is void' })
   @MaxLength(500, { message: 'reason must be at most 500 characters' })
   reason!: string;
@@ -57,12 +88,18 @@ export const MAX_BATCH_ROWS = 1000;
 
 export class RecordBatchDto {
   @ApiProperty({ type: [RecordParticipationDto], maxItems: MAX_BATCH_ROWS })
-  @IsArray({ message: 'participations must be an array of participation objects' })
+  @IsArray({
+    message: 'participations must be an array of participation objects',
+  })
   @ArrayMinSize(1, { message: 'participations must hold at least one row' })
-  @ArrayMaxSize(MAX_BATCH_ROWS, { message: `participations must hold at most ${MAX_BATCH_ROWS} rows; split the batch` })
+  @ArrayMaxSize(MAX_BATCH_ROWS, {
+    message: `participations must hold at most ${MAX_BATCH_ROWS} rows; split the batch`,
+  })
   participations!: unknown[];
 
-  @ApiPropertyOptional({ description: 'Check every row and report what would happen, writing nothing.' })
+  @ApiPropertyOptional({
+    description: 'Check every row and report what would happen, writing nothing.',
+  })
   @IsOptional()
   @IsBoolean({ message: 'dryRun must be true or false' })
   dryRun?: boolean;

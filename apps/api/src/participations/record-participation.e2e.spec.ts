@@ -25,7 +25,11 @@ describe('POST /participations', () => {
     it('answers 201 with its stream revision and global position, and the timeline shows it', async () => {
       const body = participation();
       const res = await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
-      expect(res.body).toEqual({ participationId: body.participationId, streamRevision: 0, position: expect.any(Number) });
+      expect(res.body).toEqual({
+        participationId: body.participationId,
+        streamRevision: 0,
+        position: expect.any(Number),
+      });
 
       const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).set(coordinator).expect(200);
       expect(timeline.body.events).toHaveLength(1);
@@ -42,7 +46,10 @@ describe('POST /participations', () => {
           role: 'volunteer',
           hours: 3,
         },
-        metadata: { actor: expect.any(String), correlationId: expect.any(String) },
+        metadata: {
+          actor: expect.any(String),
+          correlationId: expect.any(String),
+        },
       });
     });
 
@@ -67,7 +74,11 @@ describe('POST /participations', () => {
     it('treats an equivalent timestamp spelling as the same request', async () => {
       const body = participation({ occurredAt: '2026-10-14T16:00:00Z' });
       await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
-      await request(engine.http).post('/participations').set(coordinator).send({ ...body, occurredAt: '2026-10-14T18:00:00+02:00' }).expect(200);
+      await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ ...body, occurredAt: '2026-10-14T18:00:00+02:00' })
+        .expect(200);
     });
   });
 
@@ -75,8 +86,15 @@ describe('POST /participations', () => {
     it('answers 409 and leaves the first record as it was', async () => {
       const body = participation();
       await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
-      const res = await request(engine.http).post('/participations').set(coordinator).send({ ...body, hours: 5 }).expect(409);
-      expect(res.body).toMatchObject({ statusCode: 409, code: 'PARTICIPATION_CONFLICT' });
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ ...body, hours: 5 })
+        .expect(409);
+      expect(res.body).toMatchObject({
+        statusCode: 409,
+        code: 'PARTICIPATION_CONFLICT',
+      });
       expect(res.body.message).toContain(body.participationId);
       const timeline = await request(engine.http).get(`/students/${body.studentId}/timeline`).set(coordinator).expect(200);
       expect(timeline.body.events).toHaveLength(1);
@@ -90,7 +108,15 @@ describe('POST /participations', () => {
       const res = await request(engine.http)
         .post('/participations')
         .set(coordinator)
-        .send({ participationId: 'not-a-uuid', studentId: '../etc', activityId: 'robotics-club', occurredAt: 'yesterday', role: 'boss', hours: -1, extra: 1 })
+        .send({
+          participationId: 'not-a-uuid',
+          studentId: '../etc',
+          activityId: 'robotics-club',
+          occurredAt: 'yesterday',
+          role: 'boss',
+          hours: -1,
+          extra: 1,
+        })
         .expect(400);
       const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
       expect(fields).toEqual(['extra', 'hours', 'occurredAt', 'participationId', 'role', 'studentId']);
@@ -101,7 +127,12 @@ describe('POST /participations', () => {
     });
 
     it('answers 400 for a body that is not JSON', async () => {
-      const res = await request(engine.http).post('/participations').set(coordinator).set('content-type', 'application/json').send('{"participationId":').expect(400);
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .set('content-type', 'application/json')
+        .send('{"participationId":')
+        .expect(400);
       expect(res.body.statusCode).toBe(400);
     });
 
@@ -155,6 +186,9 @@ describe('GET /health', () => {
 
   it('answers 200 when the event store and Redis answer', async () => {
     const res = await request(engine.http).get('/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { eventStore: { status: 'up' }, redis: { status: 'up' } } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { eventStore: { status: 'up' }, redis: { status: 'up' } },
+    });
   });
 });

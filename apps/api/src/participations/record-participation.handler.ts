@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, studentStream, type ParticipationRecorded } from '@laurel/progression';
-import { eventId, loadStudent, withOptimisticRetry } from '../students/student-stream';
+import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
 
 export interface RecordParticipationResult {
   participationId: string;
@@ -32,27 +32,43 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
   async execute({ data, metadata }: RecordParticipationCommand): Promise<RecordParticipationResult> {
     const owner = await this.index.studentOf('participations', data.participationId);
     if (owner !== null && owner !== data.studentId) {
-      throw new DomainError('PARTICIPATION_CONFLICT', `participation ${data.participationId} is already recorded for another student; use a new participationId`);
-    }
-    const result = await withOptimisticRetry(async () => {
-      const state = await loadStudent(this.store, data.studentId);
-      const decision = decideRecordParticipation({ type: 'RecordParticipation', data }, state);
-      if (decision.kind === 'already-recorded') {
-        const { revision, position } = decision.stored;
-        return { participationId: data.participationId, streamRevision: Number(revision), position: Number(position), created: false };
-      }
-      const result = await this.store.append(
-        studentStream(data.studentId),
-        [{ id: eventId(decision.event.type, data.participationId), ...decision.event, metadata }],
-        { expectedRevision: state.revision ?? 'no_stream' },
+      throw new DomainError(
+        'PARTICIPATION_CONFLICT',
+        `participation ${data.participationId} is already recorded for another student; use a new participationId`,
       );
-      return {
-        participationId: data.participationId,
-        streamRevision: Number(result.nextRevision),
-        position: Number(result.position),
-        created: true,
-      };
-    });
+    }
+    const result = await serialised(data.studentId, () =>
+      withOptimisticRetry(async () => {
+        const state = await loadStudent(this.store, data.studentId);
+        const decision = decideRecordParticipation({ type: 'RecordParticipation', data }, state);
+        if (decision.kind === 'already-recorded') {
+          const { revision, position } = decision.stored;
+          return {
+            participationId: data.participationId,
+            streamRevision: Number(revision),
+            position: Number(position),
+            created: false,
+          };
+        }
+        const result = await this.store.append(
+          studentStream(data.studentId),
+          [
+            {
+              id: eventId(decision.event.type, data.participationId),
+              ...decision.event,
+              metadata,
+            },
+          ],
+          { expectedRevision: state.revision ?? 'no_stream' },
+        );
+        return {
+          participationId: data.participationId,
+          streamRevision: Number(result.nextRevision),
+          position: Number(result.position),
+          created: true,
+        };
+      }),
+    );
     if (owner === null) await this.index.remember('participations', data.participationId, data.studentId);
     return result;
   }

@@ -38,7 +38,19 @@ export class VoidParticipationHandler implements ICommandHandler<VoidParticipati
       this.store,
       studentId,
       { ...metadata, reason },
-      (state) => decideVoidParticipation({ type: 'VoidParticipation', data: { participationId, studentId, reason, voidedAt: now.toISOString() } }, state),
+      (state) =>
+        decideVoidParticipation(
+          {
+            type: 'VoidParticipation',
+            data: {
+              participationId,
+              studentId,
+              reason,
+              voidedAt: now.toISOString(),
+            },
+          },
+          state,
+        ),
       () => eventId('ParticipationVoided', participationId),
     );
     return { participationId, studentId, streamRevision, position };

@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { WrongExpectedVersion, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { WrongExpectedVersion, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
 import { evolveStudent, initialStudentState, studentStream, type StudentEvent, type StudentState } from '@laurel/progression';
 
 /** Namespace for deterministic event ids: the same fact always gets the same id, so retries are idempotent. */
@@ -10,16 +10,17 @@ export const eventId = (...parts: string[]): string => uuidv5(parts.join('\u0000
 
 /** Reads a student's stream and folds it into the command-side state. */
 export async function loadStudent(store: EventStore, studentId: string): Promise<StudentState> {
+  return (await loadStudentWithEvents(store, studentId)).state;
+}
+
+/** Like {@link loadStudent}, also returning the stored events (for rule evaluation). */
+export async function loadStudentWithEvents(store: EventStore, studentId: string): Promise<{ state: StudentState; events: RecordedEvent[] }> {
   const events = await store.readStream(studentStream(studentId));
   let state = initialStudentState();
   for (const e of events) {
-    state = evolveStudent(state, { type: e.type, data: e.data } as StudentEvent, {
-      revision: e.revision,
-      position: e.position,
-      eventId: e.id,
-    });
+    state = evolveStudent(state, { type: e.type, data: e.data } as StudentEvent, { revision: e.revision, position: e.position, eventId: e.id });
   }
-  return state;
+  return { state, events };
 }
 
 /**
@@ -27,14 +28,35 @@ export async function loadStudent(store: EventStore, studentId: string): Promise
  * (WrongExpectedVersion) decides again against the fresh state. Commands are
  * never applied on top of a state they were not decided against.
  */
-export async function withOptimisticRetry<T>(attempt: () => Promise<T>, attempts = 5): Promise<T> {
+export async function withOptimisticRetry<T>(attempt: () => Promise<T>, attempts = 8): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (err) {
       if (!(err instanceof WrongExpectedVersion) || i >= attempts) throw err;
+      // Another process wrote to the stream: back off a little, with jitter, before deciding again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * i));
     }
   }
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` after every earlier command on the same student in this
+ * process, so concurrent requests for one student queue up instead of
+ * colliding on the expected revision (collisions with other processes are
+ * still caught by it).
+ */
+export function serialised<T>(studentId: string, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(studentId) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const tail = next.catch(() => undefined);
+  queues.set(studentId, tail);
+  void tail.then(() => {
+    if (queues.get(studentId) === tail) queues.delete(studentId);
+  });
+  return next;
 }
 
 export interface Appended<E extends StudentEvent> {
@@ -53,15 +75,21 @@ export function decideAndAppend<E extends StudentEvent>(
   store: EventStore,
   studentId: string,
   metadata: EventMetadata,
-  decide: (state: StudentState) => E,
+  decide: (state: StudentState, events: RecordedEvent[]) => E,
   idOf: (event: E) => string,
 ): Promise<Appended<E>> {
-  return withOptimisticRetry(async () => {
-    const state = await loadStudent(store, studentId);
-    const event = decide(state);
-    const result = await store.append(studentStream(studentId), [{ id: idOf(event), type: event.type, data: event.data, metadata }], {
-      expectedRevision: state.revision ?? 'no_stream',
-    });
-    return { event, streamRevision: Number(result.nextRevision), position: Number(result.position) };
-  });
+  return serialised(studentId, () =>
+    withOptimisticRetry(async () => {
+      const { state, events } = await loadStudentWithEvents(store, studentId);
+      const event = decide(state, events);
+      const result = await store.append(studentStream(studentId), [{ id: idOf(event), type: event.type, data: event.data, metadata }], {
+        expectedRevision: state.revision ?? 'no_stream',
+      });
+      return {
+        event,
+        streamRevision: Number(result.nextRevision),
+        position: Number(result.position),
+      };
+    }),
+  );
 }

@@ -14,7 +14,9 @@ export class StudentsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "The student's events in order (type, data, revision, recordedAt)" })
+  @ApiOperation({
+    summary: "The student's events in order (type, data, revision, recordedAt)",
+  })
   async timeline(@Param('id', StudentIdPipe) studentId: string): Promise<{ studentId: string; events: TimelineEntry[] }> {
     const events = await this.queries.execute(new GetTimeline(studentId));
     if (events.length === 0) throw new NotFoundException(`no events are recorded for student ${studentId}; check the id`);

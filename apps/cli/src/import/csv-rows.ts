@@ -55,7 +55,8 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
   const problems: CsvProblem[] = [];
   const missing = CSV_COLUMNS.required.filter((c) => !header.includes(c));
   const unknown = header.filter((h) => !known.includes(h));
-  if (missing.length > 0) problems.push({ line: 1, message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}` });
+  if (missing.length > 0)
+    problems.push({ line: 1, message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}` });
   if (unknown.length > 0) problems.push({ line: 1, message: `unknown column(s) ${unknown.join(', ')}; columns are ${known.join(', ')}` });
   if (problems.length > 0) return { rows: [], problems };
 
@@ -65,7 +66,8 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
     const rowProblems: string[] = [];
     for (const c of CSV_COLUMNS.required) if (!record[c]) rowProblems.push(`${c} is empty`);
     const occurredAt = record.occurredAt ? normaliseDate(record.occurredAt) : undefined;
-    if (record.occurredAt && !occurredAt) rowProblems.push(`occurredAt "${record.occurredAt}" is not a date; use YYYY-MM-DD or an ISO-8601 date-time`);
+    if (record.occurredAt && !occurredAt)
+      rowProblems.push(`occurredAt "${record.occurredAt}" is not a date; use YYYY-MM-DD or an ISO-8601 date-time`);
     let hours: number | undefined;
     if (record.hours) {
       hours = Number(record.hours.replace(',', '.'));

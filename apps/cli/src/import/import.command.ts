@@ -33,9 +33,14 @@ export function importCommand(): Command {
     .option('--json', 'print the per-line results as JSON')
     .action(async (file: string, options: { dryRun?: boolean; url: string; token?: string; json?: boolean }) => {
       const size = statSync(file).size;
-      if (size > MAX_CSV_BYTES) throw new Error(`${file} is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1048576} MB, split the file`);
+      if (size > MAX_CSV_BYTES)
+        throw new Error(`${file} is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1048576} MB, split the file`);
       const { rows, problems } = readParticipationCsv(readFileSync(file, 'utf8'));
-      const lines: { line: number; status: string; message?: string }[] = problems.map((p) => ({ line: p.line, status: 'invalid', message: p.message }));
+      const lines: { line: number; status: string; message?: string }[] = problems.map((p) => ({
+        line: p.line,
+        status: 'invalid',
+        message: p.message,
+      }));
       const token = rows.length > 0 ? await bearer(options.token) : '';
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk: CsvParticipation[] = rows.slice(i, i + CHUNK);
@@ -52,11 +57,17 @@ export function importCommand(): Command {
       }
       lines.sort((a, b) => a.line - b.line);
       const count = (s: string) => lines.filter((l) => l.status === s).length;
-      const summary = { created: count('created'), unchanged: count('unchanged'), rejected: count('rejected') + count('invalid'), dryRun: options.dryRun ?? false };
+      const summary = {
+        created: count('created'),
+        unchanged: count('unchanged'),
+        rejected: count('rejected') + count('invalid'),
+        dryRun: options.dryRun ?? false,
+      };
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ summary, lines }, null, 2)}\n`);
       } else {
-        for (const l of lines.filter((x) => x.status === 'rejected' || x.status === 'invalid')) process.stdout.write(`${file}:${l.line}: ${l.message}\n`);
+        for (const l of lines.filter((x) => x.status === 'rejected' || x.status === 'invalid'))
+          process.stdout.write(`${file}:${l.line}: ${l.message}\n`);
         const verb = options.dryRun ? 'would be created' : 'created';
         process.stdout.write(`${summary.created} ${verb}, ${summary.unchanged} already recorded, ${summary.rejected} rejected\n`);
       }

@@ -53,10 +53,14 @@ export function checkFiles(io: CliIo, paths: string[], opts: { json?: boolean; e
     const all = reports.flatMap((r) => r.examples ?? []);
     const failed = all.filter((e) => !e.passed).length;
     const verdict = failed > 0 || errors > 0 ? paint(io, 'red', 'FAILED') : paint(io, 'green', 'passed');
-    io.out(`\n${plural(all.length, 'example')} in ${plural(reports.length, 'file')}: ${all.length - failed} passed, ${failed} failed${errors ? `, ${plural(errors, 'error')} loading` : ''} - ${verdict}\n`);
+    io.out(
+      `\n${plural(all.length, 'example')} in ${plural(reports.length, 'file')}: ${all.length - failed} passed, ${failed} failed${errors ? `, ${plural(errors, 'error')} loading` : ''} - ${verdict}\n`,
+    );
   } else {
     const bad = reports.filter((r) => !r.ok).length;
-    io.out(`\n${plural(reports.length, 'file')} checked: ${bad === 0 ? paint(io, 'green', 'all clean') : paint(io, 'red', `${bad} with errors`)} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})\n`);
+    io.out(
+      `\n${plural(reports.length, 'file')} checked: ${bad === 0 ? paint(io, 'green', 'all clean') : paint(io, 'red', `${bad} with errors`)} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})\n`,
+    );
   }
 }
 
@@ -64,7 +68,9 @@ function printReport(io: CliIo, r: FileReport, source: string, examples: boolean
   for (const issue of [...r.errors, ...r.warnings].sort((a, b) => a.line - b.line || a.column - b.column)) printIssue(io, issue, source);
   const s = r.summary;
   if (s && !examples) {
-    io.out(`${r.file}: ${paint(io, 'green', 'ok')} - program \`${s.programId}\`, ${plural(s.activities, 'activity', 'activities')} in ${plural(s.categories, 'category', 'categories')}, ${plural(s.levels, 'level')}, ${plural(s.badges, 'badge')}, ${plural(s.examples, 'example')} (sha256 ${s.sha256.slice(0, 12)})\n`);
+    io.out(
+      `${r.file}: ${paint(io, 'green', 'ok')} - program \`${s.programId}\`, ${plural(s.activities, 'activity', 'activities')} in ${plural(s.categories, 'category', 'categories')}, ${plural(s.levels, 'level')}, ${plural(s.badges, 'badge')}, ${plural(s.examples, 'example')} (sha256 ${s.sha256.slice(0, 12)})\n`,
+    );
   }
   if (examples && r.examples) {
     io.out(`${r.file}\n`);

@@ -27,7 +27,8 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
     return;
   }
   const limit = Math.max(1, Number(opts.limit ?? 20) || 20);
-  const names = (ids: string[]): string => (ids.length > limit ? `${ids.slice(0, limit).join(', ')}, ... (${ids.length - limit} more)` : ids.join(', '));
+  const names = (ids: string[]): string =>
+    ids.length > limit ? `${ids.slice(0, limit).join(', ')}, ... (${ids.length - limit} more)` : ids.join(', ');
   const section = (title: string, entries: DiffEntry[]): string[] => {
     if (entries.length === 0) return [`${title}: no change`];
     const width = Math.max(...entries.map((e) => e.id.length));

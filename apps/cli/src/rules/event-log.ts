@@ -51,7 +51,9 @@ export function factOf(event: StoredEvent): Fact | undefined {
       return { type: 'application-rejected', badgeId: event.data.badgeId, eventId: event.id, at: event.data.decidedAt };
     case 'AwardRevoked':
       // Revocations the `revoke` policy made are recomputed by the replay; a coordinator's stand.
-      return /support/i.test(event.data.reason) ? undefined : { type: 'badge-revoked', badgeId: event.data.badgeId, cause: 'coordinator', eventId: event.id };
+      return /support/i.test(event.data.reason)
+        ? undefined
+        : { type: 'badge-revoked', badgeId: event.data.badgeId, cause: 'coordinator', eventId: event.id };
     case 'BadgeEarned':
     case 'LevelReached':
     case 'EligibilityReached':

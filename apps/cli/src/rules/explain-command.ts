@@ -67,7 +67,9 @@ function printExplanation(io: CliIo, e: Explanation, file: string): void {
       b.status === 'held'
         ? `held since ${b.heldSince?.slice(0, 10) ?? '?'}${b.expiresAt ? `, expires ${b.expiresAt.slice(0, 10)}` : ''}${b.supportLost ? ', support lost' : ''}`
         : b.status;
-    out.push(`  ${mark(io, b.status === 'held')} ${b.badgeId} - ${b.name.en} [${b.level}${b.award === 'application' ? ', on application' : ''}]: ${detail}`);
+    out.push(
+      `  ${mark(io, b.status === 'held')} ${b.badgeId} - ${b.name.en} [${b.level}${b.award === 'application' ? ', on application' : ''}]: ${detail}`,
+    );
     if (b.status !== 'held') {
       out.push(...conditionLines(io, b.condition, '      '));
       if (b.missing.length > 0) out.push(`      ${paint(io, 'dim', 'to do:')} ${b.missing.map((s) => s.text).join('; ')}`);

@@ -6,9 +6,7 @@ import type { CliIo } from './io';
 
 /** Adds `laurel rules check|test|explain|diff` to the program. */
 export function registerRulesCommands(program: Command, io: CliIo): void {
-  const rules = program
-    .command('rules')
-    .description('check, test, explain and compare rule files (rules/*.yaml)');
+  const rules = program.command('rules').description('check, test, explain and compare rule files (rules/*.yaml)');
 
   rules
     .command('check')
@@ -19,14 +17,14 @@ export function registerRulesCommands(program: Command, io: CliIo): void {
 
   rules
     .command('test')
-    .description("run the examples of rule files (given these events, expect these badges); exit 1 on any failure")
+    .description('run the examples of rule files (given these events, expect these badges); exit 1 on any failure')
     .argument('<paths...>', 'rule files or directories')
     .option('--json', 'machine-readable output')
     .action((paths: string[], opts: { json?: boolean }) => checkFiles(io, paths, { json: opts.json, examples: true }));
 
   rules
     .command('explain')
-    .description("why a student has or lacks each badge and level, and the shortest steps to the next")
+    .description('why a student has or lacks each badge and level, and the shortest steps to the next')
     .argument('<rules>', 'rule file')
     .requiredOption('--events <file>', 'newline-delimited JSON events, as the engine stores them')
     .requiredOption('--student <id>', 'student id (stream student-<id>)')

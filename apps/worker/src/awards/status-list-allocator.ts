@@ -36,7 +36,14 @@ export class StatusListAllocator {
         try {
           await this.store.append(
             statusListStream(listId),
-            [{ id: uuidv5(awardId, NAMESPACE), type: 'StatusEntryAllocated', data: { awardId, listId, index }, metadata: { actor: 'system:award-worker' } }],
+            [
+              {
+                id: uuidv5(awardId, NAMESPACE),
+                type: 'StatusEntryAllocated',
+                data: { awardId, listId, index },
+                metadata: { actor: 'system:award-worker' },
+              },
+            ],
             { expectedRevision: head ?? 'no_stream' },
           );
           await this.catchUp(listId);

@@ -35,7 +35,14 @@ export function eventsForOutcome(outcome: Outcome, at: string, ctx: OutcomeConte
       return [
         make(awardId, {
           type: 'BadgeEarned',
-          data: { ...common, awardId, badgeId: outcome.badgeId, earnedAt: at, basis: outcome.basis, ...(outcome.expiresAt && { expiresAt: outcome.expiresAt }) },
+          data: {
+            ...common,
+            awardId,
+            badgeId: outcome.badgeId,
+            earnedAt: at,
+            basis: outcome.basis,
+            ...(outcome.expiresAt && { expiresAt: outcome.expiresAt }),
+          },
         }),
       ];
     }
@@ -47,20 +54,42 @@ export function eventsForOutcome(outcome: Outcome, at: string, ctx: OutcomeConte
         }),
       ];
     case 'level-reached':
-      return [make(derivedId('level', programId, studentId, outcome.levelId), { type: 'LevelReached', data: { ...common, levelId: outcome.levelId, reachedAt: at } })];
+      return [
+        make(derivedId('level', programId, studentId, outcome.levelId), {
+          type: 'LevelReached',
+          data: { ...common, levelId: outcome.levelId, reachedAt: at },
+        }),
+      ];
     case 'support-lost': {
       const awardId = ctx.currentAward(outcome.badgeId);
       if (!awardId) return [];
       const lost = make(derivedId('support-lost', awardId), {
         type: 'AwardSupportLost',
-        data: { awardId, studentId, programId, badgeId: outcome.badgeId, policy: outcome.policy, cause: outcome.cause, detectedAt: at, ruleSetHash: ruleSet.sha256 },
+        data: {
+          awardId,
+          studentId,
+          programId,
+          badgeId: outcome.badgeId,
+          policy: outcome.policy,
+          cause: outcome.cause,
+          detectedAt: at,
+          ruleSetHash: ruleSet.sha256,
+        },
       });
       if (outcome.policy !== 'revoke') return [lost];
       return [
         lost,
         make(derivedId('AwardRevoked', awardId), {
           type: 'AwardRevoked',
-          data: { awardId, studentId, programId, badgeId: outcome.badgeId, reason: `rule file policy "revoke": ${outcome.cause}`, revokedAt: at, cause: 'support-lost' },
+          data: {
+            awardId,
+            studentId,
+            programId,
+            badgeId: outcome.badgeId,
+            reason: `rule file policy "revoke": ${outcome.cause}`,
+            revokedAt: at,
+            cause: 'support-lost',
+          },
         }),
       ];
     }

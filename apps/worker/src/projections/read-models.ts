@@ -2,52 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { RecordedEvent } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, type LaurelConfig } from '@laurel/platform';
-import type { StudentEvent } from '@laurel/progression';
+import { emptyExtras, observeExtras, progressionDocument, type ProgressionExtras } from '@laurel/progression';
 import type { RuleSet, StudentState } from '@laurel/rules';
-
-/** One badge a student holds (or held), as the progression read model shows it. */
-export interface ProgressionBadge {
-  badgeId: string;
-  awardId: string;
-  earnedAt: string;
-  expiresAt?: string;
-  status: 'active' | 'revoked' | 'flagged';
-  credentialId?: string;
-  basis: string[];
-}
-
-export interface ProgressionApplication {
-  applicationId: string;
-  badgeId: string;
-  status: 'pending' | 'approved' | 'rejected';
-  submittedAt: string;
-  decidedAt?: string;
-  comment?: string;
-}
-
-/** The per-student, per-program document in Redis (`<prefix>:rm:progression:<program>` field = student id). */
-export interface ProgressionDocument {
-  studentId: string;
-  programId: string;
-  ruleSetVersion: number;
-  ruleSetHash: string;
-  /** The highest level reached, if any. */
-  level: { levelId: string; reachedAt: string } | null;
-  levels: { levelId: string; reachedAt: string }[];
-  badges: ProgressionBadge[];
-  eligible: { badgeId: string; since: string }[];
-  applications: ProgressionApplication[];
-  /** Log position the document reflects. */
-  position: string;
-}
-
-/** What the rule state does not carry: application ids and comments, credentials, review flags. */
-interface Extras {
-  applications: Map<string, ProgressionApplication>;
-  credentials: Map<string, string>;
-  flagged: Set<string>;
-  position: bigint;
-}
 
 export const readModelKeys = (prefix: string) => ({
   progression: (programId: string) => `${prefix}:rm:progression:${programId}`,
@@ -69,7 +25,7 @@ export const readModelKeys = (prefix: string) => ({
 @Injectable()
 export class ReadModels {
   private readonly keys: ReturnType<typeof readModelKeys>;
-  private readonly extras = new Map<string, Extras>();
+  private readonly extras = new Map<string, ProgressionExtras>();
   private readonly dirty = new Map<string, Map<string, StudentState>>();
   private readonly indexes: { kind: 'participations' | 'applications'; id: string; studentId: string }[] = [];
 
@@ -97,49 +53,13 @@ export class ReadModels {
 
   /** Records what the rule state does not hold; called for every student event, in log order. */
   observe(studentId: string, stored: RecordedEvent): void {
-    const extras = this.extras.get(studentId) ?? { applications: new Map(), credentials: new Map(), flagged: new Set(), position: 0n };
+    const extras = this.extras.get(studentId) ?? emptyExtras();
     this.extras.set(studentId, extras);
-    if (stored.position > extras.position) extras.position = stored.position;
-    const event = { type: stored.type, data: stored.data } as StudentEvent;
-    switch (event.type) {
-      case 'ParticipationRecorded':
-        this.indexes.push({ kind: 'participations', id: event.data.participationId, studentId });
-        return;
-      case 'ApplicationSubmitted':
-        this.indexes.push({ kind: 'applications', id: event.data.applicationId, studentId });
-        extras.applications.set(event.data.applicationId, {
-          applicationId: event.data.applicationId,
-          badgeId: event.data.badgeId,
-          status: 'pending',
-          submittedAt: event.data.submittedAt,
-        });
-        return;
-      case 'ApplicationApproved':
-      case 'ApplicationRejected': {
-        const app = extras.applications.get(event.data.applicationId);
-        if (app) {
-          app.status = event.type === 'ApplicationApproved' ? 'approved' : 'rejected';
-          app.decidedAt = event.data.decidedAt;
-          if (event.data.comment !== undefined) app.comment = event.data.comment;
-        }
-        return;
-      }
-      case 'CredentialIssued':
-        extras.credentials.set(event.data.awardId, event.data.credentialId);
-        return;
-      case 'AwardSupportLost':
-        if (event.data.policy === 'flag') extras.flagged.add(event.data.awardId);
-        return;
-      case 'ParticipationVoided':
-      case 'BadgeEarned':
-      case 'AwardRevoked':
-      case 'LevelReached':
-      case 'EligibilityReached':
-        return;
-      default: {
-        const _unknown: never = event;
-        return;
-      }
+    observeExtras(extras, stored);
+    if (stored.type === 'ParticipationRecorded') {
+      this.indexes.push({ kind: 'participations', id: (stored.data as { participationId: string }).participationId, studentId });
+    } else if (stored.type === 'ApplicationSubmitted') {
+      this.indexes.push({ kind: 'applications', id: (stored.data as { applicationId: string }).applicationId, studentId });
     }
   }
 
@@ -156,7 +76,7 @@ export class ReadModels {
       for (const [programId, state] of programs) {
         const program = ruleSetOf(programId);
         if (!program) continue;
-        const doc = this.document(studentId, program, state);
+        const doc = progressionDocument(studentId, program, state, this.extras.get(studentId) ?? emptyExtras(), new Date());
         multi.hset(this.keys.progression(programId), studentId, JSON.stringify(doc));
         for (const level of program.ruleSet.levels) {
           if (doc.level?.levelId === level.id) multi.sadd(this.keys.roster(programId, level.id), studentId);
@@ -172,39 +92,5 @@ export class ReadModels {
     this.dirty.clear();
     this.indexes.length = 0;
     await multi.exec();
-  }
-
-  private document(studentId: string, program: { ruleSet: RuleSet; version: number }, state: StudentState): ProgressionDocument {
-    const extras = this.extras.get(studentId);
-    const iso = (t: number) => new Date(t).toISOString();
-    const levels = program.ruleSet.levels
-      .filter((l) => state.levels[l.id] !== undefined)
-      .map((l) => ({ levelId: l.id, reachedAt: iso(state.levels[l.id] ?? 0) }));
-    const badges: ProgressionBadge[] = Object.entries(state.badges).map(([badgeId, held]) => {
-      const credentialId = extras?.credentials.get(held.eventId);
-      return {
-        badgeId,
-        awardId: held.eventId,
-        earnedAt: iso(held.at),
-        ...(held.expiresAt !== undefined && { expiresAt: iso(held.expiresAt) }),
-        status: held.revoked ? 'revoked' : extras?.flagged.has(held.eventId) ? 'flagged' : 'active',
-        ...(credentialId && { credentialId }),
-        basis: held.basis,
-      };
-    });
-    return {
-      studentId,
-      programId: program.ruleSet.programId,
-      ruleSetVersion: program.version,
-      ruleSetHash: program.ruleSet.sha256,
-      level: levels.at(-1) ?? null,
-      levels,
-      badges,
-      eligible: Object.entries(state.eligible)
-        .filter(([badgeId]) => !state.badges[badgeId] || state.badges[badgeId]?.revoked)
-        .map(([badgeId, since]) => ({ badgeId, since: iso(since) })),
-      applications: [...(extras?.applications.values() ?? [])],
-      position: String(extras?.position ?? 0n),
-    };
   }
 }

@@ -192,7 +192,15 @@ export class RuleProjection implements Projection {
   private async student(studentId: string, position: bigint): Promise<StudentRecord> {
     const known = this.students.get(studentId);
     if (known) return known;
-    const record: StudentRecord = { studentId, programs: new Map(), awards: new Map(), ids: new Set(), folded: new Set(), head: null, settled: new Set() };
+    const record: StudentRecord = {
+      studentId,
+      programs: new Map(),
+      awards: new Map(),
+      ids: new Set(),
+      folded: new Set(),
+      head: null,
+      settled: new Set(),
+    };
     for (const programId of this.programs.keys()) this.stateFor(record, programId);
     const events = await this.store.readStream(studentStream(studentId));
     for (const e of events) {

@@ -36,7 +36,15 @@ export const issuerIdOf = (
 const typesOf = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : [value];
 
-/** The `dataModel` check; `legacy` is true for VC Data Model 1.1 credentials, which the other checks then skip. */
+/**
+ * The `dataModel` check; `legacy` is true for VC Data Model 1.1 credentials, which the other checks then skip.
+ *
+ * @example
+ * ```ts
+ * checkDataModel({ '@context': ['https://www.w3.org/2018/credentials/v1'], issuanceDate: '2010-01-01T00:00:00Z' }).check.code;
+ * // 'LEGACY_DATA_MODEL'
+ * ```
+ */
 export function checkDataModel(credential: Record<string, unknown>): {
   check: Check;
   legacy: boolean;
@@ -75,7 +83,14 @@ export function checkDataModel(credential: Record<string, unknown>): {
   return { check: passed('dataModel', 'VC Data Model 2.0'), legacy: false };
 }
 
-/** The `schema` check: ClrCredential against CLR 2.0, BitstringStatusListCredential has none, anything else against OB 3.0. */
+/**
+ * The `schema` check: ClrCredential against CLR 2.0, BitstringStatusListCredential has none, anything else against OB 3.0.
+ *
+ * @example
+ * ```ts
+ * checkSchema(credential); // { name: 'schema', status: 'passed', detail: 'ob-achievement-credential' }
+ * ```
+ */
 export function checkSchema(credential: Record<string, unknown>): Check {
   const types = typesOf(credential.type);
   if (types.includes('BitstringStatusListCredential'))
@@ -97,7 +112,14 @@ export function checkSchema(credential: Record<string, unknown>): Check {
   );
 }
 
-/** The `validityWindow` check: validFrom <= now < validUntil. */
+/**
+ * The `validityWindow` check: validFrom <= now < validUntil.
+ *
+ * @example
+ * ```ts
+ * checkValidityWindow({ validFrom: '2040-01-01T00:00:00Z' }, new Date()); // failed, code 'NOT_YET_VALID'
+ * ```
+ */
 export function checkValidityWindow(
   credential: Record<string, unknown>,
   now: Date,
@@ -185,7 +207,15 @@ async function loadStatusList(
   }
 }
 
-/** The `status` check over every `credentialStatus` entry; Bitstring Status List entries only. */
+/**
+ * The `status` check over every `credentialStatus` entry; Bitstring Status List entries only.
+ *
+ * @example
+ * ```ts
+ * await checkStatus(credential, { now, jwks, resolveStatusList: (url) => store.statusListJwt(url) });
+ * // { name: 'status', status: 'failed', code: 'REVOKED', reason: 'revoked: bit 7 of … is set' }
+ * ```
+ */
 export async function checkStatus(
   credential: Record<string, unknown>,
   options: KeySources & { now: Date; resolveStatusList?: StatusListResolver },

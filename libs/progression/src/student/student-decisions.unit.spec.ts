@@ -15,7 +15,10 @@ const recorded = {
 };
 
 function given(...events: StudentEvent[]): StudentState {
-  return events.reduce((s, e, i) => evolveStudent(s, e, { revision: BigInt(i), position: BigInt(100 + i), eventId: `e-${i}` }), initialStudentState());
+  return events.reduce(
+    (s, e, i) => evolveStudent(s, e, { revision: BigInt(i), position: BigInt(100 + i), eventId: `e-${i}` }),
+    initialStudentState(),
+  );
 }
 
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -36,7 +39,10 @@ describe('when recording a participation', () => {
   });
 
   it('answers already-recorded with the original position for the same content', () => {
-    const decision = decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded } }, given({ type: 'ParticipationRecorded', data: recorded }));
+    const decision = decideRecordParticipation(
+      { type: 'RecordParticipation', data: { ...recorded } },
+      given({ type: 'ParticipationRecorded', data: recorded }),
+    );
     expect(decision).toMatchObject({ kind: 'already-recorded', stored: { revision: 0n, position: 100n, eventId: 'e-0' } });
   });
 
@@ -49,7 +55,10 @@ describe('when recording a participation', () => {
 });
 
 describe('when voiding a participation', () => {
-  const command = { type: 'VoidParticipation' as const, data: { participationId: 'p-1', studentId: 's-1', reason: 'duplicate', voidedAt: '2026-10-02T00:00:00Z' } };
+  const command = {
+    type: 'VoidParticipation' as const,
+    data: { participationId: 'p-1', studentId: 's-1', reason: 'duplicate', voidedAt: '2026-10-02T00:00:00Z' },
+  };
 
   it('voids a recorded one', () => {
     expect(decideVoidParticipation(command, given({ type: 'ParticipationRecorded', data: recorded })).type).toBe('ParticipationVoided');
@@ -71,7 +80,10 @@ describe('when applying for a badge', () => {
 
   it('refuses when not eligible, carrying the explanation', () => {
     try {
-      decideSubmitApplication({ type: 'SubmitApplication', data, eligibility: { eligible: false, message: 'needs 2 more', explanation: { missing: 2 } } }, given());
+      decideSubmitApplication(
+        { type: 'SubmitApplication', data, eligibility: { eligible: false, message: 'needs 2 more', explanation: { missing: 2 } } },
+        given(),
+      );
       throw new Error('expected a refusal');
     } catch (err) {
       expect(err).toBeInstanceOf(DomainError);
@@ -81,9 +93,11 @@ describe('when applying for a badge', () => {
 
   it('refuses a second pending application for the same badge', () => {
     const state = given({ type: 'ApplicationSubmitted', data });
-    expect(codeOf(() => decideSubmitApplication({ type: 'SubmitApplication', data: { ...data, applicationId: 'a-2' }, eligibility: { eligible: true } }, state))).toBe(
-      'APPLICATION_PENDING',
-    );
+    expect(
+      codeOf(() =>
+        decideSubmitApplication({ type: 'SubmitApplication', data: { ...data, applicationId: 'a-2' }, eligibility: { eligible: true } }, state),
+      ),
+    ).toBe('APPLICATION_PENDING');
   });
 
   it('approves once and refuses a second decision', () => {
@@ -99,9 +113,21 @@ describe('when applying for a badge', () => {
 describe('when revoking an award', () => {
   const earned: StudentEvent = {
     type: 'BadgeEarned',
-    data: { awardId: 'aw-1', studentId: 's-1', programId: 'vt', badgeId: 'meta', earnedAt: '2026-10-05T00:00:00Z', ruleSetHash: 'h', ruleSetVersion: 1, basis: [] },
+    data: {
+      awardId: 'aw-1',
+      studentId: 's-1',
+      programId: 'vt',
+      badgeId: 'meta',
+      earnedAt: '2026-10-05T00:00:00Z',
+      ruleSetHash: 'h',
+      ruleSetVersion: 1,
+      basis: [],
+    },
   };
-  const command = { type: 'RevokeAward' as const, data: { studentId: 's-1', programId: 'vt', badgeId: 'meta', reason: 'fraud', revokedAt: '2026-10-06T00:00:00Z' } };
+  const command = {
+    type: 'RevokeAward' as const,
+    data: { studentId: 's-1', programId: 'vt', badgeId: 'meta', reason: 'fraud', revokedAt: '2026-10-06T00:00:00Z' },
+  };
 
   it('revokes a held award, naming it', () => {
     expect(decideRevokeAward(command, given(earned)).data.awardId).toBe('aw-1');
@@ -109,6 +135,8 @@ describe('when revoking an award', () => {
 
   it('refuses a badge not held, or already revoked', () => {
     expect(codeOf(() => decideRevokeAward(command, given()))).toBe('AWARD_NOT_FOUND');
-    expect(codeOf(() => decideRevokeAward(command, given(earned, { type: 'AwardRevoked', data: { ...command.data, awardId: 'aw-1' } })))).toBe('AWARD_ALREADY_REVOKED');
+    expect(codeOf(() => decideRevokeAward(command, given(earned, { type: 'AwardRevoked', data: { ...command.data, awardId: 'aw-1' } })))).toBe(
+      'AWARD_ALREADY_REVOKED',
+    );
   });
 });

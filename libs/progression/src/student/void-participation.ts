@@ -11,7 +11,10 @@ export type VoidParticipation = {
 export function decideVoidParticipation(command: VoidParticipation, state: StudentState): ParticipationVoided {
   const entry = state.participations.get(command.data.participationId);
   if (!entry) {
-    throw new DomainError('PARTICIPATION_NOT_FOUND', `participation ${command.data.participationId} is not recorded for student ${command.data.studentId}`);
+    throw new DomainError(
+      'PARTICIPATION_NOT_FOUND',
+      `participation ${command.data.participationId} is not recorded for student ${command.data.studentId}`,
+    );
   }
   if (entry.voided) {
     throw new DomainError('PARTICIPATION_ALREADY_VOIDED', `participation ${command.data.participationId} is already void`);

@@ -1,0 +1,125 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { LookupIndex, RuleSetRegistry } from '@laurel/platform';
+import { decideApplicationReview, decideSubmitApplication, DomainError, foldStudent } from '@laurel/progression';
+import { explain } from '@laurel/rules';
+import { decideAndAppend, eventId } from '../students/student-stream';
+
+export interface ApplicationResult {
+  applicationId: string;
+  studentId: string;
+  badgeId: string;
+  status: 'pending' | 'approved' | 'rejected';
+  streamRevision: number;
+  position: number;
+}
+
+export class SubmitApplicationCommand extends Command<ApplicationResult> {
+  constructor(
+    readonly studentId: string,
+    readonly badgeId: string,
+    readonly statement: string | undefined,
+    readonly metadata: EventMetadata,
+    readonly now: Date,
+  ) {
+    super();
+  }
+}
+
+/** A student applies for an application-gated badge; refused with the explanation of what is missing unless eligible. */
+@CommandHandler(SubmitApplicationCommand)
+export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicationCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: RuleSetRegistry,
+    private readonly index: LookupIndex,
+  ) {}
+
+  async execute({ studentId, badgeId, statement, metadata, now }: SubmitApplicationCommand): Promise<ApplicationResult> {
+    const program = this.registry.programOfBadge(badgeId);
+    const badge = program?.ruleSet.badges.find((b) => b.id === badgeId);
+    if (!program || !badge) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
+    if (badge.award !== 'application') {
+      throw new DomainError('NOT_ELIGIBLE', `badge "${badgeId}" is awarded automatically when its criteria are met; there is nothing to apply for`);
+    }
+    const applicationId = randomUUID();
+    const { programId } = program.ruleSet;
+    const { streamRevision, position } = await decideAndAppend(
+      this.store,
+      studentId,
+      metadata,
+      (state, events) => {
+        const explained = explain(program.ruleSet, foldStudent(studentId, program.ruleSet, events), now).badges.find((b) => b.badgeId === badgeId);
+        const eligible = explained?.status === 'eligible';
+        const missing = explained?.missing.map((m) => m.text).join('; ') ?? '';
+        return decideSubmitApplication(
+          {
+            type: 'SubmitApplication',
+            data: { applicationId, studentId, programId, badgeId, submittedAt: now.toISOString(), ...(statement && { statement }) },
+            eligibility: eligible
+              ? { eligible: true }
+              : {
+                  eligible: false,
+                  explanation: explained,
+                  message: `student ${studentId} is not eligible for ${badgeId} yet${missing ? `: ${missing}` : ''}`,
+                },
+          },
+          state,
+        );
+      },
+      () => eventId('ApplicationSubmitted', applicationId),
+    );
+    await this.index.remember('applications', applicationId, studentId);
+    return { applicationId, studentId, badgeId, status: 'pending', streamRevision, position };
+  }
+}
+
+export class ReviewApplicationCommand extends Command<ApplicationResult> {
+  constructor(
+    readonly applicationId: string,
+    readonly decision: 'approve' | 'reject',
+    readonly comment: string | undefined,
+    readonly metadata: EventMetadata,
+    readonly now: Date,
+  ) {
+    super();
+  }
+}
+
+/** A coordinator approves (the rule projection then awards the badge) or rejects an application. */
+@CommandHandler(ReviewApplicationCommand)
+export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicationCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly index: LookupIndex,
+  ) {}
+
+  async execute({ applicationId, decision, comment, metadata, now }: ReviewApplicationCommand): Promise<ApplicationResult> {
+    const studentId = await this.index.studentOf('applications', applicationId);
+    if (!studentId) throw new DomainError('APPLICATION_NOT_FOUND', `application ${applicationId} does not exist; check the id`);
+    const { event, streamRevision, position } = await decideAndAppend(
+      this.store,
+      studentId,
+      { ...metadata, ...(comment && { reason: comment }) },
+      (state) =>
+        decideApplicationReview(
+          {
+            type: decision === 'approve' ? 'ApproveApplication' : 'RejectApplication',
+            data: { applicationId, studentId, decidedAt: now.toISOString(), ...(comment !== undefined && { comment }) },
+          },
+          state,
+        ),
+      (e) => eventId(e.type, applicationId),
+    );
+    return {
+      applicationId,
+      studentId,
+      badgeId: event.data.badgeId,
+      status: event.type === 'ApplicationApproved' ? 'approved' : 'rejected',
+      streamRevision,
+      position,
+    };
+  }
+}

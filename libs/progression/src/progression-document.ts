@@ -1,0 +1,146 @@
+import type { RuleSet, StudentState } from '@laurel/rules';
+import type { StudentEvent } from './events';
+
+/** One badge a student holds (or held), as progression queries show it. */
+export interface ProgressionBadge {
+  badgeId: string;
+  awardId: string;
+  earnedAt: string;
+  expiresAt?: string;
+  status: 'active' | 'expired' | 'revoked' | 'flagged';
+  credentialId?: string;
+  /** Ids of the events that earned it. */
+  basis: string[];
+}
+
+export interface ProgressionApplication {
+  applicationId: string;
+  badgeId: string;
+  status: 'pending' | 'approved' | 'rejected';
+  submittedAt: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** A student's standing in one program: the read model document, also built for `asOf` queries. */
+export interface ProgressionDocument {
+  studentId: string;
+  programId: string;
+  ruleSetVersion: number;
+  ruleSetHash: string;
+  /** The highest level reached, if any. */
+  level: { levelId: string; reachedAt: string } | null;
+  levels: { levelId: string; reachedAt: string }[];
+  badges: ProgressionBadge[];
+  eligible: { badgeId: string; since: string }[];
+  applications: ProgressionApplication[];
+  /** Log position the document reflects. */
+  position: string;
+}
+
+/** What the rule state does not carry: application ids and comments, credentials, review flags. */
+export interface ProgressionExtras {
+  applications: Map<string, ProgressionApplication>;
+  credentials: Map<string, string>;
+  flagged: Set<string>;
+  position: bigint;
+}
+
+export const emptyExtras = (): ProgressionExtras => ({ applications: new Map(), credentials: new Map(), flagged: new Set(), position: 0n });
+
+/** Folds one stored student event into the extras. */
+export function observeExtras(extras: ProgressionExtras, stored: { type: string; data: unknown; position: bigint }): ProgressionExtras {
+  if (stored.position > extras.position) extras.position = stored.position;
+  const event = { type: stored.type, data: stored.data } as StudentEvent;
+  switch (event.type) {
+    case 'ApplicationSubmitted':
+      extras.applications.set(event.data.applicationId, {
+        applicationId: event.data.applicationId,
+        badgeId: event.data.badgeId,
+        status: 'pending',
+        submittedAt: event.data.submittedAt,
+      });
+      return extras;
+    case 'ApplicationApproved':
+    case 'ApplicationRejected': {
+      const app = extras.applications.get(event.data.applicationId);
+      if (app) {
+        app.status = event.type === 'ApplicationApproved' ? 'approved' : 'rejected';
+        app.decidedAt = event.data.decidedAt;
+        if (event.data.comment !== undefined) app.comment = event.data.comment;
+      }
+      return extras;
+    }
+    case 'CredentialIssued':
+      extras.credentials.set(event.data.awardId, event.data.credentialId);
+      return extras;
+    case 'AwardSupportLost':
+      if (event.data.policy === 'flag') extras.flagged.add(event.data.awardId);
+      return extras;
+    case 'ParticipationRecorded':
+    case 'ParticipationVoided':
+    case 'BadgeEarned':
+    case 'AwardRevoked':
+    case 'LevelReached':
+    case 'EligibilityReached':
+      return extras;
+    default: {
+      const _unknown: never = event;
+      return extras;
+    }
+  }
+}
+
+/**
+ * Builds the progression document of one student in one program from the
+ * rule state and the extras. `now` decides which awards show as expired.
+ */
+export function progressionDocument(
+  studentId: string,
+  program: { ruleSet: RuleSet; version: number },
+  state: StudentState,
+  extras: ProgressionExtras,
+  now: Date,
+): ProgressionDocument {
+  const iso = (t: number) => new Date(t).toISOString();
+  const levels = program.ruleSet.levels.flatMap((l) => {
+    const at = state.levels[l.id];
+    return at === undefined ? [] : [{ levelId: l.id, reachedAt: iso(at) }];
+  });
+  const badges = Object.entries(state.badges).map(([badgeId, held]): ProgressionBadge => {
+    const credentialId = extras.credentials.get(held.eventId);
+    const status = held.revoked
+      ? 'revoked'
+      : held.expiresAt !== undefined && held.expiresAt <= now.getTime()
+        ? 'expired'
+        : extras.flagged.has(held.eventId)
+          ? 'flagged'
+          : 'active';
+    return {
+      badgeId,
+      awardId: held.eventId,
+      earnedAt: iso(held.at),
+      ...(held.expiresAt !== undefined && { expiresAt: iso(held.expiresAt) }),
+      status,
+      ...(credentialId && { credentialId }),
+      basis: held.basis,
+    };
+  });
+  return {
+    studentId,
+    programId: program.ruleSet.programId,
+    ruleSetVersion: program.version,
+    ruleSetHash: program.ruleSet.sha256,
+    level: levels.at(-1) ?? null,
+    levels,
+    badges,
+    eligible: Object.entries(state.eligible)
+      .filter(([badgeId]) => {
+        const held = state.badges[badgeId];
+        return !held || held.revoked !== undefined;
+      })
+      .map(([badgeId, since]) => ({ badgeId, since: iso(since) })),
+    applications: [...extras.applications.values()],
+    position: String(extras.position),
+  };
+}
