@@ -3,7 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
+import { ApplicationsController } from './applications/applications.controller';
+import { ReviewApplicationHandler, SubmitApplicationHandler } from './applications/applications.handlers';
+import { RevokeAwardHandler } from './awards/revoke-award.handler';
 import { HealthController } from './health/health.controller';
+import { ProgramsController } from './programs/programs.controller';
+import { GetProgressionHandler } from './students/get-progression.handler';
 import { ParticipationsController } from './participations/participations.controller';
 import { RecordParticipationHandler } from './participations/record-participation.handler';
 import { VoidParticipationHandler } from './participations/void-participation.handler';
@@ -15,7 +20,7 @@ import { StudentsController } from './students/students.controller';
 /** The HTTP face: controllers, command and query handlers. Infrastructure comes from PlatformModule. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [ParticipationsController, StudentsController, HealthController],
+  controllers: [ParticipationsController, StudentsController, ApplicationsController, ProgramsController, HealthController],
   providers: [
     TokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -37,6 +37,13 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
     logger: deps.logger ?? new Logger(),
     abortOnError: false,
   });
+  // Rule files are published as YAML text.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser(['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

@@ -1,0 +1,138 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Redis } from 'ioredis';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
+import { primaryFacts } from '@laurel/progression';
+import { diffRuleSets, loadRuleSet, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
+import { Roles } from '../auth/access';
+import { Metadata } from '../http/request-metadata';
+import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
+
+/** Rule files arrive as YAML text (`text/yaml`) or as JSON `{ content, fileName? }`. */
+function ruleFile(body: unknown, programId: string): { content: string; fileName: string } {
+  if (typeof body === 'string' && body.trim() !== '') return { content: body, fileName: `${programId}.yaml` };
+  if (body && typeof body === 'object' && typeof (body as { content?: unknown }).content === 'string') {
+    const { content, fileName } = body as { content: string; fileName?: unknown };
+    return { content, fileName: typeof fileName === 'string' && /^[\w.-]{1,100}$/.test(fileName) ? fileName : `${programId}.yaml` };
+  }
+  throw new UnprocessableEntityException('send the rule file as text/yaml, or as JSON { "content": "<yaml>", "fileName": "x.yaml" }');
+}
+
+function programIdOf(id: string): string {
+  if (!ID_PATTERN.test(id)) throw new NotFoundException(`program id must be ${ID_RULE}`);
+  return id;
+}
+
+@ApiTags('programs')
+@ApiBearerAuth()
+@Controller('programs')
+export class ProgramsController {
+  constructor(
+    private readonly registry: RuleSetRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
+  ) {}
+
+  @Get(':id/rules')
+  @Roles('designer', 'coordinator', 'student')
+  @ApiOperation({ summary: 'The active rule set: version, sha256 and the file (YAML with Accept: text/yaml)' })
+  rules(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const active = this.registry.get(programIdOf(id));
+    if (!active) throw new NotFoundException(`program ${id} has no published rule set`);
+    const accept = reply.request.headers.accept ?? '';
+    if (/yaml/.test(accept)) {
+      void reply.header('content-type', 'text/yaml; charset=utf-8');
+      return active.content;
+    }
+    const { ruleSet } = active;
+    return {
+      programId: ruleSet.programId,
+      version: active.version,
+      sha256: ruleSet.sha256,
+      publishedAt: active.publishedAt,
+      title: ruleSet.title,
+      levels: ruleSet.levels.map((l) => ({ id: l.id, name: l.name })),
+      badges: ruleSet.badges.map((b) => ({ id: b.id, name: b.name, level: b.level, award: b.award, onRuleChange: b.onRuleChange })),
+      activities: ruleSet.activities.map((a) => ({ id: a.id, name: a.name, category: a.category, competencies: a.competencies })),
+      content: active.content,
+    };
+  }
+
+  @Post(':id/rules')
+  @HttpCode(201)
+  @Roles('designer')
+  @ApiConsumes('text/yaml', 'application/json')
+  @ApiBody({ description: 'The rule file' })
+  @ApiOperation({ summary: 'Publish a rule set after the same checks as `laurel rules check` (422 with file:line:column)' })
+  async publish(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Metadata() metadata: EventMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { content, fileName } = ruleFile(body, programIdOf(id));
+    try {
+      const outcome = await this.registry.publish(content, fileName, metadata, id);
+      if (!outcome.published) void reply.status(200);
+      return outcome;
+    } catch (err) {
+      if (err instanceof RuleSetRejected) {
+        throw new UnprocessableEntityException({
+          error: 'Unprocessable Entity',
+          message: `the rule file has ${err.issues.length} error(s); nothing was published`,
+          errors: err.issues,
+        });
+      }
+      throw err;
+    }
+  }
+
+  @Post(':id/rules/preview')
+  @HttpCode(200)
+  @Roles('designer')
+  @ApiConsumes('text/yaml', 'application/json')
+  @ApiOperation({ summary: 'What-if: replay the real history under a draft rule file and list who would gain or lose what' })
+  async preview(@Param('id') id: string, @Body() body: unknown, @Query('at') at?: string): Promise<RuleSetDiff> {
+    const programId = programIdOf(id);
+    const active = this.registry.get(programId);
+    if (!active) throw new NotFoundException(`program ${programId} has no published rule set to compare with`);
+    const { content, fileName } = ruleFile(body, programId);
+    const draft = loadRuleSet(content, fileName);
+    if (!draft.ok)
+      throw new UnprocessableEntityException({
+        error: 'Unprocessable Entity',
+        message: `the draft has ${draft.errors.length} error(s)`,
+        errors: draft.errors,
+      });
+    const when = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : new Date();
+    const events = await this.store.readAll({ filter: { streamPrefixes: ['student-'] } });
+    const byStudent = new Map<string, typeof events>();
+    for (const e of events) {
+      const studentId = e.stream.slice('student-'.length);
+      byStudent.set(studentId, [...(byStudent.get(studentId) ?? []), e]);
+    }
+    const histories: StudentHistory[] = [...byStudent].map(([studentId, stream]) => ({ studentId, facts: primaryFacts(stream, programId) }));
+    return diffRuleSets(active.ruleSet, draft.ruleSet, histories, when);
+  }
+
+  @Get(':id/stats')
+  @Roles('coordinator', 'designer')
+  @ApiOperation({ summary: 'Students per level and badges awarded, from the read models' })
+  async stats(@Param('id') id: string) {
+    const programId = programIdOf(id);
+    const active = this.registry.get(programId);
+    if (!active) throw new NotFoundException(`program ${programId} has no published rule set`);
+    const p = this.config.redisPrefix;
+    const pipeline = this.redis.pipeline();
+    pipeline.scard(`${p}:rm:students`);
+    for (const l of active.ruleSet.levels) pipeline.scard(`${p}:rm:roster:${programId}:${l.id}`);
+    for (const b of active.ruleSet.badges) pipeline.scard(`${p}:rm:holders:${programId}:${b.id}`);
+    const counts = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n));
+    const levels = active.ruleSet.levels.map((l, i) => ({ levelId: l.id, students: counts[1 + i] ?? 0 }));
+    const badges = active.ruleSet.badges.map((b, i) => ({ badgeId: b.id, holders: counts[1 + levels.length + i] ?? 0 }));
+    return { programId, ruleSetVersion: active.version, students: counts[0] ?? 0, levels, badges };
+  }
+}

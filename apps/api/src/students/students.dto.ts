@@ -1,0 +1,44 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
+
+export class ProgressionQueryDto {
+  @ApiPropertyOptional({ description: "The student's state at this instant, computed from the log", example: '2026-06-30T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z' })
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Needed only when several programs are published' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: `programId must be ${ID_RULE}` })
+  programId?: string;
+}
+
+export class SubmitApplicationDto {
+  @ApiProperty({ example: 'meta-leadership' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: `badgeId must be ${ID_RULE}` })
+  badgeId!: string;
+
+  @ApiPropertyOptional({ maxLength: 4000, description: "The student's statement for the reviewer" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000, { message: 'statement must be at most 4000 characters' })
+  statement?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ maxLength: 500 })
+  @IsString({ message: 'reason must be a string saying why' })
+  @IsNotEmpty({ message: 'reason must say why' })
+  @MaxLength(500, { message: 'reason must be at most 500 characters' })
+  reason!: string;
+}
+
+export class ReviewDto {
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Required when rejecting: tell the student why' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000, { message: 'comment must be at most 2000 characters' })
+  comment?: string;
+}
