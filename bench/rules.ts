@@ -181,8 +181,7 @@ function measureOf(rs: RuleSet, c: Extract<Condition, { kind: 'participations' |
     let count = 0;
     let hours = 0;
     const seen = new Set<string>();
-    for (const id in state.participations) {
-      const p = state.participations[id]!;
+    for (const p of state.participations) {
       const a = acts.get(p.activityId);
       if (!a || !roles.includes(p.role) || p.at < from || p.at >= before) continue;
       count += 1;
@@ -223,11 +222,12 @@ function buildEngine(rs: RuleSet, current: Current): Engine {
     const h = current.state.badges[id];
     return h !== undefined && !h.revoked && (h.expiresAt === undefined || h.expiresAt > current.now);
   };
-  engine.addFact('measure', (params: { index: number }) => measures[params.index]!(current.state, current.now));
-  engine.addFact('held', (params: { badge: string }) => held(params.badge));
-  engine.addFact('level', (params: { level: string }) => current.state.levels[params.level] !== undefined);
-  engine.addFact('eligible', (params: { badge: string }) => current.state.eligible[params.badge] !== undefined);
-  engine.addFact('approved', (params: { badge: string }) => current.state.applications[params.badge]?.status === 'approved');
+  type P = Record<string, string & number>;
+  engine.addFact('measure', (params: P) => measures[params.index]!(current.state, current.now));
+  engine.addFact('held', (params: P) => held(params.badge));
+  engine.addFact('level', (params: P) => current.state.levels[params.level] !== undefined);
+  engine.addFact('eligible', (params: P) => current.state.eligible[params.badge] !== undefined);
+  engine.addFact('approved', (params: P) => current.state.applications[params.badge]?.status === 'approved');
   rs.levels.forEach((level, i) => {
     const previous = rs.levels[i - 1];
     const all: NestedCondition[] = [{ fact: 'level', params: { level: level.id }, operator: 'equal', value: false }];

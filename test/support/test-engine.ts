@@ -44,7 +44,13 @@ export async function startTestEngine(options: { env?: Record<string, string>; m
   );
   const redis = await connectRedis(config.redisUrl);
   const store = openEventStore(config.eventStore);
-  const app = await createApi({ config, store, redis, logger: false, extraModules: options.modules ?? [] });
+  const app = await createApi({
+    config,
+    store,
+    redis,
+    logger: process.env.LAUREL_TEST_LOGS ? undefined : false,
+    extraModules: options.modules ?? [],
+  });
   return {
     app,
     http: app.getHttpServer(),

@@ -29,6 +29,10 @@ import { StudentsController } from './students/students.controller';
     RecordBatchHandler,
     VoidParticipationHandler,
     GetTimelineHandler,
+    GetProgressionHandler,
+    SubmitApplicationHandler,
+    ReviewApplicationHandler,
+    RevokeAwardHandler,
   ],
 })
 export class ApiModule {}

@@ -52,7 +52,7 @@ export class ReadModels {
   }
 
   /** Records what the rule state does not hold; called for every student event, in log order. */
-  observe(studentId: string, stored: RecordedEvent): void {
+  observe(studentId: string, stored: Pick<RecordedEvent, 'type' | 'data' | 'position'>): void {
     const extras = this.extras.get(studentId) ?? emptyExtras();
     this.extras.set(studentId, extras);
     observeExtras(extras, stored);

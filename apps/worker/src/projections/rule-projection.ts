@@ -44,7 +44,8 @@ const CREDENTIAL_ISSUED = (awardId: string) => derivedId('CredentialIssued', awa
 @Injectable()
 export class RuleProjection implements Projection {
   readonly name = 'rules';
-  readonly filter = { streamPrefixes: ['student-', 'program-'] };
+  /** Everything: the checkpoint then tracks the log's head, which makes "caught up" a plain comparison. */
+  readonly filter = {};
   private readonly logger = new Logger('rule-projection');
   private readonly programs = new Map<string, ActiveProgram>();
   private readonly students = new Map<string, StudentRecord>();
@@ -66,6 +67,7 @@ export class RuleProjection implements Projection {
       if (event.type === 'RuleSetPublished') await this.rulesChanged(event as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>);
       return;
     }
+    if (!event.stream.startsWith('student-')) return;
     const studentId = event.stream.slice('student-'.length);
     const record = await this.student(studentId, event.position);
     record.ids.add(event.id);
@@ -132,6 +134,7 @@ export class RuleProjection implements Projection {
     applyOutcome(ruleSet, state, at, outcome, () => earned?.id ?? derivedId('outcome', record.studentId, at));
     for (const e of made) {
       record.folded.add(e.id);
+      this.readModels.observe(record.studentId, { ...e, position: 0n });
       if (e.type === 'BadgeEarned') {
         const key = `${ruleSet.programId}/${(e.data as { badgeId: string }).badgeId}`;
         record.awards.set(key, [...(record.awards.get(key) ?? []), e.id]);

@@ -24,12 +24,14 @@ export type Compiled =
       roles: Role[] | null;
       /** For `competencies`: only these count (null: all). */
       competencies: string[] | null;
+      /** The same as a bit mask over the catalogue's competencies. */
+      competencyMask: number;
       window?: TimeWindow;
       source: Condition;
     }
   | { kind: 'badges'; measure: BadgeMeasure; atLeast: number; badges: number[]; window?: TimeWindow; source: Condition }
   | { kind: 'holds-badge'; badge: number; source: Condition }
-  | { kind: 'all' | 'any'; children: Compiled[]; source: Condition }
+  | { kind: 'all' | 'any'; children: Compiled[]; /** The children cheapest first, for `holds`. */ fast: Compiled[]; source: Condition }
   | { kind: 'not'; child: Compiled; source: Condition };
 
 export type CompiledBadge = { index: number; badge: Badge; level: number; criteria: Compiled };
@@ -46,6 +48,14 @@ export type CompiledRuleSet = {
   activities: Map<string, Activity>;
   /** Badge id -> ids of badges whose criteria look at it (to re-check their support on revocation). */
   dependents: Map<string, string[]>;
+  /**
+   * Activity id -> its category as one bit and its competencies as a mask,
+   * so distinct counts are ORs and a popcount; null when the catalogue has
+   * more than 31 categories or competencies.
+   */
+  bits: Map<string, { category: number; competencies: number }> | null;
+  /** Reused by the top-level `evaluate` (never nested): saves allocating per call. */
+  scratch: { valid: Uint8Array; awardAt: Float64Array; evidence: Array<string[] | undefined> };
 };
 
 const cache = new WeakMap<RuleSet, CompiledRuleSet>();
@@ -56,7 +66,11 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
   if (hit) return hit;
   const badgeIndex = new Map(ruleSet.badges.map((b, i) => [b.id, i]));
   const levelIndex = new Map(ruleSet.levels.map((l, i) => [l.id, i]));
-  const conditionOf = (c: Condition, ownerId?: string): Compiled => compileCondition(ruleSet, badgeIndex, c, ownerId);
+  const categoryBit = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
+  const competencyBit = new Map(ruleSet.competencies.map((c, i) => [c.id, i]));
+  const fits = categoryBit.size <= 31 && competencyBit.size <= 31;
+  const maskOf = (ids: readonly string[]): number => ids.reduce((m, id) => m | (1 << (competencyBit.get(id) ?? 31)), 0) & 0x7fffffff;
+  const conditionOf = (c: Condition, ownerId?: string): Compiled => compileCondition(ruleSet, badgeIndex, c, ownerId, maskOf);
   const badges = ruleSet.badges.map((badge, index) => ({
     index,
     badge,
@@ -78,12 +92,26 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
     badgeIndex,
     activities: new Map(ruleSet.activities.map((a) => [a.id, a])),
     dependents,
+    bits: fits
+      ? new Map(ruleSet.activities.map((a) => [a.id, { category: 1 << (categoryBit.get(a.category) ?? 0), competencies: maskOf(a.competencies) }]))
+      : null,
+    scratch: {
+      valid: new Uint8Array(badges.length),
+      awardAt: new Float64Array(badges.length),
+      evidence: new Array<string[] | undefined>(badges.length),
+    },
   };
   cache.set(ruleSet, compiled);
   return compiled;
 }
 
-function compileCondition(rs: RuleSet, badgeIndex: Map<string, number>, c: Condition, ownerId: string | undefined): Compiled {
+function compileCondition(
+  rs: RuleSet,
+  badgeIndex: Map<string, number>,
+  c: Condition,
+  ownerId: string | undefined,
+  maskOf: (ids: readonly string[]) => number,
+): Compiled {
   switch (c.kind) {
     case 'participations': {
       const f = c.filter;
@@ -97,6 +125,7 @@ function compileCondition(rs: RuleSet, badgeIndex: Map<string, number>, c: Condi
         activitySet: activities ? new Set(activities) : null,
         roles: f.roles ?? null,
         competencies: f.competencies ?? null,
+        competencyMask: f.competencies ? maskOf(f.competencies) : 0x7fffffff,
         source: c,
       };
       if (c.within) out.window = c.within;
@@ -116,10 +145,34 @@ function compileCondition(rs: RuleSet, badgeIndex: Map<string, number>, c: Condi
     case 'holds-badge':
       return { kind: 'holds-badge', badge: badgeIndex.get(c.badgeId) ?? -1, source: c };
     case 'all':
-    case 'any':
-      return { kind: c.kind, children: c.conditions.map((x) => compileCondition(rs, badgeIndex, x, ownerId)), source: c };
+    case 'any': {
+      // Cheapest first, so `holds` short-circuits before any date scan; explanations keep the file's order.
+      const children = c.conditions.map((x) => compileCondition(rs, badgeIndex, x, ownerId, maskOf));
+      return { kind: c.kind, children, fast: [...children].sort((a, b) => costOf(a) - costOf(b)), source: c };
+    }
     case 'not':
-      return { kind: 'not', child: compileCondition(rs, badgeIndex, c.condition, ownerId), source: c };
+      return { kind: 'not', child: compileCondition(rs, badgeIndex, c.condition, ownerId, maskOf), source: c };
+    default: {
+      const never: never = c;
+      throw new Error(`unknown condition ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Rough cost of checking a condition: badge lookups < counters < scans of the student's participations. */
+function costOf(c: Compiled): number {
+  switch (c.kind) {
+    case 'holds-badge':
+      return 1;
+    case 'badges':
+      return 2 + c.badges.length / 10;
+    case 'participations':
+      return c.window ? 50 : c.measure === 'participations' || c.measure === 'hours' ? 3 : 5;
+    case 'all':
+    case 'any':
+      return c.children.reduce((s, x) => s + costOf(x), 0);
+    case 'not':
+      return costOf(c.child);
     default: {
       const never: never = c;
       throw new Error(`unknown condition ${JSON.stringify(never)}`);

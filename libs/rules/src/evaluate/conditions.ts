@@ -28,11 +28,11 @@ export type Context = {
  * A context at `now`. With `asOf`, only facts up to `now` count and badges
  * count as they stood then (used to re-check an award's support).
  */
-export function makeContext(c: CompiledRuleSet, state: StudentState, now: number, asOf = false): Context {
+export function makeContext(c: CompiledRuleSet, state: StudentState, now: number, asOf = false, reuse = false): Context {
   const n = c.badges.length;
-  const valid = new Uint8Array(n);
-  const awardAt = new Float64Array(n);
-  const evidence: Array<string[] | undefined> = new Array<string[] | undefined>(n);
+  const valid = reuse ? c.scratch.valid.fill(0) : new Uint8Array(n);
+  const awardAt = reuse ? c.scratch.awardAt : new Float64Array(n);
+  const evidence = reuse ? c.scratch.evidence.fill(undefined) : new Array<string[] | undefined>(n);
   for (let i = 0; i < n; i++) {
     const held = state.badges[c.badges[i]!.badge.id];
     if (held === undefined || held.revoked !== undefined) continue;
@@ -78,6 +78,22 @@ function counted(cc: ParticipationCondition, ctx: Context): number {
     for (const id of cc.activities) sum += tallyOf(state.activities[id], cc.roles, hours);
     return sum;
   }
+  const bits = ctx.c.bits;
+  if (bits !== null) {
+    // Distinct counts as bit masks: no allocation on the hot path.
+    let n = 0;
+    let mask = 0;
+    const visit = (id: string): void => {
+      if (tallyOf(state.activities[id], cc.roles, false) <= 0) return;
+      const b = bits.get(id);
+      if (b === undefined) return;
+      n += 1;
+      mask |= cc.measure === 'categories' ? b.category : b.competencies & cc.competencyMask;
+    };
+    if (cc.activities === null) for (const id in state.activities) visit(id);
+    else for (const id of cc.activities) visit(id);
+    return cc.measure === 'activities' ? n : popcount(mask);
+  }
   const seen = new Set<string>();
   const visit = (id: string): void => {
     if (tallyOf(state.activities[id], cc.roles, false) <= 0) return;
@@ -86,6 +102,12 @@ function counted(cc: ParticipationCondition, ctx: Context): number {
   if (cc.activities === null) for (const id in state.activities) visit(id);
   else for (const id of cc.activities) visit(id);
   return seen.size;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function collect(cc: ParticipationCondition, ctx: Context, activityId: string, seen: Set<string>): void {
@@ -115,15 +137,9 @@ function collect(cc: ParticipationCondition, ctx: Context, activityId: string, s
 }
 
 /** The participations a condition looks at, with the dates that apply at this context. */
-export function matchingParticipations(cc: ParticipationCondition, ctx: Context): Array<[string, ParticipationEntry]> {
+export function matchingParticipations(cc: ParticipationCondition, ctx: Context): ParticipationEntry[] {
   const [from, before] = range(cc, ctx);
-  const out: Array<[string, ParticipationEntry]> = [];
-  const ps = ctx.state.participations;
-  for (const id in ps) {
-    const p = ps[id]!;
-    if (inRange(cc, p, from, before)) out.push([id, p]);
-  }
-  return out;
+  return ctx.state.participations.filter((p) => inRange(cc, p, from, before));
 }
 
 function range(cc: ParticipationCondition | BadgeCondition, ctx: Context): [number, number] {
@@ -159,8 +175,8 @@ export function participationValue(cc: ParticipationCondition, ctx: Context): nu
   let count = 0;
   let hours = 0;
   const seen = cc.measure === 'participations' || cc.measure === 'hours' ? undefined : new Set<string>();
-  for (const id in ps) {
-    const p = ps[id]!;
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i]!;
     if (!inRange(cc, p, after, before)) continue;
     count += 1;
     hours += p.hours;
@@ -199,10 +215,10 @@ export function holds(cc: Compiled, ctx: Context): boolean {
     case 'holds-badge':
       return ctx.valid[cc.badge] === 1 && ctx.awardAt[cc.badge]! > ctx.after;
     case 'all':
-      for (const x of cc.children) if (!holds(x, ctx)) return false;
+      for (const x of cc.fast) if (!holds(x, ctx)) return false;
       return true;
     case 'any':
-      for (const x of cc.children) if (holds(x, ctx)) return true;
+      for (const x of cc.fast) if (holds(x, ctx)) return true;
       return false;
     case 'not':
       return !holds(cc.child, ctx);
@@ -221,9 +237,7 @@ export function holds(cc: Compiled, ctx: Context): boolean {
 export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()): Set<string> {
   switch (cc.kind) {
     case 'participations': {
-      const ps = matchingParticipations(cc, ctx)
-        .map(([, p]) => p)
-        .sort((a, b) => a.at - b.at);
+      const ps = matchingParticipations(cc, ctx).sort((a, b) => a.at - b.at);
       let value = 0;
       const seen = new Set<string>();
       for (const p of ps) {
@@ -278,4 +292,12 @@ export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()
       throw new Error(`unknown condition ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** Whether a held badge's criteria still hold as of its award date, with the facts known now. */
+export function supportedAsOf(c: CompiledRuleSet, state: StudentState, badgeId: string): boolean {
+  const held = state.badges[badgeId];
+  const i = c.badgeIndex.get(badgeId);
+  if (held === undefined || i === undefined) return true;
+  return holds(c.badges[i]!.criteria, makeContext(c, state, held.at, true));
 }

@@ -68,7 +68,7 @@ export type Evaluation = {
 export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Evaluation {
   const c = compile(ruleSet);
   const t = now.getTime();
-  const ctx = makeContext(c, state, t);
+  const ctx = makeContext(c, state, t, false, true);
   const reachedNow = new Set<number>();
   const reached = (i: number): boolean => reachedNow.has(i) || state.levels[c.levels[i]!.level.id] !== undefined;
   const result: Evaluation = {
@@ -97,7 +97,7 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Eval
     const i = cb.index;
     const held = state.badges[cb.badge.id];
     if (ctx.valid[i] === 1) {
-      if (held?.suspect && !held.unsupported) checkSupport(ctx, cb, result);
+      if (held?.supportLost && !held.lossReported) checkSupport(ctx, cb, result);
       continue;
     }
     if (held?.revoked === 'coordinator') continue;
@@ -115,23 +115,25 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Eval
 function decideBadge(ctx: Context, cb: CompiledBadge, renewal: boolean, result: Evaluation, reachedNow: Set<number>): void {
   const { state } = ctx;
   const id = cb.badge.id;
-  const met = holds(cb.criteria, ctx);
   if (cb.badge.award === 'automatic') {
-    if (met) earn(ctx, cb, renewal, 'criteria', [...basisOf(cb.criteria, ctx)], result, reachedNow);
+    if (holds(cb.criteria, ctx)) earn(ctx, cb, renewal, 'criteria', [...basisOf(cb.criteria, ctx)], result, reachedNow);
     return;
   }
-  const application = state.applications[id];
-  if (application?.status === 'approved' && (met || state.eligible[id] !== undefined)) {
+  const eligible = state.eligible[id] !== undefined;
+  if (state.applications[id]?.status === 'approved') {
+    const met = holds(cb.criteria, ctx);
+    if (!met && !eligible) return;
     const basis = met ? basisOf(cb.criteria, ctx) : new Set<string>();
-    if (application.eventId) basis.add(application.eventId);
+    const approval = state.applications[id]?.eventId;
+    if (approval) basis.add(approval);
     earn(ctx, cb, renewal, 'application', [...basis], result, reachedNow);
     return;
   }
-  if (met && state.eligible[id] === undefined) {
-    const out: EligibleBadge = { badgeId: id, basis: [...basisOf(cb.criteria, ctx)], explanation: badgeExplanation(ctx, cb.index, reachedNow) };
-    result.eligible.push(out);
-    result.outcomes.push({ type: 'badge-eligible', ...out });
-  }
+  // Eligibility already recorded: nothing can change until a coordinator decides.
+  if (eligible || !holds(cb.criteria, ctx)) return;
+  const out: EligibleBadge = { badgeId: id, basis: [...basisOf(cb.criteria, ctx)], explanation: badgeExplanation(ctx, cb.index, reachedNow) };
+  result.eligible.push(out);
+  result.outcomes.push({ type: 'badge-eligible', ...out });
 }
 
 function earn(

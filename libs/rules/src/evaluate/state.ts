@@ -1,5 +1,6 @@
 import type { Role, RuleSet } from '../language/types';
 import { compile } from './compile';
+import { supportedAsOf } from './conditions';
 
 /**
  * What the evaluator is told about a student. The engine maps its stored
@@ -42,7 +43,15 @@ export type Fact =
 export type Tally = { count: number; hours: number };
 export type ActivityTally = Tally & { byRole: Partial<Record<Role, Tally>> };
 
-export type ParticipationEntry = { eventId: string; activityId: string; role: Role; at: number; hours: number };
+export type ParticipationEntry = {
+  participationId: string;
+  eventId: string;
+  activityId: string;
+  role: Role;
+  /** Epoch ms the student took part. */
+  at: number;
+  hours: number;
+};
 
 export type HeldBadge = {
   /** Epoch ms of the award. */
@@ -52,10 +61,13 @@ export type HeldBadge = {
   eventId: string;
   basis: string[];
   revoked?: 'coordinator' | 'support-lost';
-  /** Something it rested on was voided or revoked: the next evaluation re-checks its support. */
-  suspect?: boolean;
-  /** Loss of support already reported; not reported again. */
-  unsupported?: boolean;
+  /**
+   * A fact it rested on was voided or revoked and its criteria no longer
+   * hold as of the award date (checked by `fold` when that happens).
+   */
+  supportLost?: boolean;
+  /** The loss of support was acted on (`award-support-lost` folded); not reported again. */
+  lossReported?: boolean;
 };
 
 export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; eventId?: string };
@@ -70,7 +82,10 @@ export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; 
 export type StudentState = {
   studentId: string;
   facts: number;
-  participations: Record<string, ParticipationEntry>;
+  /** The student's live participations (voided ones removed), in no particular order. */
+  participations: ParticipationEntry[];
+  /** Participation id -> position in `participations`. */
+  participationIndex: Record<string, number>;
   activities: Record<string, ActivityTally>;
   totals: ActivityTally;
   badges: Record<string, HeldBadge>;
@@ -91,14 +106,26 @@ export function initialState(studentId: string): StudentState {
   return {
     studentId,
     facts: 0,
-    participations: {},
-    activities: {},
+    participations: [],
+    participationIndex: dictionary(),
+    activities: dictionary(),
     totals: { count: 0, hours: 0, byRole: {} },
-    badges: {},
-    eligible: {},
-    applications: {},
-    levels: {},
+    badges: dictionary(),
+    eligible: dictionary(),
+    applications: dictionary(),
+    levels: dictionary(),
   };
+}
+
+/**
+ * An empty record V8 keeps as a hash table from the start: records keyed by
+ * ids (participations, activities) get a new key per fact, and growing them
+ * as regular objects would create a hidden class per key.
+ */
+function dictionary<T>(): Record<string, T> {
+  const o: Record<string, unknown> = { _: 0 };
+  delete o._;
+  return o as Record<string, T>;
 }
 
 function add(t: ActivityTally, role: Role, hours: number, sign: 1 | -1): void {
@@ -122,7 +149,8 @@ export class RuleFactError extends Error {
 
 /**
  * Folds one fact into a student's state. Costs O(1) in the student's
- * history (a void or revocation also walks the student's held badges).
+ * history, except a void or a revocation: those re-check, as of their
+ * award dates, the held awards that rested on the fact (O(history)).
  * For speed the state is updated in place and returned: the caller hands
  * ownership to `fold` (`structuredClone` first to keep the old state).
  * Repeated facts (same participation id) are ignored, so replays are safe.
@@ -137,27 +165,41 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
   state.facts += 1;
   switch (fact.type) {
     case 'participation-recorded': {
-      if (state.participations[fact.participationId] !== undefined) return state;
+      if (state.participationIndex[fact.participationId] !== undefined) return state;
       const hours = fact.hours ?? 0;
-      state.participations[fact.participationId] = {
+      state.participationIndex[fact.participationId] = state.participations.length;
+      state.participations.push({
+        participationId: fact.participationId,
         eventId: fact.eventId,
         activityId: fact.activityId,
         role: fact.role,
         at: time(fact.occurredAt),
         hours,
-      };
+      });
       add((state.activities[fact.activityId] ??= { count: 0, hours: 0, byRole: {} }), fact.role, hours, 1);
       add(state.totals, fact.role, hours, 1);
       return state;
     }
     case 'participation-voided': {
-      const p = state.participations[fact.participationId];
-      if (p === undefined) return state;
-      delete state.participations[fact.participationId];
+      const i = state.participationIndex[fact.participationId];
+      if (i === undefined) return state;
+      const p = state.participations[i]!;
+      // Swap-remove: O(1), order does not matter.
+      const last = state.participations.pop()!;
+      if (last !== p) {
+        state.participations[i] = last;
+        state.participationIndex[last.participationId] = i;
+      }
+      delete state.participationIndex[fact.participationId];
       const t = state.activities[p.activityId];
       if (t) add(t, p.role, p.hours, -1);
       add(state.totals, p.role, p.hours, -1);
-      for (const held of Object.values(state.badges)) if (held.basis.includes(p.eventId)) held.suspect = true;
+      // Only awards that rested on this participation can lose their support.
+      const c = compile(ruleSet);
+      for (const id in state.badges) {
+        const held = state.badges[id]!;
+        if (held.revoked === undefined && !held.supportLost && held.basis.includes(p.eventId)) held.supportLost = !supportedAsOf(c, state, id);
+      }
       return state;
     }
     case 'application-submitted':
@@ -180,10 +222,10 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
       const held = state.badges[fact.badgeId];
       if (held === undefined) return state;
       held.revoked = fact.cause ?? 'coordinator';
-      const dependents = compile(ruleSet).dependents.get(fact.badgeId) ?? [];
-      for (const id of dependents) {
+      const c = compile(ruleSet);
+      for (const id of c.dependents.get(fact.badgeId) ?? []) {
         const d = state.badges[id];
-        if (d && d.revoked === undefined) d.suspect = true;
+        if (d && d.revoked === undefined && !d.supportLost) d.supportLost = !supportedAsOf(c, state, id);
       }
       return state;
     }
@@ -196,8 +238,8 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
     case 'award-support-lost': {
       const held = state.badges[fact.badgeId];
       if (held) {
-        held.unsupported = true;
-        held.suspect = false;
+        held.supportLost = true;
+        held.lossReported = true;
       }
       return state;
     }

@@ -144,14 +144,9 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   if (held && held.revoked === undefined) {
     out.heldSince = iso(held.at);
     if (held.expiresAt !== undefined) out.expiresAt = iso(held.expiresAt);
-    if (held.unsupported || held.suspect) out.supportLost = held.unsupported === true || !holdsAsOf(ctx, index, held.at);
+    if (held.supportLost) out.supportLost = true;
   }
   return out;
-}
-
-function holdsAsOf(ctx: Context, index: number, at: number): boolean {
-  const then = makeContext(ctx.c, ctx.state, at, true);
-  return holds(ctx.c.badges[index]!.criteria, then);
 }
 
 /** Why a level is (not) reached, and what is missing. */

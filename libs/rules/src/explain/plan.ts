@@ -219,7 +219,7 @@ function deadlineOf(cc: Extract<Compiled, { kind: 'participations' | 'badges' }>
 /** Activities, categories or competencies the filter allows that the student has not yet covered (in the window). */
 function untried(cc: Extract<Compiled, { kind: 'participations' }>, ctx: Context): string[] {
   const done = new Set<string>();
-  for (const [, e] of matchingParticipations(cc, ctx)) {
+  for (const e of matchingParticipations(cc, ctx)) {
     const a = ctx.c.activities.get(e.activityId);
     if (cc.measure === 'activities') done.add(e.activityId);
     else if (a && cc.measure === 'categories') done.add(a.category);

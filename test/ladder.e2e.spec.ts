@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { daysAgo, ladder } from './support/ladder';
+import { startTestEngine, type TestEngine } from './support/test-engine';
+
+const held = (p: { badges: { badgeId: string; status: string }[] }) =>
+  p.badges
+    .filter((b) => b.status === 'active')
+    .map((b) => b.badgeId)
+    .sort();
+
+describe('when a student climbs participation -> activity -> META -> UBER through the API', () => {
+  let engine: TestEngine;
+  let coordinator: Record<string, string>;
+  const student = `s-${randomUUID().slice(0, 8)}`;
+  const other = `s-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
+    coordinator = await engine.as('coordinator', 'coordinator-1');
+  });
+  afterAll(() => engine.close());
+
+  it('reaches each level, is refused META until eligible, and earns it on approval', async () => {
+    const drive = ladder(engine, coordinator);
+    const asStudent = await engine.as('student', student);
+
+    await drive.participate(other, 'photo-club', daysAgo(70));
+    const otherBefore = await drive.progression(other);
+
+    // Participation level: any participation.
+    await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
+    expect((await drive.progression(student)).level?.levelId).toBe('participation');
+
+    // Two participation badges (sports, volunteering) unlock the activity level; activity badges follow.
+    await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
+    await drive.participate(student, 'food-bank', daysAgo(50), { role: 'volunteer', hours: 12 });
+    const foodBank = await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
+    let p = await drive.progression(student, asStudent);
+    expect(p.level?.levelId).toBe('activity');
+    expect(held(p)).toEqual(['active-volunteer', 'sports-organiser', 'sports-participant', 'volunteering-participant']);
+
+    // META is application-gated: applying before the META level is refused with what is missing.
+    const early = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-leadership' })
+      .expect(409);
+    expect(early.body.code).toBe('NOT_ELIGIBLE');
+    expect(early.body.message).toMatch(/not eligible for meta-leadership/);
+    expect(early.body.explanation.missing.length).toBeGreaterThan(0);
+
+    await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 });
+    await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 });
+    p = await drive.progression(student, asStudent);
+    expect(p.level?.levelId).toBe('meta');
+    expect(p.eligible.map((e) => e.badgeId).sort()).toEqual(['meta-community', 'meta-leadership']);
+
+    // The student applies; a coordinator approves; the badge is awarded.
+    const applied = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-leadership' })
+      .expect(201);
+    expect(applied.body.status).toBe('pending');
+    const approved = await request(engine.http)
+      .post(`/applications/${applied.body.applicationId}/approve`)
+      .set(coordinator)
+      .send({ comment: 'well documented' })
+      .expect(200);
+    await drive.settle(approved.body.position);
+    await request(engine.http).post(`/applications/${applied.body.applicationId}/approve`).set(coordinator).send({}).expect(409);
+    p = await drive.progression(student, asStudent);
+    expect(held(p)).toContain('meta-leadership');
+    expect(p.applications).toEqual([expect.objectContaining({ applicationId: applied.body.applicationId, status: 'approved' })]);
+
+    // A second META badge opens UBER; UBER also needs five competencies.
+    const community = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-community' })
+      .expect(201);
+    const decided = await request(engine.http).post(`/applications/${community.body.applicationId}/approve`).set(coordinator).send({}).expect(200);
+    await drive.settle(decided.body.position);
+    p = await drive.progression(student, asStudent);
+    expect(p.level?.levelId).toBe('uber');
+    const refused = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'uber-laurel' }).expect(409);
+    expect(refused.body.message).toMatch(/competenc/i);
+
+    await drive.participate(student, 'robotics-club', daysAgo(30));
+    const uber = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'uber-laurel' }).expect(201);
+    const top = await request(engine.http).post(`/applications/${uber.body.applicationId}/approve`).set(coordinator).send({}).expect(200);
+    await drive.settle(top.body.position);
+    p = await drive.progression(student, asStudent);
+    expect(held(p)).toEqual([
+      'active-volunteer',
+      'explorer',
+      'mentor',
+      'meta-community',
+      'meta-leadership',
+      'sports-organiser',
+      'sports-participant',
+      'uber-laurel',
+      'volunteering-participant',
+    ]);
+    expect(p.level?.levelId).toBe('uber');
+
+    // A voided participation re-evaluates: META Community loses support and is flagged for review (its declared policy).
+    const voided = await request(engine.http)
+      .delete(`/participations/${foodBank}`)
+      .set(coordinator)
+      .send({ reason: 'recorded twice by mistake' })
+      .expect(200);
+    await drive.settle(voided.body.position);
+    p = await drive.progression(student, asStudent);
+    expect(p.badges.find((b) => b.badgeId === 'meta-community')?.status).toBe('flagged');
+    expect(held(p)).not.toContain('meta-community');
+    const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+    const lost = timeline.body.events.filter((e: { type: string }) => e.type === 'AwardSupportLost');
+    expect(lost).toEqual([expect.objectContaining({ data: expect.objectContaining({ badgeId: 'meta-community', policy: 'flag' }) })]);
+    // Each badge was earned exactly once.
+    const earned = timeline.body.events
+      .filter((e: { type: string }) => e.type === 'BadgeEarned')
+      .map((e: { data: { badgeId: string } }) => e.data.badgeId);
+    expect(earned.length).toBe(new Set(earned).size);
+
+    // The other student's progression is untouched.
+    const standing = ({
+      level,
+      levels,
+      badges,
+      eligible,
+      applications,
+      position,
+    }: Awaited<ReturnType<typeof drive.progression>> & { position?: string }) => ({
+      level,
+      levels,
+      badges,
+      eligible,
+      applications,
+      position,
+    });
+    expect(standing(await drive.progression(other))).toEqual(standing(otherBefore));
+    expect(otherBefore.level?.levelId).toBe('participation');
+  }, 60_000);
+});
