@@ -19,6 +19,10 @@ export interface LaurelConfig {
   redisPrefix: string;
   rulesDir: string;
   auth: AuthConfig;
+  /** Requests each caller (token subject, else client IP) may make per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Browser origins allowed to call the API (CORS); empty allows none. */
+  corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -100,6 +104,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     };
   }
   const host = env.LAUREL_HOST ?? '127.0.0.1';
+  const rateLimit = env.LAUREL_RATE_LIMIT_PER_MINUTE ?? '6000';
+  const rateLimitPerMinute = Number(rateLimit);
+  if (!/^\d+$/.test(rateLimit) || !Number.isSafeInteger(rateLimitPerMinute)) {
+    throw new ConfigError(`LAUREL_RATE_LIMIT_PER_MINUTE=${rateLimit} is not valid: use a whole number of requests per minute, or 0 for no limit`);
+  }
+  const corsOrigins = (env.LAUREL_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter((o) => o !== '');
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) {
+      throw new ConfigError(`LAUREL_CORS_ORIGINS: ${origin} is not an origin; use scheme://host[:port], e.g. https://badges.example.edu`);
+    }
+  }
   return {
     role: oneOf(env, 'LAUREL_ROLE', ['all', 'api', 'worker'] as const, 'all'),
     host,
@@ -111,6 +129,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     redisPrefix: env.LAUREL_REDIS_PREFIX ?? 'laurel',
     rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
     auth,
+    rateLimitPerMinute,
+    corsOrigins,
     logLevel: oneOf(env, 'LAUREL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '@laurel/event-store';
 import { studentStream, toRuleFact, type RuleSetPublished } from '@laurel/progression';
-import { applyOutcome, evaluate, fold, initialState, loadRuleSet, type Outcome, type RuleSet, type StudentState } from '@laurel/rules';
+import { applyOutcome, evaluate, fold, initialState, loadRuleSet, recheckSupport, type Outcome, type RuleSet, type StudentState } from '@laurel/rules';
 import { AwardQueue } from '../awards/award-queue';
 import { derivedId, eventsForOutcome } from './derived-events';
 import type { Projection } from './projection-runner';
@@ -231,6 +231,7 @@ export class RuleProjection implements Projection {
     for (const studentId of await this.readModels.knownStudents()) await this.student(studentId, event.position);
     for (const record of this.students.values()) {
       if (!record.programs.has(programId)) await this.refold(record, program, event.position);
+      recheckSupport(program.ruleSet, this.stateFor(record, programId));
       await this.settle(record, program, event.recordedAt);
       this.readModels.touch(record.studentId, record.programs);
     }

@@ -1,0 +1,28 @@
+import type { RuleSet } from '../language/types';
+import { compile } from './compile';
+import { supportedAsOf } from './conditions';
+import type { StudentState } from './state';
+
+/**
+ * After a rule change: marks every award the student holds whose criteria,
+ * under `ruleSet`, no longer hold as of the day it was made, so the next
+ * `evaluate` reports it as `support-lost` with the badge's policy. Badges the
+ * new rule set no longer defines are left alone. Returns the badge ids marked.
+ *
+ * @example
+ * recheckSupport(newRuleSet, state);
+ * const { supportLost } = evaluate(newRuleSet, state, publishedAt);
+ */
+export function recheckSupport(ruleSet: RuleSet, state: StudentState): string[] {
+  const c = compile(ruleSet);
+  const known = new Set(ruleSet.badges.map((b) => b.id));
+  const marked: string[] = [];
+  for (const [id, held] of Object.entries(state.badges)) {
+    if (!known.has(id) || held.revoked !== undefined || held.supportLost) continue;
+    if (!supportedAsOf(c, state, id)) {
+      held.supportLost = true;
+      marked.push(id);
+    }
+  }
+  return marked;
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { daysAgo, ladder } from './support/ladder';
+import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engine';
+
+const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
+/** The same program with the sports participation badge asking for three sports activities instead of two. */
+const STRICTER = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }');
+
+describe('rules, history and corrections', () => {
+  let engine: TestEngine;
+  let coordinator: Record<string, string>;
+  let designer: Record<string, string>;
+  let drive: ReturnType<typeof ladder>;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
+    coordinator = await engine.as('coordinator');
+    designer = await engine.as('designer');
+    drive = ladder(engine, coordinator);
+  });
+  afterAll(() => engine.close());
+
+  describe('when an activity is not in the published rules', () => {
+    it('answers 422 with the near matches and records nothing', async () => {
+      const before = await engine.store.lastPosition();
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ participationId: randomUUID(), studentId: 's-x', activityId: 'robotics-clb', occurredAt: daysAgo(1) })
+        .expect(422);
+      expect(res.body).toMatchObject({ code: 'UNKNOWN_ACTIVITY', nearMatches: ['robotics-club'] });
+      expect(res.body.message).toMatch(/did you mean "robotics-club"/);
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+  });
+
+  describe('when asking for a past date (asOf)', () => {
+    it("answers with the student's standing then, from the log", async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'basketball-league', daysAgo(20));
+      const between = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 20));
+      await drive.participate(student, 'running-club', daysAgo(10));
+
+      const now = await drive.progression(student);
+      expect(now.badges.map((b) => b.badgeId)).toEqual(['sports-participant']);
+      const then = await drive.progression(student, coordinator, `?asOf=${encodeURIComponent(between)}`);
+      expect(then).toMatchObject({ source: 'log', at: between, level: { levelId: 'participation' }, badges: [] });
+      expect(then.next.level?.levelId).toBe('activity');
+
+      await request(engine.http).get(`/students/${student}/progression?asOf=2001-01-01`).set(coordinator).expect(404);
+      const bad = await request(engine.http).get(`/students/${student}/progression?asOf=last-tuesday`).set(coordinator).expect(400);
+      expect(bad.body.message).toMatch(/asOf must be an ISO-8601 date/);
+    });
+  });
+
+  describe('when a batch is recorded and sent again', () => {
+    it('records each valid row once, rejects bad rows with reasons, and creates nothing on the re-send', async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      const rows = [
+        { participationId: randomUUID(), studentId: student, activityId: 'photo-club', occurredAt: daysAgo(5) },
+        { participationId: randomUUID(), studentId: student, activityId: 'theatre-studio', occurredAt: daysAgo(4), role: 'leader' },
+        { participationId: 'nope', studentId: student, activityId: 'photo-club', occurredAt: daysAgo(3) },
+        { participationId: randomUUID(), studentId: student, activityId: 'fotoclub', occurredAt: daysAgo(3) },
+      ];
+      const first = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: rows }).expect(200);
+      expect(first.body.summary).toEqual({ created: 2, unchanged: 0, rejected: 2 });
+      expect(first.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'rejected', 'rejected']);
+      expect(first.body.results[2].message).toMatch(/participationId must be a UUID/);
+      expect(first.body.results[3].code).toBe('UNKNOWN_ACTIVITY');
+
+      const again = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: rows }).expect(200);
+      expect(again.body.summary).toEqual({ created: 0, unchanged: 2, rejected: 2 });
+      const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+      expect(timeline.body.events.filter((e: { type: string }) => e.type === 'ParticipationRecorded')).toHaveLength(2);
+
+      const tooMany = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: Array.from({ length: 1001 }, () => rows[0]) })
+        .expect(400);
+      expect(tooMany.body.message).toMatch(/at most 1000 rows/);
+    });
+  });
+
+  describe('when a designer previews and publishes a stricter rule file', () => {
+    it('previews who would lose the badge, publishes version 2, and keeps the award (policy keep) while recording the lost support', async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'basketball-league', daysAgo(9));
+      await drive.participate(student, 'running-club', daysAgo(8));
+
+      const preview = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
+      const mine = preview.body.changed.find((c: { studentId: string }) => c.studentId === student);
+      expect(mine).toMatchObject({ lostBadges: ['sports-participant'] });
+      expect(preview.body.badges).toContainEqual(expect.objectContaining({ id: 'sports-participant', lost: expect.arrayContaining([student]) }));
+
+      await request(engine.http).post('/programs/vilnius-tech/rules').set(coordinator).set('content-type', 'text/yaml').send(STRICTER).expect(403);
+      const published = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(201);
+      expect(published.body).toMatchObject({ published: true, programId: 'vilnius-tech', version: 2 });
+      const same = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
+      expect(same.body).toMatchObject({ published: false, version: 2 });
+      const active = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).expect(200);
+      expect(active.body).toMatchObject({ programId: 'vilnius-tech', version: 2, sha256: published.body.sha256 });
+
+      await drive.settle(Number(await engine.store.lastPosition()));
+      const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+      expect(timeline.body.events).toContainEqual(
+        expect.objectContaining({ type: 'AwardSupportLost', data: expect.objectContaining({ badgeId: 'sports-participant', policy: 'keep' }) }),
+      );
+      const p = await drive.progression(student);
+      expect(p.badges.find((b) => b.badgeId === 'sports-participant')?.status).toBe('active');
+
+      // Put the original rules back for the other tests.
+      await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).send({ content: RULES, fileName: 'vilnius-tech.yaml' }).expect(201);
+    });
+
+    it('refuses a broken rule file with 422 naming line and column, and publishes nothing', async () => {
+      const broken = RULES.replace('category: science\n    competencies: [problem-solving, teamwork]', 'category: sciense\n    competencies: [problem-solving, teamwork]');
+      const before = await engine.store.lastPosition();
+      const res = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(broken).expect(422);
+      expect(res.body.errors[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), message: expect.stringMatching(/sciense/) });
+      expect(res.body.errors[0].message).toMatch(/science/);
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+  });
+
+  describe('when a coordinator revokes an award', () => {
+    it('marks it revoked in the progression and refuses a second revocation', async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'photo-club', daysAgo(9));
+      await drive.participate(student, 'university-choir', daysAgo(8));
+      const revoked = await request(engine.http).post(`/students/${student}/awards/art-participant/revoke`).set(coordinator).send({ reason: 'attendance sheet was forged' }).expect(200);
+      await drive.settle(revoked.body.position);
+      const p = await drive.progression(student);
+      expect(p.badges.find((b) => b.badgeId === 'art-participant')?.status).toBe('revoked');
+      await request(engine.http).post(`/students/${student}/awards/art-participant/revoke`).set(coordinator).send({ reason: 'again' }).expect(409);
+      await request(engine.http).post(`/students/${student}/awards/art-participant/revoke`).set(coordinator).send({}).expect(400);
+    });
+  });
+
+  describe('when reading program statistics', () => {
+    it('counts students per level and badge holders from the read models', async () => {
+      await drive.settle(Number(await engine.store.lastPosition()));
+      const res = await request(engine.http).get('/programs/vilnius-tech/stats').set(coordinator).expect(200);
+      expect(res.body.students).toBeGreaterThanOrEqual(3);
+      expect(res.body.levels.find((l: { levelId: string }) => l.levelId === 'participation').students).toBeGreaterThanOrEqual(1);
+      expect(res.body.badges.find((b: { badgeId: string }) => b.badgeId === 'sports-participant').holders).toBeGreaterThanOrEqual(2);
+    });
+  });
+});
