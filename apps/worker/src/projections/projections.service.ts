@@ -8,15 +8,34 @@ import { RuleProjection } from './rule-projection';
 /** Starts the rule projection on its checkpointed subscription when the app starts, and stops it cleanly. */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly rules: ProjectionRunner;
+  rules: ProjectionRunner;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(LAUREL_CONFIG) config: LaurelConfig,
-    projection: RuleProjection,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
+    private readonly projection: RuleProjection,
   ) {
-    this.rules = new ProjectionRunner(store, redis, config.redisPrefix, projection, { idleFlushMs: 20, maxDelayMs: 1000, maxBatch: 50_000 });
+    this.rules = this.runner();
+  }
+
+  private runner(): ProjectionRunner {
+    return new ProjectionRunner(this.store, this.redis, this.config.redisPrefix, this.projection, { idleFlushMs: 20, maxDelayMs: 1000, maxBatch: 50_000 });
+  }
+
+  /** Where the projection is against the log's head. */
+  async status(): Promise<{ checkpoint: string | null; head: string; lag: string | null }> {
+    const [saved, head] = await Promise.all([this.redis.get(this.rules.checkpointKey), this.store.lastPosition()]);
+    return { checkpoint: saved, head: head.toString(), lag: saved === null ? null : (head - BigInt(saved)).toString() };
+  }
+
+  /** Drops every read model and rebuilds them from the log (the projection keeps serving the API meanwhile). */
+  async rebuild(): Promise<{ startedAt: string }> {
+    await this.rules.stop();
+    await this.redis.del(this.rules.checkpointKey);
+    this.rules = this.runner();
+    await this.rules.start();
+    return { startedAt: new Date().toISOString() };
   }
 
   onApplicationBootstrap(): Promise<void> {

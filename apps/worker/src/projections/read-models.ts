@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { RecordedEvent } from '@laurel/event-store';
-import { LAUREL_CONFIG, REDIS, type LaurelConfig } from '@laurel/platform';
+import { LAUREL_CONFIG, REDIS, type LaurelConfig, type LookupKind } from '@laurel/platform';
 import { emptyExtras, observeExtras, progressionDocument, type ProgressionExtras } from '@laurel/progression';
 import type { RuleSet, StudentState } from '@laurel/rules';
 
@@ -12,6 +12,7 @@ export const readModelKeys = (prefix: string) => ({
   students: `${prefix}:rm:students`,
   participations: `${prefix}:index:participations`,
   applications: `${prefix}:index:applications`,
+  credentials: `${prefix}:index:credentials`,
   all: `${prefix}:rm:*`,
 });
 
@@ -27,7 +28,7 @@ export class ReadModels {
   private readonly keys: ReturnType<typeof readModelKeys>;
   private readonly extras = new Map<string, ProgressionExtras>();
   private readonly dirty = new Map<string, Map<string, StudentState>>();
-  private readonly indexes: { kind: 'participations' | 'applications'; id: string; studentId: string }[] = [];
+  private readonly indexes: { kind: LookupKind; id: string; studentId: string }[] = [];
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -60,6 +61,8 @@ export class ReadModels {
       this.indexes.push({ kind: 'participations', id: (stored.data as { participationId: string }).participationId, studentId });
     } else if (stored.type === 'ApplicationSubmitted') {
       this.indexes.push({ kind: 'applications', id: (stored.data as { applicationId: string }).applicationId, studentId });
+    } else if (stored.type === 'CredentialIssued') {
+      this.indexes.push({ kind: 'credentials', id: (stored.data as { credentialId: string }).credentialId, studentId });
     }
   }
 

@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { connectRedis, loadConfig, loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
+
+/**
+ * `laurel projections status|rebuild`: asks the running engine (admin token
+ * from `$LAUREL_TOKEN` or the local key); `rebuild --offline` only drops the
+ * checkpoint in Redis, so the worker rebuilds every read model when it next
+ * starts.
+ */
+export function projectionsCommand(): Command {
+  const command = new Command('projections').description('inspect or rebuild the read models');
+  const url = (options: { url: string }, path: string) => new URL(path, options.url);
+  const token = async () => {
+    if (process.env.LAUREL_TOKEN) return process.env.LAUREL_TOKEN;
+    const config = loadConfig();
+    if (config.auth.kind !== 'local') throw new Error('set LAUREL_TOKEN to an admin token from your identity provider');
+    return mintLocalToken(await loadOrCreateLocalAuthKey(config.auth.keyFile), config.auth, { sub: process.env.USER ?? 'cli', roles: ['admin'], ttlSeconds: 300 });
+  };
+  const call = async (method: string, target: URL) => {
+    const res = await fetch(target, { method, headers: { authorization: `Bearer ${await token()}` } });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`the engine answered ${res.status}: ${body}`);
+    process.stdout.write(`${body}\n`);
+  };
+  command
+    .command('status')
+    .description('checkpoint, log head and lag')
+    .option('--url <url>', 'the engine', process.env.LAUREL_URL ?? 'http://127.0.0.1:3000')
+    .action((options: { url: string }) => call('GET', url(options, '/admin/projections')));
+  command
+    .command('rebuild')
+    .description('rebuild every read model from the event log')
+    .option('--url <url>', 'the engine', process.env.LAUREL_URL ?? 'http://127.0.0.1:3000')
+    .option('--offline', 'the engine is stopped: drop the checkpoint so the next start rebuilds')
+    .action(async (options: { url: string; offline?: boolean }) => {
+      if (!options.offline) return call('POST', url(options, '/admin/projections/rebuild'));
+      const config = loadConfig();
+      const redis = await connectRedis(config.redisUrl);
+      try {
+        await redis.del(`${config.redisPrefix}:projection:rules:checkpoint`);
+        process.stdout.write('checkpoint dropped: the read models are rebuilt from the log when the engine next starts\n');
+      } finally {
+        redis.disconnect();
+      }
+    });
+  return command;
+}
