@@ -14,6 +14,8 @@ export interface Projection {
   readonly filter: EventFilter;
   /** Called when the checkpoint is missing (first start, or Redis was flushed): clear what the projection owns. */
   reset(): Promise<void>;
+  /** Called before the subscription starts with the checkpoint it resumes from: load what the events before it established. */
+  resume?(checkpoint: bigint): Promise<void>;
   apply(event: RecordedEvent): Promise<void> | void;
   flush(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export class ProjectionRunner {
       await this.projection.reset();
     } else {
       from = BigInt(saved);
+      await this.projection.resume?.(from);
     }
     this.position = from;
     this.subscription = this.store.subscribeToAll({ ...(from !== undefined && { fromPosition: from }), filter: this.projection.filter });

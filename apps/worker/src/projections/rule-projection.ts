@@ -62,6 +62,17 @@ export class RuleProjection implements Projection {
     await this.readModels.reset();
   }
 
+  /** After a restart: the rule sets published before the checkpoint are in force (students load lazily). */
+  async resume(checkpoint: bigint): Promise<void> {
+    this.students.clear();
+    const published = await this.store.readAll({ filter: { streamPrefixes: ['program-'], eventTypes: ['RuleSetPublished'] } });
+    for (const event of published as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>[]) {
+      if (event.position > checkpoint) break;
+      const loaded = loadRuleSet(event.data.content, event.data.fileName);
+      if (loaded.ok) this.programs.set(event.data.programId, { ruleSet: loaded.ruleSet, version: event.data.version });
+    }
+  }
+
   async apply(event: RecordedEvent): Promise<void> {
     if (event.stream.startsWith('program-')) {
       if (event.type === 'RuleSetPublished') await this.rulesChanged(event as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>);
