@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '@laurel/event-store';
 import { studentStream, toRuleFact, type RuleSetPublished } from '@laurel/progression';
 import { applyOutcome, evaluate, fold, initialState, loadRuleSet, recheckSupport, type Outcome, type RuleSet, type StudentState } from '@laurel/rules';
-import { AwardQueue } from '../awards/award-queue';
+import { AwardQueue, type AwardJob } from '../awards/award-queue';
 import { derivedId, eventsForOutcome } from './derived-events';
 import type { Projection } from './projection-runner';
 import { ReadModels } from './read-models';
@@ -27,6 +27,8 @@ interface StudentRecord {
   head: bigint | null;
   /** Awards whose credential is issued, and awards revoked: no signing job for them. */
   settled: Set<string>;
+  /** Derived events decided but not yet appended: they are appended together at the next flush (group commit). */
+  pending: NewEvent[];
 }
 
 const CREDENTIAL_ISSUED = (awardId: string) => derivedId('CredentialIssued', awardId);
@@ -49,6 +51,8 @@ export class RuleProjection implements Projection {
   private readonly logger = new Logger('rule-projection');
   private readonly programs = new Map<string, ActiveProgram>();
   private readonly students = new Map<string, StudentRecord>();
+  private readonly withPending = new Set<StudentRecord>();
+  private jobs: AwardJob[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -59,12 +63,16 @@ export class RuleProjection implements Projection {
   async reset(): Promise<void> {
     this.programs.clear();
     this.students.clear();
+    this.withPending.clear();
+    this.jobs = [];
     await this.readModels.reset();
   }
 
   /** After a restart: the rule sets published before the checkpoint are in force (students load lazily). */
   async resume(checkpoint: bigint): Promise<void> {
     this.students.clear();
+    this.withPending.clear();
+    this.jobs = [];
     const published = await this.store.readAll({ filter: { streamPrefixes: ['program-'], eventTypes: ['RuleSetPublished'] } });
     for (const event of published as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>[]) {
       if (event.position > checkpoint) break;
@@ -87,12 +95,24 @@ export class RuleProjection implements Projection {
       this.foldEvent(record, event);
       for (const program of this.programs.values()) await this.settle(record, program, event.recordedAt);
     }
-    if (event.type === 'BadgeEarned' || event.type === 'CredentialIssued' || event.type === 'AwardRevoked') await this.awardStep(record, event);
+    if (event.type === 'BadgeEarned' || event.type === 'CredentialIssued' || event.type === 'AwardRevoked') this.awardStep(record, event);
     this.readModels.touch(record.studentId, record.programs);
   }
 
-  flush(): Promise<void> {
-    return this.readModels.flush((programId) => this.programs.get(programId));
+  /**
+   * Appends the derived events of every student touched since the last flush
+   * (one append per student, all at once, so the store commits them in one
+   * transaction), hands the new awards to the queue in one call, then writes
+   * the read models. Only then does the runner move the checkpoint.
+   */
+  async flush(): Promise<void> {
+    const records = [...this.withPending];
+    this.withPending.clear();
+    await Promise.all(records.map((r) => this.appendPending(r)));
+    const jobs = this.jobs;
+    this.jobs = [];
+    if (jobs.length > 0) await this.awards.enqueueMany(jobs);
+    await this.readModels.flush((programId) => this.programs.get(programId));
   }
 
   /** The rule set of a program as the projection last saw it. */
@@ -135,7 +155,11 @@ export class RuleProjection implements Projection {
         this.applyLocally(record, ruleSet, state, result.at, outcome, made);
         events.push(...made);
       }
-      await this.appendNew(record, events);
+      const fresh = events.filter((e) => !record.ids.has(e.id));
+      if (fresh.length > 0) {
+        record.pending.push(...fresh);
+        this.withPending.add(record);
+      }
     }
     this.logger.warn(`student ${record.studentId}: rules did not settle in 10 rounds under ${ruleSet.programId}`);
   }
@@ -153,8 +177,10 @@ export class RuleProjection implements Projection {
     }
   }
 
-  /** Appends the events not already in the stream, at the known head; on a concurrent write, learns the new tail and retries. */
-  private async appendNew(record: StudentRecord, events: NewEvent[]): Promise<void> {
+  /** Appends the pending events not already in the stream, at the known head; on a concurrent write, learns the new tail and retries. */
+  private async appendPending(record: StudentRecord): Promise<void> {
+    const events = record.pending;
+    record.pending = [];
     for (let attempt = 0; attempt < 10; attempt++) {
       const fresh = events.filter((e) => !record.ids.has(e.id));
       if (fresh.length === 0) return;
@@ -179,14 +205,14 @@ export class RuleProjection implements Projection {
     }
   }
 
-  private async awardStep(record: StudentRecord, event: RecordedEvent): Promise<void> {
+  private awardStep(record: StudentRecord, event: RecordedEvent): void {
     const d = event.data as { awardId: string; programId: string; badgeId: string };
     if (event.type !== 'BadgeEarned') {
       record.settled.add(d.awardId);
       return;
     }
     if (record.settled.has(d.awardId) || record.ids.has(CREDENTIAL_ISSUED(d.awardId))) return;
-    await this.awards.enqueue({ awardId: d.awardId, studentId: record.studentId, programId: d.programId, badgeId: d.badgeId });
+    this.jobs.push({ awardId: d.awardId, studentId: record.studentId, programId: d.programId, badgeId: d.badgeId });
   }
 
   private stateFor(record: StudentRecord, programId: string): StudentState {
@@ -214,6 +240,7 @@ export class RuleProjection implements Projection {
       folded: new Set(),
       head: null,
       settled: new Set(),
+      pending: [],
     };
     for (const programId of this.programs.keys()) this.stateFor(record, programId);
     const events = await this.store.readStream(studentStream(studentId));

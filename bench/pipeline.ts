@@ -1,0 +1,214 @@
+/**
+ * `npm run bench -- pipeline [--duration 30] [--connections 64] [--events 1000000]`
+ *
+ * 1. HTTP `POST /participations` with 64 concurrent connections for 30 s
+ *    against the real engine (a child process on the embedded store, with its
+ *    projection and award worker) -> requests/s, p50/p99 latency.
+ * 2. Projection lag at 1,000 events/s: from the moment an append is
+ *    acknowledged to the moment the read models include it (the projection
+ *    checkpoint passes it) -> p50/p99.
+ * 3. Rebuild: 1,000,000 participation events written straight to a store
+ *    file, processed once by the engine, then rebuilt from scratch (no
+ *    checkpoint) -> events/s of each.
+ */
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, type NewEvent } from '@laurel/event-store';
+import { loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
+import { kill9, spawnEngine, type SpawnedEngine } from '../test/support/spawn-engine';
+
+const ACTIVITIES = ['basketball-league', 'running-club', 'photo-club', 'university-choir', 'robotics-club', 'hackathon', 'food-bank', 'student-union', 'esn-buddy', 'startup-weekend'];
+const ROLES = ['participant', 'participant', 'volunteer', 'organiser', 'leader'] as const;
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+interface Env {
+  dir: string;
+  env: Record<string, string>;
+  token: (role: 'coordinator' | 'admin') => Promise<string>;
+}
+
+async function environment(): Promise<Env> {
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
+  const key = await loadOrCreateLocalAuthKey(join(dir, 'keys', 'auth-local.jwk.json'));
+  return {
+    dir,
+    env: { LAUREL_DATA_DIR: dir, LAUREL_REDIS_PREFIX: `laurel-bench:${randomUUID()}`, LAUREL_RATE_LIMIT_PER_MINUTE: '0' },
+    token: (role) => mintLocalToken(key, { issuer: 'laurel-local', audience: 'laurel', rolesClaim: 'roles' }, { sub: `${role}-bench`, roles: [role], ttlSeconds: 7200 }),
+  };
+}
+
+const body = (studentId: string) =>
+  JSON.stringify({
+    participationId: randomUUID(),
+    studentId,
+    activityId: ACTIVITIES[Math.floor(Math.random() * ACTIVITIES.length)],
+    occurredAt: new Date(Date.now() - Math.floor(Math.random() * 300) * 86_400_000).toISOString(),
+    role: ROLES[Math.floor(Math.random() * ROLES.length)],
+    hours: 1 + Math.floor(Math.random() * 4),
+  });
+
+async function status(engine: SpawnedEngine, admin: string): Promise<{ checkpoint: bigint; head: bigint }> {
+  const res = await fetch(`${engine.url}/admin/projections`, { headers: { authorization: `Bearer ${admin}` } });
+  const s = (await res.json()) as { checkpoint: string | null; head: string };
+  return { checkpoint: s.checkpoint === null ? -1n : BigInt(s.checkpoint), head: BigInt(s.head) };
+}
+
+async function caughtUp(engine: SpawnedEngine, admin: string, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const s = await status(engine, admin);
+    if (s.checkpoint >= s.head) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error(`projection still behind after ${timeoutMs} ms (${s.checkpoint} of ${s.head})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function httpLoad(engine: SpawnedEngine, token: string, connections: number, duration: number) {
+  const students = Array.from({ length: 5000 }, (_, i) => `b-${i}`);
+  const result = await autocannon({
+    url: engine.url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: '/participations',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest: (req) => ({ ...req, body: body(students[Math.floor(Math.random() * students.length)] ?? 'b-0') }),
+      },
+    ],
+  });
+  return result;
+}
+
+async function lag(engine: SpawnedEngine, token: string, admin: string, rate: number, seconds: number) {
+  const acked: { position: bigint; at: number }[] = [];
+  const seen = new Map<number, number>();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const { checkpoint } = await status(engine, admin);
+      const now = performance.now();
+      for (let i = 0; i < acked.length; i++) if (!seen.has(i) && (acked[i]?.position ?? 0n) <= checkpoint) seen.set(i, now - (acked[i]?.at ?? now));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const perTick = rate / 100;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let tick = 0; tick < seconds * 100; tick++) {
+    const due = start + tick * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    for (let k = 0; k < perTick; k++) {
+      inflight.push(
+        fetch(`${engine.url}/participations`, { method: 'POST', headers, body: body(`lag-${Math.floor(Math.random() * 2000)}`) }).then(async (res) => {
+          const b = (await res.json()) as { position: number };
+          acked.push({ position: BigInt(b.position), at: performance.now() });
+        }),
+      );
+    }
+  }
+  await Promise.all(inflight);
+  await caughtUp(engine, admin, 60_000);
+  await new Promise((r) => setTimeout(r, 50));
+  polling = false;
+  await poller;
+  const lags = [...seen.values()].sort((a, b) => a - b);
+  return { sent: acked.length, measured: lags.length, p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? NaN, seconds: (performance.now() - start) / 1000 };
+}
+
+async function writeHistory(file: string, total: number, students: number): Promise<void> {
+  const store = SqliteEventStore.open(file);
+  const perStudent = Math.ceil(total / students);
+  const base = Date.now() - 400 * 86_400_000;
+  const pending: Promise<unknown>[] = [];
+  for (let s = 0; s < students; s++) {
+    const events: NewEvent[] = [];
+    for (let k = 0; k < perStudent && s * perStudent + k < total; k++) {
+      const participationId = randomUUID();
+      events.push({
+        id: randomUUID(),
+        type: 'ParticipationRecorded',
+        data: {
+          participationId,
+          studentId: `h-${s}`,
+          activityId: ACTIVITIES[(s + k) % ACTIVITIES.length],
+          occurredAt: new Date(base + k * 86_400_000).toISOString(),
+          role: ROLES[(s * 3 + k) % ROLES.length],
+          hours: 1 + ((s + k) % 4),
+        },
+        metadata: { actor: 'bench' },
+      });
+    }
+    pending.push(store.append(`student-h-${s}`, events, { expectedRevision: 'no_stream' }));
+    if (pending.length >= 64) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
+  await store.close();
+}
+
+export async function run(args: string[]): Promise<void> {
+  const duration = option(args, 'duration', 30);
+  const connections = option(args, 'connections', 64);
+  const total = option(args, 'events', 1_000_000);
+  const line = (s: string) => process.stdout.write(`${s}\n`);
+
+  const live = await environment();
+  let engine = await spawnEngine({ ...live.env, LAUREL_LOG_LEVEL: 'warn' });
+  try {
+    const token = await live.token('coordinator');
+    const admin = await live.token('admin');
+    line(`pipeline benchmark: embedded SQLite (synchronous=FULL), engine in a child process, Node ${process.version}`);
+    line(`\n1) POST /participations, ${connections} connections, ${duration} s`);
+    const load = await httpLoad(engine, token, connections, duration);
+    line(`   ${load.requests.average.toFixed(0)} requests/s (total ${load.requests.total}), latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`);
+    line(`   target: >= 2,000 requests/s with p99 <= 50 ms`);
+    const drain = await caughtUp(engine, admin, 300_000);
+    line(`   projection caught up ${(drain / 1000).toFixed(1)} s after the load ended`);
+
+    line(`\n2) projection lag at 1,000 events/s for 10 s (append acknowledged -> read model updated)`);
+    const l = await lag(engine, token, admin, 1000, 10);
+    line(`   ${l.sent} appends in ${l.seconds.toFixed(1)} s; lag p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`);
+    line(`   target: p99 <= 250 ms`);
+  } finally {
+    await kill9(engine.child);
+    rmSync(live.dir, { recursive: true, force: true });
+  }
+
+  line(`\n3) ${total.toLocaleString('en')} events for 5,000 students: first build, then a rebuild from scratch`);
+  const history = await environment();
+  try {
+    // Start once on the empty store so the rule file is published before the history.
+    engine = await spawnEngine({ ...history.env, LAUREL_LOG_LEVEL: 'warn' });
+    await kill9(engine.child);
+    const t0 = performance.now();
+    await writeHistory(join(history.dir, 'events.sqlite'), total, 5000);
+    line(`   wrote the history in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const phase of ['first build', 'rebuild'] as const) {
+      const env = { ...history.env, LAUREL_LOG_LEVEL: 'warn', LAUREL_REDIS_PREFIX: `laurel-bench:${randomUUID()}`, LAUREL_AWARD_WORKER: 'off' };
+      engine = await spawnEngine(env);
+      try {
+        const admin = await history.token('admin');
+        const { head } = await status(engine, admin);
+        const ms = await caughtUp(engine, admin, 1_800_000);
+        line(`   ${phase}: ${head.toLocaleString('en')} log events in ${(ms / 1000).toFixed(1)} s = ${((Number(head) / ms) * 1000).toFixed(0)} events/s`);
+      } finally {
+        await kill9(engine.child);
+      }
+    }
+    line(`   target: rebuild >= 50,000 events/s`);
+  } finally {
+    rmSync(history.dir, { recursive: true, force: true });
+  }
+}
