@@ -181,6 +181,9 @@ export async function run(args: string[]): Promise<void> {
     const l = await lag(engine, token, admin, 1000, 10);
     line(`   ${l.sent} appends in ${l.seconds.toFixed(1)} s; lag p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`);
     line(`   target: p99 <= 250 ms`);
+  } catch (err) {
+    line(`engine output:\n${engine.output().slice(-3000)}`);
+    throw err;
   } finally {
     await kill9(engine.child);
     rmSync(live.dir, { recursive: true, force: true });

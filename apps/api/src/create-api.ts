@@ -1,4 +1,4 @@
-import { Logger, type DynamicModule, type LoggerService, type Type } from '@nestjs/common';
+import { Logger, type DynamicModule, type LoggerService, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import type { EventStore } from '@laurel/event-store';
 import { PlatformModule, type LaurelConfig } from '@laurel/platform';
 import { ApiModule } from './api.module';
 import { ProblemFilter } from './http/problem.filter';
+import { applySecurity, clientErrorHandler } from './http/security';
 import { validationPipe } from './http/validation';
 
 export interface ApiDeps {
@@ -16,7 +17,7 @@ export interface ApiDeps {
   redis: Redis;
   /** Extra modules to run in the same process (the workers, on the embedded default). */
   extraModules?: (Type | DynamicModule)[];
-  logger?: LoggerService | false;
+  logger?: LoggerService | LogLevel[] | false;
 }
 
 /** Largest request body accepted; batches of 1,000 rows fit comfortably. */
@@ -32,11 +33,13 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: deps.logger ?? new Logger(),
     abortOnError: false,
   });
+  await applySecurity(app, deps.config);
   // Rule files are published as YAML text.
   app
     .getHttpAdapter()
@@ -45,7 +48,7 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
       done(null, body),
     );
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter({ bodyLimitBytes: BODY_LIMIT_BYTES }));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

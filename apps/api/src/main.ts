@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { ConfigError, connectRedis, loadConfig, openEventStore, RedisUnavailableError } from '@laurel/platform';
+import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, RedisUnavailableError } from '@laurel/platform';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { createApi } from './create-api';
 
@@ -17,11 +16,14 @@ async function main(): Promise<void> {
     config,
     store,
     redis,
+    logger: nestLogLevels(config.logLevel),
     extraModules: config.role === 'all' ? [WorkerModule.forRoot()] : [],
   });
   await app.listen(config.port, config.host);
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
-  new Logger('laurel').log(`Laurel is listening on ${await app.getUrl()} (events: ${where}; API docs: ${config.publicUrl}/docs)`);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  // Always printed, whatever the log level: it is how a person (and the tests) find the engine.
+  process.stdout.write(`Laurel is listening on ${url} (role ${config.role}; events: ${where}; API docs: ${url}/docs)\n`);
 }
 
 main().catch((err: unknown) => {

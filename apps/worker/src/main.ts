@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, connectRedis, loadConfig, openEventStore, PlatformModule, RedisUnavailableError } from '@laurel/platform';
+import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, PlatformModule, RedisUnavailableError } from '@laurel/platform';
 import { WorkerModule } from './worker.module';
 
 /** The worker entry point: projections and the award queue, no HTTP (see ADR 0001). */
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LAUREL_ROLE: 'worker' });
+  Logger.overrideLogger(nestLogLevels(config.logLevel));
   const redis = await connectRedis(config.redisUrl);
   const store = openEventStore(config.eventStore);
   const app = await NestFactory.createApplicationContext({

@@ -24,6 +24,10 @@ export interface LaurelConfig {
   /** Browser origins allowed to call the API (CORS); empty allows none. */
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Credential signing keys: generated into `keysDir` (algorithm `alg`), or one operator-provided key file. */
+  signing: { alg: 'RS256' | 'ES256'; keyFile?: string; keysDir: string };
+  /** The issuer Profile of every credential; `id` is `<publicUrl>/issuers/<slug>`, where the Profile is served. */
+  issuer: { id: string; slug: string; name: string; url: string; email: string };
 }
 
 /**
@@ -104,6 +108,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     };
   }
   const host = env.LAUREL_HOST ?? '127.0.0.1';
+  const publicUrl = (env.LAUREL_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${p}`).replace(/\/+$/, '');
+  const issuerSlug = env.LAUREL_ISSUER_ID ?? 'vilnius-tech';
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(issuerSlug))
+    throw new ConfigError(`LAUREL_ISSUER_ID=${issuerSlug} is not valid: use lower-case letters, digits and dashes`);
+  const issuerUrl = env.LAUREL_ISSUER_URL ?? 'https://vilniustech.lt';
+  if (!URL.canParse(issuerUrl)) throw new ConfigError(`LAUREL_ISSUER_URL=${issuerUrl} is not a URL`);
   const rateLimit = env.LAUREL_RATE_LIMIT_PER_MINUTE ?? '6000';
   const rateLimitPerMinute = Number(rateLimit);
   if (!/^\d+$/.test(rateLimit) || !Number.isSafeInteger(rateLimitPerMinute)) {
@@ -122,7 +132,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     role: oneOf(env, 'LAUREL_ROLE', ['all', 'api', 'worker'] as const, 'all'),
     host,
     port: p,
-    publicUrl: (env.LAUREL_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${p}`).replace(/\/+$/, ''),
+    publicUrl,
     dataDir,
     eventStore,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -132,8 +142,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     rateLimitPerMinute,
     corsOrigins,
     logLevel: oneOf(env, 'LAUREL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    signing: {
+      alg: oneOf(env, 'LAUREL_SIGNING_ALG', ['RS256', 'ES256'] as const, 'RS256'),
+      ...(env.LAUREL_SIGNING_KEY_FILE ? { keyFile: abs(env.LAUREL_SIGNING_KEY_FILE) } : {}),
+      keysDir: resolve(dataDir, 'keys', 'credentials'),
+    },
+    issuer: {
+      id: `${publicUrl}/issuers/${issuerSlug}`,
+      slug: issuerSlug,
+      name: env.LAUREL_ISSUER_NAME ?? 'Vilnius Gediminas Technical University (VILNIUS TECH)',
+      url: issuerUrl,
+      email: env.LAUREL_ISSUER_EMAIL ?? 'info@vilniustech.lt',
+    },
   };
 }
 
 /** Injection token for {@link LaurelConfig}. */
 export const LAUREL_CONFIG = Symbol.for('laurel.Config');
+
+/** The Nest log levels at and above `level` (Nest has no `trace`; it maps to `verbose`). */
+export function nestLogLevels(level: LaurelConfig['logLevel']): ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const cut = { silent: -1, fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
+  return order.slice(0, cut + 1);
+}
