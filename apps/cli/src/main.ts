@@ -1,12 +1,16 @@
 /**
- * The `laurel` command. Each top-level command registers itself from its
- * own folder (`rules/` today; `import`, `token`, `projections` later):
- * add a `registerXxxCommands(program, io)` call in `buildProgram`.
+ * The `laurel` command. Each top-level command lives in its own folder and
+ * is added in `buildProgram`: `registerRulesCommands(program, io)` today;
+ * commands built as a `Command` join with `program.addCommand(xxxCommand())`.
+ * Keep imports here light: every `laurel rules ...` run loads this file.
  */
 import { basename, dirname } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { processIo, type CliIo } from './rules/io';
+import { importCommand } from './import/import.command';
+import { projectionsCommand } from './projections/projections.command';
 import { registerRulesCommands } from './rules/register-rules';
+import { tokenCommand } from './token/token.command';
 
 export type { CliIo };
 export { memoryIo, processIo } from './rules/io';
@@ -18,6 +22,9 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerRulesCommands(program, io);
+  program.addCommand(importCommand());
+  program.addCommand(tokenCommand());
+  program.addCommand(projectionsCommand());
   return program;
 }
 
