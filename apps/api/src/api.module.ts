@@ -6,6 +6,7 @@ import { TokenVerifier } from './auth/token-verifier';
 import { ApplicationsController } from './applications/applications.controller';
 import { ReviewApplicationHandler, SubmitApplicationHandler } from './applications/applications.handlers';
 import { RevokeAwardHandler } from './awards/revoke-award.handler';
+import { CredentialsModule } from './credentials/credentials.module';
 import { HealthController } from './health/health.controller';
 import { ProgramsController } from './programs/programs.controller';
 import { GetProgressionHandler } from './students/get-progression.handler';
@@ -19,7 +20,7 @@ import { StudentsController } from './students/students.controller';
 
 /** The HTTP face: controllers, command and query handlers. Infrastructure comes from PlatformModule. */
 @Module({
-  imports: [CqrsModule.forRoot()],
+  imports: [CqrsModule.forRoot(), CredentialsModule],
   controllers: [ParticipationsController, StudentsController, ApplicationsController, ProgramsController, HealthController],
   providers: [
     TokenVerifier,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AwardQueue } from './awards/award-queue';
-import { StatusListAllocator } from './awards/status-list-allocator';
+import { AwardsModule } from './awards/awards.module';
+import { ProjectionsController } from './projections/projections.controller';
 import { ProjectionsService } from './projections/projections.service';
 import { ReadModels } from './projections/read-models';
 import { RuleProjection } from './projections/rule-projection';
@@ -13,7 +13,7 @@ import { RuleProjection } from './projections/rule-projection';
 @Module({})
 export class WorkerModule {
   static forRoot(): DynamicModule {
-    const providers = [AwardQueue, StatusListAllocator, ReadModels, RuleProjection, ProjectionsService];
-    return { module: WorkerModule, providers, exports: providers };
+    const providers = [ReadModels, RuleProjection, ProjectionsService];
+    return { module: WorkerModule, imports: [AwardsModule], controllers: [ProjectionsController], providers, exports: [...providers, AwardsModule] };
   }
 }

@@ -5,3 +5,4 @@ export * from './platform.module';
 export * from './local-auth-key';
 export * from './lookup-index';
 export * from './rule-set-registry';
+export * from './signing-keys';

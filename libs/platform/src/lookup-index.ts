@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
 import { REDIS } from './redis';
 
+/** What the index maps to a student: participation, application and credential ids. */
+export type LookupKind = 'participations' | 'applications' | 'credentials';
+
 /**
  * Which student a participation or an application belongs to, so
  * `DELETE /participations/:id` and `POST /applications/:id/approve` can find
@@ -17,15 +20,15 @@ export class LookupIndex {
     @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
   ) {}
 
-  private key(kind: 'participations' | 'applications'): string {
+  private key(kind: LookupKind): string {
     return `${this.config.redisPrefix}:index:${kind}`;
   }
 
-  studentOf(kind: 'participations' | 'applications', id: string): Promise<string | null> {
+  studentOf(kind: LookupKind, id: string): Promise<string | null> {
     return this.redis.hget(this.key(kind), id);
   }
 
-  async remember(kind: 'participations' | 'applications', id: string, studentId: string): Promise<void> {
+  async remember(kind: LookupKind, id: string, studentId: string): Promise<void> {
     await this.redis.hset(this.key(kind), id, studentId);
   }
 }

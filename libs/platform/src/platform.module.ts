@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
 import { LookupIndex } from './lookup-index';
 import { RuleSetRegistry } from './rule-set-registry';
+import { SigningKeys } from './signing-keys';
 import { REDIS } from './redis';
 
 /**
@@ -29,8 +30,8 @@ export class PlatformModule implements OnApplicationShutdown {
     ];
     return {
       module: PlatformModule,
-      providers: [...providers, LookupIndex, RuleSetRegistry],
-      exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry],
+      providers: [...providers, LookupIndex, RuleSetRegistry, SigningKeys],
+      exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry, SigningKeys],
     };
   }
 

@@ -121,6 +121,11 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     return (this.history.get(programId) ?? []).filter((v) => new Date(v.publishedAt) <= date).at(-1);
   }
 
+  /** The published version with this content hash (what an award's `ruleSetHash` names), if this process has seen it. */
+  bySha256(programId: string, sha256: string): ActiveRuleSet | undefined {
+    return (this.history.get(programId) ?? []).find((v) => v.ruleSet.sha256 === sha256);
+  }
+
   /** The program whose active rule set defines `badgeId` (badge ids are unique per engine by convention). */
   programOfBadge(badgeId: string): ActiveRuleSet | undefined {
     return this.all().find((a) => a.ruleSet.badges.some((b) => b.id === badgeId));

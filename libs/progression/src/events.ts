@@ -101,12 +101,15 @@ export type AwardRevoked = {
 export type CredentialIssued = {
   type: 'CredentialIssued';
   data: {
+    /** The uuid of the credential's `urn:uuid:` id (what `GET /credentials/:id` takes); random, so not guessable from the award. */
     credentialId: string;
     awardId: string;
     studentId: string;
+    programId?: string;
     badgeId: string;
     kid: string;
     alg: string;
+    /** The signed VC-JWT, exactly as issued. */
     jwt: string;
     statusListId: string;
     statusListIndex: number;

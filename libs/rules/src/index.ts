@@ -10,8 +10,12 @@
  * Evaluating (per student, incremental)
  * - `initialState(studentId): StudentState` (plain JSON, rule-set independent).
  * - `fold(ruleSet, state, fact): StudentState`: O(1) in the history; updates
- *   the state in place and returns it.
- * - `evaluate(ruleSet, state, now): Evaluation`: what changed (earned,
+ *   the state in place and returns it (clone with `structuredClone` to keep
+ *   the old one). A typed-array tally of the counters rides along with the
+ *   state (non-enumerable, not serialised) and is rebuilt from the JSON
+ *   state when missing. Change a state only through `fold`,
+ *   `flagSupportLost` and `recheckSupport`.
+ * - `evaluate(ruleSet, state, now): Evaluation`: pure; what changed (earned,
  *   eligible, levelsReached, supportLost, and all of them as `outcomes` in
  *   dependency order), each with an explanation. Fold the outcomes you act
  *   on back in (`badge-awarded`, `eligibility-reached`, `level-reached`,
@@ -29,16 +33,15 @@ export { describeCondition } from './language/describe';
 export { didYouMean, formatIssue, type RuleIssue, type RuleIssueCode } from './load/issues';
 export { loadRuleSet, SCHEMA_COMMENT, type LoadResult } from './load/load-rule-set';
 export {
+  flagSupportLost,
   fold,
   initialState,
   RuleFactError,
-  type ActivityTally,
   type ApplicationState,
   type Fact,
   type HeldBadge,
   type ParticipationEntry,
   type StudentState,
-  type Tally,
 } from './evaluate/state';
 export {
   evaluate,

@@ -8,6 +8,9 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 
 export class TokenRejected extends Error {}
 
+/** The identity provider's keys could not be fetched: the token may be fine, the server cannot tell yet. */
+export class KeysUnavailable extends Error {}
+
 /** Verifies bearer tokens with jose against the identity provider's JWKS or the local key. */
 @Injectable()
 export class TokenVerifier {
@@ -16,17 +19,29 @@ export class TokenVerifier {
   constructor(@Inject(LAUREL_CONFIG) private readonly config: LaurelConfig) {}
 
   private keySet(): Promise<JWTVerifyGetKey> {
-    const auth = this.config.auth;
-    this.keys ??=
-      auth.kind === 'jwks'
-        ? Promise.resolve(
-            createRemoteJWKSet(new URL(auth.jwksUrl), {
-              cooldownDuration: 30_000,
-              cacheMaxAge: 10 * 60_000,
-            }),
-          )
-        : loadOrCreateLocalAuthKey(auth.keyFile).then((key) => createLocalJWKSet({ keys: [key.publicJwk] }));
+    this.keys ??= this.loadKeys();
     return this.keys;
+  }
+
+  private async loadKeys(): Promise<JWTVerifyGetKey> {
+    const auth = this.config.auth;
+    if (auth.kind === 'local') {
+      const key = await loadOrCreateLocalAuthKey(auth.keyFile);
+      return createLocalJWKSet({ keys: [key.publicJwk] });
+    }
+    const remote = createRemoteJWKSet(new URL(auth.jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+    });
+    // A fetch that fails (refused, timeout, not 200, not a key set) is the server's problem, not a bad token.
+    return async (header, jws) => {
+      try {
+        return await remote(header, jws);
+      } catch (err) {
+        if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+        throw new KeysUnavailable(`the identity provider's keys at ${auth.jwksUrl} could not be fetched`, { cause: err });
+      }
+    };
   }
 
   async verify(token: string): Promise<Caller> {
@@ -40,6 +55,7 @@ export class TokenVerifier {
         clockTolerance: clockToleranceSec,
       }));
     } catch (err) {
+      if (err instanceof KeysUnavailable) throw err;
       throw new TokenRejected(reason(err));
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('token has no subject (sub)');
@@ -67,7 +83,6 @@ function reason(err: unknown): string {
   if (err instanceof errors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
   if (err instanceof errors.JWKSNoMatchingKey) return 'token signed with an unknown key (kid)';
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return 'identity provider keys unavailable';
   if (err instanceof errors.JOSENotSupported) return 'token algorithm not supported';
   return 'malformed token';
 }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { EventStoreError, WrongExpectedVersion } from '@laurel/event-store';
 import { DomainError, type DomainErrorCode } from '@laurel/progression';
 
@@ -42,6 +43,8 @@ export interface Problem {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(private readonly limits: { bodyLimitBytes?: number } = {}) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -52,12 +55,23 @@ export class ProblemFilter implements ExceptionFilter {
     void reply.status(problem.statusCode).header('content-type', 'application/json; charset=utf-8').send(problem);
   }
 
+  /** Fastify reaches here as plain HttpExceptions; its wording for 413 and 415 does not say what to do. */
+  private plainer(statusCode: number, message: string): string {
+    if (statusCode === 413) {
+      const limit = this.limits.bodyLimitBytes;
+      const size = limit === undefined ? '' : ` than ${limit % 1048576 === 0 ? `${limit / 1048576} MB` : `${limit} bytes`}`;
+      return `the request body is larger${size}; send less (a batch holds at most 1,000 rows)`;
+    }
+    if (statusCode === 415) return `${message}: send application/json (rule files may also be text/yaml)`;
+    return message;
+  }
+
   private toProblem(exception: unknown): Problem {
     if (exception instanceof DomainError) {
       const statusCode = STATUS[exception.code];
       return {
         statusCode,
-        error: HttpStatus[statusCode] ?? 'Error',
+        error: reasonPhrase(statusCode),
         message: exception.message,
         code: exception.code,
         ...exception.details,
@@ -85,21 +99,21 @@ export class ProblemFilter implements ExceptionFilter {
       if (typeof body === 'string')
         return {
           statusCode,
-          error: HttpStatus[statusCode] ?? 'Error',
-          message: body,
+          error: reasonPhrase(statusCode),
+          message: this.plainer(statusCode, body),
         };
       const b = body as Record<string, unknown>;
       return {
         ...b,
         statusCode,
-        error: typeof b.error === 'string' ? b.error : (HttpStatus[statusCode] ?? 'Error'),
+        error: typeof b.error === 'string' ? b.error : reasonPhrase(statusCode),
         message: typeof b.message === 'string' ? b.message : Array.isArray(b.message) ? b.message.join('; ') : exception.message,
       };
     }
     if (isFastifyError(exception)) {
       return {
         statusCode: exception.statusCode,
-        error: HttpStatus[exception.statusCode] ?? 'Error',
+        error: reasonPhrase(exception.statusCode),
         code: exception.code,
         message: exception.message,
       };
@@ -110,6 +124,11 @@ export class ProblemFilter implements ExceptionFilter {
       message: 'an unexpected error occurred; it has been logged',
     };
   }
+}
+
+/** `Bad Request`, `Payload Too Large`, ...: the standard phrase for a status. */
+function reasonPhrase(statusCode: number): string {
+  return STATUS_CODES[statusCode] ?? 'Error';
 }
 
 /** Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode. */

@@ -8,7 +8,6 @@ import {
   IsNotEmpty,
   IsISO8601,
   IsNumber,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -17,6 +16,7 @@ import {
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
+import { IsOmittable, IsPlainText } from '../http/validators';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -52,12 +52,12 @@ export class RecordParticipationDto {
   occurredAt!: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, example: 2.5 })
-  @IsOptional()
+  @IsOmittable()
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'hours must be a number with at most 2 decimals' })
   @Min(0, { message: 'hours must not be negative' })
   @Max(1000, { message: 'hours must be at most 1000' })
@@ -67,9 +67,10 @@ export class RecordParticipationDto {
     maxLength: 2000,
     description: 'A URL or a short note pointing at evidence.',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2000, { message: 'evidence must be at most 2000 characters' })
+  @IsPlainText()
   evidence?: string;
 }
 
@@ -80,6 +81,7 @@ export class VoidParticipationDto {
   })
   @IsNotEmpty({ message: 'reason must say why the participation is void' })
   @MaxLength(500, { message: 'reason must be at most 500 characters' })
+  @IsPlainText()
   reason!: string;
 }
 
@@ -100,7 +102,7 @@ export class RecordBatchDto {
   @ApiPropertyOptional({
     description: 'Check every row and report what would happen, writing nothing.',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: 'dryRun must be true or false' })
   dryRun?: boolean;
 }

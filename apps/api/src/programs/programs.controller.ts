@@ -107,6 +107,10 @@ export class ProgramsController {
         message: `the draft has ${draft.errors.length} error(s)`,
         errors: draft.errors,
       });
+    if (draft.ruleSet.programId !== programId)
+      throw new UnprocessableEntityException(
+        `the draft is for program ${draft.ruleSet.programId}, not ${programId}; preview it at /programs/${draft.ruleSet.programId}/rules/preview`,
+      );
     const when = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : new Date();
     const events = await this.store.readAll({ filter: { streamPrefixes: ['student-'] } });
     const byStudent = new Map<string, typeof events>();

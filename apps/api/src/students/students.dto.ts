@@ -1,5 +1,6 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOmittable, IsPlainText } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 
 export class ProgressionQueryDto {
@@ -21,9 +22,10 @@ export class SubmitApplicationDto {
   badgeId!: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: "The student's statement for the reviewer" })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(4000, { message: 'statement must be at most 4000 characters' })
+  @IsPlainText()
   statement?: string;
 }
 
@@ -32,13 +34,15 @@ export class ReasonDto {
   @IsString({ message: 'reason must be a string saying why' })
   @IsNotEmpty({ message: 'reason must say why' })
   @MaxLength(500, { message: 'reason must be at most 500 characters' })
+  @IsPlainText()
   reason!: string;
 }
 
 export class ReviewDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'Required when rejecting: tell the student why' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2000, { message: 'comment must be at most 2000 characters' })
+  @IsPlainText()
   comment?: string;
 }

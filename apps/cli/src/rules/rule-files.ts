@@ -52,7 +52,7 @@ export function printIssue(io: CliIo, issue: RuleIssue, source: string | undefin
     ` ${issue.severity}: `,
     ` ${paint(io, issue.severity === 'error' ? 'red' : 'yellow', `${issue.severity}:`)} `,
   );
-  const write = io.out;
+  const write = (text: string): void => io.out(text);
   write(`${head}\n`);
   const line = source?.split(/\r?\n/)[issue.line - 1];
   if (line === undefined) return;

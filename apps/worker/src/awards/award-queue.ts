@@ -42,6 +42,11 @@ export class AwardQueue implements OnApplicationShutdown {
     await this.queue.add('sign-award', job, { jobId: job.awardId });
   }
 
+  /** One round trip for many awards (the projection hands over a batch at each flush). */
+  async enqueueMany(jobs: AwardJob[]): Promise<void> {
+    await this.queue.addBulk(jobs.map((job) => ({ name: 'sign-award', data: job, opts: { jobId: job.awardId } })));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     this.connection.disconnect();

@@ -23,7 +23,8 @@ function edgesOf(rs: Graph): Map<string, Edge[]> {
   rs.levels.forEach((level, i) => {
     const from = key({ type: 'level', id: level.id });
     const previous = rs.levels[i - 1];
-    if (previous) add({ from, to: key({ type: 'level', id: previous.id }), pos: level.pos, why: `level \`${level.id}\` comes after level \`${previous.id}\`` });
+    if (previous)
+      add({ from, to: key({ type: 'level', id: previous.id }), pos: level.pos, why: `level \`${level.id}\` comes after level \`${previous.id}\`` });
     forEachCondition(level.reachedWhen, (c) => {
       if (c.kind === 'holds-badge') add({ from, to: `badge:${c.badgeId}`, pos: c.pos, why: `level \`${level.id}\` requires badge \`${c.badgeId}\`` });
       if (c.kind === 'badges')
@@ -33,7 +34,12 @@ function edgesOf(rs: Graph): Map<string, Edge[]> {
   });
   for (const badge of rs.badges) {
     const from = key({ type: 'badge', id: badge.id });
-    add({ from, to: `level:${badge.level}`, pos: badge.pos, why: `badge \`${badge.id}\` belongs to level \`${badge.level}\`, so it needs that level reached` });
+    add({
+      from,
+      to: `level:${badge.level}`,
+      pos: badge.pos,
+      why: `badge \`${badge.id}\` belongs to level \`${badge.level}\`, so it needs that level reached`,
+    });
     forEachCondition(badge.criteria, (c) => {
       if (c.kind === 'holds-badge') add({ from, to: `badge:${c.badgeId}`, pos: c.pos, why: `badge \`${badge.id}\` requires badge \`${c.badgeId}\`` });
       if (c.kind === 'badges')

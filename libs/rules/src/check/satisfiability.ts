@@ -18,8 +18,7 @@ export function checkLevelOrder(rs: ParsedRuleSet, report: Report): Set<string> 
   for (const level of rs.levels) {
     forEachCondition(level.reachedWhen, (c) => {
       if (unreachable.has(level.id)) return;
-      const badges =
-        c.kind === 'holds-badge' ? rs.badges.filter((b) => b.id === c.badgeId) : c.kind === 'badges' ? matchBadges(rs, c.filter) : [];
+      const badges = c.kind === 'holds-badge' ? rs.badges.filter((b) => b.id === c.badgeId) : c.kind === 'badges' ? matchBadges(rs, c.filter) : [];
       const late = badges.filter((b) => (rank.get(b.level) ?? -1) >= level.rank);
       if (late.length === 0) return;
       const lateLevels = [...new Set(late.map((b) => b.level))];
@@ -27,7 +26,10 @@ export function checkLevelOrder(rs: ParsedRuleSet, report: Report): Set<string> 
       report(
         c.pos,
         'unreachable-level',
-        `Level \`${level.id}\` can never be reached: it counts badges of level ${listOf(lateLevels)} (${listOf(late.map((b) => b.id), 4)}), ` +
+        `Level \`${level.id}\` can never be reached: it counts badges of level ${listOf(lateLevels)} (${listOf(
+          late.map((b) => b.id),
+          4,
+        )}), ` +
           `which can only be earned once that level is reached, and levels unlock in the order they are listed. ` +
           `Count badges of earlier levels only, e.g. \`level: ${rs.levels[level.rank - 1]?.id ?? 'an-earlier-level'}\`.`,
       );
@@ -53,7 +55,12 @@ function checkTree(rs: ParsedRuleSet, notes: ParseNotes, report: Report, root: C
       case 'badges': {
         const at = notes.thresholdPos.get(c) ?? c.pos;
         if (c.atLeast === 0) {
-          report(at, 'always-true-condition', '`at-least: 0` always holds, so this condition changes nothing; use at least 1 or remove it.', 'warning');
+          report(
+            at,
+            'always-true-condition',
+            '`at-least: 0` always holds, so this condition changes nothing; use at least 1 or remove it.',
+            'warning',
+          );
         }
         checkWindow(notes, c, never);
         const max = maxPossible(rs, c, 'badge' in owner ? owner.badge.id : undefined);
@@ -67,7 +74,11 @@ function checkTree(rs: ParsedRuleSet, notes: ParseNotes, report: Report, root: C
         for (const a of c.conditions)
           for (const b of c.conditions)
             if (b.kind === 'not' && implies(a, b.condition))
-              never(b.pos, 'contradictory-condition', 'this `all:` asks for a condition and for its opposite (`not:`) at the same time. Remove one of them.');
+              never(
+                b.pos,
+                'contradictory-condition',
+                'this `all:` asks for a condition and for its opposite (`not:`) at the same time. Remove one of them.',
+              );
         return;
       }
       case 'not': {
@@ -95,7 +106,11 @@ function checkWindow(
   const w = c.within;
   if (w?.type !== 'between' || w.from === undefined || w.before === undefined) return;
   if (Date.parse(w.from) >= Date.parse(w.before)) {
-    never(notes.windowPos.get(c) ?? c.pos, 'contradictory-condition', `the time window starts (${w.from}) on or after it ends (${w.before}), so nothing can fall in it. Swap or fix the dates.`);
+    never(
+      notes.windowPos.get(c) ?? c.pos,
+      'contradictory-condition',
+      `the time window starts (${w.from}) on or after it ends (${w.before}), so nothing can fall in it. Swap or fix the dates.`,
+    );
   }
 }
 
@@ -110,13 +125,15 @@ function maxPossible(rs: ParsedRuleSet, c: Extract<Condition, { kind: 'participa
       return {
         value: 0,
         empty: true,
-        why: () => `no badge in the file matches ${describeFilter(c.filter)}${ownerId ? ' (a badge never counts itself)' : ''}. Check the level, category and badge names.`,
+        why: () =>
+          `no badge in the file matches ${describeFilter(c.filter)}${ownerId ? ' (a badge never counts itself)' : ''}. Check the level, category and badge names.`,
       };
     if (c.measure === 'badges')
       return {
         value: badges.length,
         empty: false,
-        why: (n) => `it needs ${n} badges${among}, but the file defines only ${badges.length}: ${listOf(badges.map((b) => b.id))}. Lower \`at-least\` or add badges.`,
+        why: (n) =>
+          `it needs ${n} badges${among}, but the file defines only ${badges.length}: ${listOf(badges.map((b) => b.id))}. Lower \`at-least\` or add badges.`,
       };
     const cats = [...new Set(badges.flatMap((b) => (b.category ? [b.category] : [])))];
     return {
@@ -132,7 +149,8 @@ function maxPossible(rs: ParsedRuleSet, c: Extract<Condition, { kind: 'participa
     return {
       value: 0,
       empty: true,
-      why: () => `no activity in the catalogue matches ${describeFilter(c.filter)} together, so this can never be met. Check that the activities, categories and competencies named belong together.`,
+      why: () =>
+        `no activity in the catalogue matches ${describeFilter(c.filter)} together, so this can never be met. Check that the activities, categories and competencies named belong together.`,
     };
   const measure = c.measure;
   switch (measure) {
@@ -143,7 +161,8 @@ function maxPossible(rs: ParsedRuleSet, c: Extract<Condition, { kind: 'participa
       return {
         value: activities.length,
         empty: false,
-        why: (n) => `it needs ${n} different activities${among}, but the catalogue has only ${activities.length}. Lower \`at-least\` or add activities.`,
+        why: (n) =>
+          `it needs ${n} different activities${among}, but the catalogue has only ${activities.length}. Lower \`at-least\` or add activities.`,
       };
     case 'categories': {
       const cats = [...new Set(activities.map((a) => a.category))];
@@ -159,7 +178,8 @@ function maxPossible(rs: ParsedRuleSet, c: Extract<Condition, { kind: 'participa
       return {
         value: comps.length,
         empty: false,
-        why: (n) => `it needs ${n} different competencies, but the activities${among} build only ${comps.length}${comps.length ? `: ${listOf(comps)}` : ''}. Lower \`at-least\` or add competencies to activities.`,
+        why: (n) =>
+          `it needs ${n} different competencies, but the activities${among} build only ${comps.length}${comps.length ? `: ${listOf(comps)}` : ''}. Lower \`at-least\` or add competencies to activities.`,
       };
     }
     default: {

@@ -1,83 +1,34 @@
 import { dependencyOrder } from '../check/dependency-graph';
 import { matchActivities, matchBadges, referencedBadges } from '../language/filters';
-import type {
-  Activity,
-  Badge,
-  BadgeMeasure,
-  Condition,
-  Level,
-  ParticipationMeasure,
-  Role,
-  RuleSet,
-  TimeWindow,
-} from '../language/types';
+import { ROLES, type Condition, type Role, type RuleSet } from '../language/types';
+import type { Compiled, CompiledRuleSet, Step } from './model';
 
-/** A condition with its filters resolved to catalogue ids and badge indexes once, at compile time. */
-export type Compiled =
-  | {
-      kind: 'participations';
-      measure: ParticipationMeasure;
-      atLeast: number;
-      /** null: any activity, even one no longer in the catalogue. */
-      activities: string[] | null;
-      activitySet: Set<string> | null;
-      roles: Role[] | null;
-      /** For `competencies`: only these count (null: all). */
-      competencies: string[] | null;
-      /** The same as a bit mask over the catalogue's competencies. */
-      competencyMask: number;
-      window?: TimeWindow;
-      source: Condition;
-    }
-  | { kind: 'badges'; measure: BadgeMeasure; atLeast: number; badges: number[]; window?: TimeWindow; source: Condition }
-  | { kind: 'holds-badge'; badge: number; source: Condition }
-  | { kind: 'all' | 'any'; children: Compiled[]; /** The children cheapest first, for `holds`. */ fast: Compiled[]; source: Condition }
-  | { kind: 'not'; child: Compiled; source: Condition };
-
-export type CompiledBadge = { index: number; badge: Badge; level: number; criteria: Compiled };
-export type CompiledLevel = { index: number; level: Level; condition: Compiled };
-export type Step = { type: 'badge'; node: CompiledBadge } | { type: 'level'; node: CompiledLevel };
-
-export type CompiledRuleSet = {
-  ruleSet: RuleSet;
-  badges: CompiledBadge[];
-  levels: CompiledLevel[];
-  /** Dependency order: one pass in this order reaches the fixpoint. */
-  order: Step[];
-  badgeIndex: Map<string, number>;
-  activities: Map<string, Activity>;
-  /** Badge id -> ids of badges whose criteria look at it (to re-check their support on revocation). */
-  dependents: Map<string, string[]>;
-  /**
-   * Activity id -> its category as one bit and its competencies as a mask,
-   * so distinct counts are ORs and a popcount; null when the catalogue has
-   * more than 31 categories or competencies.
-   */
-  bits: Map<string, { category: number; competencies: number }> | null;
-  /** Reused by the top-level `evaluate` (never nested): saves allocating per call. */
-  scratch: { valid: Uint8Array; awardAt: Float64Array; evidence: Array<string[] | undefined> };
-};
+export const roleIndex = (role: Role): number => (role === 'participant' ? 0 : role === 'volunteer' ? 1 : role === 'organiser' ? 2 : 3);
 
 const cache = new WeakMap<RuleSet, CompiledRuleSet>();
 
 /** Indexes a rule set for evaluation; cached per rule set object. */
+let last: CompiledRuleSet | undefined;
+
 export function compile(ruleSet: RuleSet): CompiledRuleSet {
+  if (last?.ruleSet === ruleSet) return last;
   const hit = cache.get(ruleSet);
-  if (hit) return hit;
+  if (hit) return (last = hit);
   const badgeIndex = new Map(ruleSet.badges.map((b, i) => [b.id, i]));
   const levelIndex = new Map(ruleSet.levels.map((l, i) => [l.id, i]));
+  const activityIndex = new Map(ruleSet.activities.map((a, i) => [a.id, i]));
   const categoryBit = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
   const competencyBit = new Map(ruleSet.competencies.map((c, i) => [c.id, i]));
   const fits = categoryBit.size <= 31 && competencyBit.size <= 31;
   const maskOf = (ids: readonly string[]): number => ids.reduce((m, id) => m | (1 << (competencyBit.get(id) ?? 31)), 0) & 0x7fffffff;
-  const conditionOf = (c: Condition, ownerId?: string): Compiled => compileCondition(ruleSet, badgeIndex, c, ownerId, maskOf);
+  const env: Env = { ruleSet, badgeIndex, activityIndex, maskOf };
   const badges = ruleSet.badges.map((badge, index) => ({
     index,
     badge,
     level: levelIndex.get(badge.level) ?? -1,
-    criteria: conditionOf(badge.criteria, badge.id),
+    criteria: compileCondition(env, badge.criteria, badge.id),
   }));
-  const levels = ruleSet.levels.map((level, index) => ({ index, level, condition: conditionOf(level.reachedWhen) }));
+  const levels = ruleSet.levels.map((level, index) => ({ index, level, condition: compileCondition(env, level.reachedWhen) }));
   const order: Step[] = dependencyOrder(ruleSet).map((n) =>
     n.type === 'badge' ? { type: 'badge', node: badges[badgeIndex.get(n.id)!]! } : { type: 'level', node: levels[levelIndex.get(n.id)!]! },
   );
@@ -90,68 +41,96 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
     levels,
     order,
     badgeIndex,
+    levelIndex,
+    activityIndex,
     activities: new Map(ruleSet.activities.map((a) => [a.id, a])),
     dependents,
     bits: fits
-      ? new Map(ruleSet.activities.map((a) => [a.id, { category: 1 << (categoryBit.get(a.category) ?? 0), competencies: maskOf(a.competencies) }]))
+      ? {
+          category: Int32Array.from(ruleSet.activities, (a) => 1 << (categoryBit.get(a.category) ?? 0)),
+          competencies: Int32Array.from(ruleSet.activities, (a) => maskOf(a.competencies)),
+        }
       : null,
-    scratch: {
-      valid: new Uint8Array(badges.length),
-      awardAt: new Float64Array(badges.length),
-      evidence: new Array<string[] | undefined>(badges.length),
-    },
+    scratch: { valid: new Uint8Array(badges.length), reached: new Uint8Array(levels.length) },
   };
   cache.set(ruleSet, compiled);
-  return compiled;
+  return (last = compiled);
 }
 
-function compileCondition(
-  rs: RuleSet,
-  badgeIndex: Map<string, number>,
-  c: Condition,
-  ownerId: string | undefined,
-  maskOf: (ids: readonly string[]) => number,
-): Compiled {
+type Env = {
+  ruleSet: RuleSet;
+  badgeIndex: Map<string, number>;
+  activityIndex: Map<string, number>;
+  maskOf: (ids: readonly string[]) => number;
+};
+
+const NO_MASK = new Uint8Array(0);
+const NO_CHILDREN: Compiled[] = [];
+
+/**
+ * Every compiled condition has the same fields in the same order, whatever
+ * its kind: `holds` then sees one object shape and V8 keeps its property
+ * loads monomorphic (several shapes made them the evaluator's main cost).
+ */
+function node(c: Condition, fields: Partial<Record<string, unknown>>): Compiled {
+  return {
+    kind: c.kind,
+    measure: fields.measure ?? 'participations',
+    atLeast: fields.atLeast ?? 0,
+    activities: fields.activities ?? null,
+    activityMask: fields.activityMask ?? NO_MASK,
+    roleMask: fields.roleMask ?? 0,
+    competencyMask: fields.competencyMask ?? 0,
+    competencies: fields.competencies ?? null,
+    window: fields.window,
+    badges: fields.badges ?? [],
+    badge: fields.badge ?? -1,
+    children: fields.children ?? NO_CHILDREN,
+    fast: fields.fast ?? NO_CHILDREN,
+    child: fields.child ?? null,
+    source: c,
+  } as unknown as Compiled;
+}
+
+function compileCondition(env: Env, c: Condition, ownerId?: string): Compiled {
+  const rs = env.ruleSet;
   switch (c.kind) {
     case 'participations': {
       const f = c.filter;
       const restricted = f.activities !== undefined || f.categories !== undefined || f.competencies !== undefined;
-      const activities = restricted ? matchActivities(rs, f).map((a) => a.id) : null;
-      const out: Compiled = {
-        kind: 'participations',
+      const size = rs.activities.length;
+      const activities = restricted ? Int16Array.from(matchActivities(rs, f), (a) => env.activityIndex.get(a.id)!) : null;
+      const activityMask = new Uint8Array(size + 1);
+      if (activities === null) activityMask.fill(1);
+      else for (const i of activities) activityMask[i] = 1;
+      return node(c, {
         measure: c.measure,
         atLeast: c.atLeast,
         activities,
-        activitySet: activities ? new Set(activities) : null,
-        roles: f.roles ?? null,
+        activityMask,
+        roleMask: (f.roles ?? ROLES).reduce((m, r) => m | (1 << roleIndex(r)), 0),
+        competencyMask: f.competencies ? env.maskOf(f.competencies) : 0x7fffffff,
         competencies: f.competencies ?? null,
-        competencyMask: f.competencies ? maskOf(f.competencies) : 0x7fffffff,
-        source: c,
-      };
-      if (c.within) out.window = c.within;
-      return out;
+        window: c.within,
+      });
     }
-    case 'badges': {
-      const out: Compiled = {
-        kind: 'badges',
+    case 'badges':
+      return node(c, {
         measure: c.measure,
         atLeast: c.atLeast,
-        badges: matchBadges(rs, c.filter, ownerId).map((b) => badgeIndex.get(b.id)!),
-        source: c,
-      };
-      if (c.within) out.window = c.within;
-      return out;
-    }
+        badges: matchBadges(rs, c.filter, ownerId).map((b) => env.badgeIndex.get(b.id)!),
+        window: c.within,
+      });
     case 'holds-badge':
-      return { kind: 'holds-badge', badge: badgeIndex.get(c.badgeId) ?? -1, source: c };
+      return node(c, { badge: env.badgeIndex.get(c.badgeId) ?? -1 });
     case 'all':
     case 'any': {
       // Cheapest first, so `holds` short-circuits before any date scan; explanations keep the file's order.
-      const children = c.conditions.map((x) => compileCondition(rs, badgeIndex, x, ownerId, maskOf));
-      return { kind: c.kind, children, fast: [...children].sort((a, b) => costOf(a) - costOf(b)), source: c };
+      const children = c.conditions.map((x) => compileCondition(env, x, ownerId));
+      return node(c, { children, fast: [...children].sort((a, b) => costOf(a) - costOf(b)) });
     }
     case 'not':
-      return { kind: 'not', child: compileCondition(rs, badgeIndex, c.condition, ownerId, maskOf), source: c };
+      return node(c, { child: compileCondition(env, c.condition, ownerId) });
     default: {
       const never: never = c;
       throw new Error(`unknown condition ${JSON.stringify(never)}`);
@@ -179,3 +158,5 @@ function costOf(c: Compiled): number {
     }
   }
 }
+
+export type { Compiled, CompiledBadge, CompiledLevel, CompiledRuleSet, Step } from './model';

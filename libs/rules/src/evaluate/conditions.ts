@@ -1,108 +1,55 @@
-import type { Role } from '../language/types';
-import type { Compiled, CompiledRuleSet } from './compile';
-import type { ActivityTally, ParticipationEntry, StudentState } from './state';
+import type { Compiled, CompiledRuleSet, Context, ParticipationEntry, StudentState, Tally } from './model';
+import { badgeField, F_AT, F_VALID_UNTIL, levelAt, ROW, tallyOf } from './tally';
 import { windowRange } from './time';
 
 /**
- * What a condition is evaluated against: the state, the clock, and which
- * badges count as held (including those earned earlier in the same
- * evaluation).
- */
-export type Context = {
-  c: CompiledRuleSet;
-  state: StudentState;
-  now: number;
-  /** Only facts strictly after this instant count (renewing an expired badge needs new evidence). */
-  after: number;
-  /** Only facts at or before this instant count (re-checking an award as of the day it was made). */
-  until: number;
-  /** Per badge index: 1 when held and valid. */
-  valid: Uint8Array;
-  /** Per badge index: award time. */
-  awardAt: Float64Array;
-  /** Per badge index: award event id, or the basis of a badge earned in this evaluation. */
-  evidence: Array<string[] | undefined>;
-};
-
-/**
  * A context at `now`. With `asOf`, only facts up to `now` count and badges
- * count as they stood then (used to re-check an award's support).
+ * count as they stood then (used to re-check an award's support). `reuse`
+ * borrows the compiled rule set's scratch arrays (top-level `evaluate` only).
  */
 export function makeContext(c: CompiledRuleSet, state: StudentState, now: number, asOf = false, reuse = false): Context {
-  const n = c.badges.length;
-  const valid = reuse ? c.scratch.valid.fill(0) : new Uint8Array(n);
-  const awardAt = reuse ? c.scratch.awardAt : new Float64Array(n);
-  const evidence = reuse ? c.scratch.evidence.fill(undefined) : new Array<string[] | undefined>(n);
-  for (let i = 0; i < n; i++) {
-    const held = state.badges[c.badges[i]!.badge.id];
-    if (held === undefined || held.revoked !== undefined) continue;
-    if (held.expiresAt !== undefined && held.expiresAt <= now) continue;
-    if (asOf && held.at > now) continue;
-    valid[i] = 1;
-    awardAt[i] = held.at;
-    evidence[i] = [held.eventId];
+  const t = tallyOf(state, c);
+  const nb = c.badges.length;
+  const valid = reuse ? c.scratch.valid : new Uint8Array(nb);
+  const reached = reuse ? c.scratch.reached : new Uint8Array(c.levels.length);
+  const { data, badgeBase } = t;
+  const until = badgeBase + F_VALID_UNTIL * nb;
+  for (let i = 0; i < nb; i++) valid[i] = data[until + i]! > now && (!asOf || badgeField(t, F_AT, i) <= now) ? 1 : 0;
+  for (let i = 0; i < reached.length; i++) {
+    const at = levelAt(t, i);
+    reached[i] = at === at ? 1 : 0;
+  }
+  if (reuse) {
+    // One evaluation at a time: the top-level context object is recycled too.
+    const ctx = (c.scratch.ctx ??= { c, state, t, now, after: 0, until: 0, valid, reached, evidence: undefined });
+    ctx.state = state;
+    ctx.t = t;
+    ctx.now = now;
+    ctx.after = Number.NEGATIVE_INFINITY;
+    ctx.until = Number.POSITIVE_INFINITY;
+    ctx.evidence = undefined;
+    return ctx;
   }
   return {
     c,
     state,
+    t,
     now,
     after: Number.NEGATIVE_INFINITY,
     until: asOf ? now : Number.POSITIVE_INFINITY,
     valid,
-    awardAt,
-    evidence,
+    reached,
+    evidence: undefined,
   };
+}
+
+/** When a counted badge was awarded (now, for one earned in this evaluation). */
+export function awardTime(ctx: Context, i: number): number {
+  return ctx.valid[i] === 2 ? ctx.now : badgeField(ctx.t, F_AT, i);
 }
 
 type ParticipationCondition = Extract<Compiled, { kind: 'participations' }>;
 type BadgeCondition = Extract<Compiled, { kind: 'badges' }>;
-
-function tallyOf(t: ActivityTally | undefined, roles: Role[] | null, hours: boolean): number {
-  if (t === undefined) return 0;
-  if (roles === null) return hours ? t.hours : t.count;
-  let sum = 0;
-  for (const r of roles) {
-    const x = t.byRole[r];
-    if (x) sum += hours ? x.hours : x.count;
-  }
-  return sum;
-}
-
-/** The measure over every participation folded in, from the counters (no dates). */
-function counted(cc: ParticipationCondition, ctx: Context): number {
-  const { state } = ctx;
-  const hours = cc.measure === 'hours';
-  if (cc.measure === 'participations' || hours) {
-    if (cc.activities === null) return tallyOf(state.totals, cc.roles, hours);
-    let sum = 0;
-    for (const id of cc.activities) sum += tallyOf(state.activities[id], cc.roles, hours);
-    return sum;
-  }
-  const bits = ctx.c.bits;
-  if (bits !== null) {
-    // Distinct counts as bit masks: no allocation on the hot path.
-    let n = 0;
-    let mask = 0;
-    const visit = (id: string): void => {
-      if (tallyOf(state.activities[id], cc.roles, false) <= 0) return;
-      const b = bits.get(id);
-      if (b === undefined) return;
-      n += 1;
-      mask |= cc.measure === 'categories' ? b.category : b.competencies & cc.competencyMask;
-    };
-    if (cc.activities === null) for (const id in state.activities) visit(id);
-    else for (const id of cc.activities) visit(id);
-    return cc.measure === 'activities' ? n : popcount(mask);
-  }
-  const seen = new Set<string>();
-  const visit = (id: string): void => {
-    if (tallyOf(state.activities[id], cc.roles, false) <= 0) return;
-    collect(cc, ctx, id, seen);
-  };
-  if (cc.activities === null) for (const id in state.activities) visit(id);
-  else for (const id of cc.activities) visit(id);
-  return seen.size;
-}
 
 function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
@@ -110,22 +57,61 @@ function popcount(x: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-function collect(cc: ParticipationCondition, ctx: Context, activityId: string, seen: Set<string>): void {
+/** Participations (or hours, `h` = 1) of activity index `a` in the roles of `roleMask`. */
+function cell(t: Tally, a: number, roleMask: number, h: number): number {
+  const data = t.data;
+  if (roleMask === 15) return data[h * t.stride + a]!;
+  const row = 2 * t.stride + a * 8 + h * 4;
+  let sum = 0;
+  for (let r = 0; r < 4; r++) if ((roleMask >> r) & 1) sum += data[row + r]!;
+  return sum;
+}
+
+/** The measure over every participation folded in, from the counters (no dates). */
+function counted(cc: ParticipationCondition, ctx: Context): number {
+  const t = ctx.t;
+  const size = ctx.c.ruleSet.activities.length;
+  const measure = cc.measure;
+  if (measure === 'participations' || measure === 'hours') {
+    const h = measure === 'hours' ? 1 : 0;
+    if (cc.activities === null) return cell(t, size + 1, cc.roleMask, h);
+    let sum = 0;
+    for (let k = 0; k < cc.activities.length; k++) sum += cell(t, cc.activities[k]!, cc.roleMask, h);
+    return sum;
+  }
+  const bits = ctx.c.bits;
+  const list = cc.activities;
+  const count = list === null ? size : list.length;
+  let n = 0;
+  let mask = 0;
+  const seen = bits === null ? new Set<string>() : undefined;
+  for (let k = 0; k < count; k++) {
+    const a = list === null ? k : list[k]!;
+    if (cell(t, a, cc.roleMask, 0) <= 0) continue;
+    n += 1;
+    if (seen) collect(cc, ctx, a, seen);
+    else if (measure === 'categories') mask |= bits!.category[a]!;
+    else if (measure === 'competencies') mask |= bits!.competencies[a]! & cc.competencyMask;
+  }
+  if (measure === 'activities') return n;
+  return seen ? seen.size : popcount(mask);
+}
+
+/** Adds the category or competencies of activity index `a` to `seen` (catalogues too large for bit masks, and explanations). */
+function collect(cc: ParticipationCondition, ctx: Context, a: number, seen: Set<string>): void {
+  const activity = ctx.c.ruleSet.activities[a];
+  if (activity === undefined) return;
   const measure = cc.measure;
   switch (measure) {
     case 'activities':
-      seen.add(activityId);
+      seen.add(activity.id);
       return;
-    case 'categories': {
-      const a = ctx.c.activities.get(activityId);
-      if (a) seen.add(a.category);
+    case 'categories':
+      seen.add(activity.category);
       return;
-    }
-    case 'competencies': {
-      const a = ctx.c.activities.get(activityId);
-      if (a) for (const x of a.competencies) if (cc.competencies === null || cc.competencies.includes(x)) seen.add(x);
+    case 'competencies':
+      for (const x of activity.competencies) if (cc.competencies === null || cc.competencies.includes(x)) seen.add(x);
       return;
-    }
     case 'participations':
     case 'hours':
       return;
@@ -136,63 +122,88 @@ function collect(cc: ParticipationCondition, ctx: Context, activityId: string, s
   }
 }
 
-/** The participations a condition looks at, with the dates that apply at this context. */
-export function matchingParticipations(cc: ParticipationCondition, ctx: Context): ParticipationEntry[] {
-  const [from, before] = range(cc, ctx);
-  return ctx.state.participations.filter((p) => inRange(cc, p, from, before));
-}
+/** The half-open range `(rangeAfter, rangeBefore)` set by `setRange`: module state instead of a tuple, to allocate nothing per check. */
+let rangeAfter = 0;
+let rangeBefore = 0;
 
-function range(cc: ParticipationCondition | BadgeCondition, ctx: Context): [number, number] {
-  let from = ctx.after;
-  let before = ctx.until === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : ctx.until + 1;
+function setRange(cc: ParticipationCondition | BadgeCondition, ctx: Context): void {
+  rangeAfter = ctx.after;
+  rangeBefore = ctx.until === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : ctx.until + 1;
   if (cc.window) {
     const [f, b] = windowRange(ctx.c.ruleSet, cc.window, ctx.now);
     // `after` is exclusive; the window's `from` inclusive.
-    if (f - 1 > from) from = f - 1;
-    if (b < before) before = b;
+    if (f - 1 > rangeAfter) rangeAfter = f - 1;
+    if (b < rangeBefore) rangeBefore = b;
   }
-  return [from, before];
-}
-
-function inRange(cc: ParticipationCondition, p: ParticipationEntry, after: number, before: number): boolean {
-  return (
-    p.at > after &&
-    p.at < before &&
-    (cc.activitySet === null || cc.activitySet.has(p.activityId)) &&
-    (cc.roles === null || cc.roles.includes(p.role))
-  );
 }
 
 function dated(cc: ParticipationCondition, ctx: Context): boolean {
   return cc.window !== undefined || ctx.after !== Number.NEGATIVE_INFINITY || ctx.until !== Number.POSITIVE_INFINITY;
 }
 
+/** Positions (in `state.participations`) of the participations a condition counts at this context. */
+function matching(cc: ParticipationCondition, ctx: Context): number[] {
+  setRange(cc, ctx);
+  const rows = ctx.t.rows;
+  const out: number[] = [];
+  for (let i = 0, o = 0; i < ctx.t.n; i++, o += ROW) {
+    const at = rows[o + 2]!;
+    if (at > rangeAfter && at < rangeBefore && cc.activityMask[rows[o]!] === 1 && ((cc.roleMask >> rows[o + 1]!) & 1) === 1) out.push(i);
+  }
+  return out;
+}
+
+/** The participations a condition counts at this context. */
+export function matchingParticipations(cc: ParticipationCondition, ctx: Context): ParticipationEntry[] {
+  return matching(cc, ctx).map((i) => ctx.state.participations[i]!);
+}
+
 /** The current value of a participation measure (count, hours or distinct things). */
 export function participationValue(cc: ParticipationCondition, ctx: Context): number {
   if (!dated(cc, ctx)) return counted(cc, ctx);
-  const [after, before] = range(cc, ctx);
-  const ps = ctx.state.participations;
+  setRange(cc, ctx);
+  const after = rangeAfter;
+  const before = rangeBefore;
+  const rows = ctx.t.rows;
+  const size = ctx.c.ruleSet.activities.length;
+  const bits = ctx.c.bits;
+  const measure = cc.measure;
   let count = 0;
   let hours = 0;
-  const seen = cc.measure === 'participations' || cc.measure === 'hours' ? undefined : new Set<string>();
-  for (let i = 0; i < ps.length; i++) {
-    const p = ps[i]!;
-    if (!inRange(cc, p, after, before)) continue;
+  let mask = 0;
+  const distinct = measure === 'activities' || measure === 'categories' || measure === 'competencies';
+  const seen = distinct && (bits === null || measure === 'activities') ? new Set<number | string>() : undefined;
+  for (let i = 0, o = 0; i < ctx.t.n; i++, o += ROW) {
+    const at = rows[o + 2]!;
+    if (at <= after || at >= before) continue;
+    const a = rows[o]!;
+    if (cc.activityMask[a] !== 1 || ((cc.roleMask >> rows[o + 1]!) & 1) === 0) continue;
     count += 1;
-    hours += p.hours;
-    if (seen) collect(cc, ctx, p.activityId, seen);
+    hours += rows[o + 3]!;
+    if (!distinct || a >= size) continue;
+    if (measure === 'activities') seen!.add(a);
+    else if (seen) collect(cc, ctx, a, seen as Set<string>);
+    else mask |= measure === 'categories' ? bits!.category[a]! : bits!.competencies[a]! & cc.competencyMask;
   }
-  return seen ? seen.size : cc.measure === 'hours' ? hours : count;
+  if (measure === 'hours') return hours;
+  if (measure === 'participations') return count;
+  return seen ? seen.size : popcount(mask);
 }
 
 /** The current value of a badge measure. */
 export function badgeValue(cc: BadgeCondition, ctx: Context): number {
-  const [after, before] = cc.window || ctx.after !== Number.NEGATIVE_INFINITY ? range(cc, ctx) : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  let after = Number.NEGATIVE_INFINITY;
+  let before = Number.POSITIVE_INFINITY;
+  if (cc.window || ctx.after !== Number.NEGATIVE_INFINITY) {
+    setRange(cc, ctx);
+    after = rangeAfter;
+    before = rangeBefore;
+  }
   let count = 0;
   const cats = cc.measure === 'categories' ? new Set<string>() : undefined;
   for (const i of cc.badges) {
-    if (ctx.valid[i] !== 1) continue;
-    const at = ctx.awardAt[i]!;
+    if (ctx.valid[i] === 0) continue;
+    const at = awardTime(ctx, i);
     if (at <= after || at >= before) continue;
     count += 1;
     if (cats) {
@@ -213,7 +224,7 @@ export function holds(cc: Compiled, ctx: Context): boolean {
     case 'badges':
       return badgeValue(cc, ctx) >= cc.atLeast;
     case 'holds-badge':
-      return ctx.valid[cc.badge] === 1 && ctx.awardAt[cc.badge]! > ctx.after;
+      return ctx.valid[cc.badge] !== 0 && awardTime(ctx, cc.badge) > ctx.after;
     case 'all':
       for (const x of cc.fast) if (!holds(x, ctx)) return false;
       return true;
@@ -227,6 +238,14 @@ export function holds(cc: Compiled, ctx: Context): boolean {
       throw new Error(`unknown condition ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The award event id of a held badge, or the basis of one earned in this evaluation. */
+function evidenceOf(ctx: Context, i: number): string[] {
+  const fresh = ctx.evidence?.get(i);
+  if (fresh) return fresh;
+  const held = ctx.state.badges[ctx.c.badges[i]!.badge.id];
+  return held ? [held.eventId] : [];
 }
 
 /**
@@ -248,7 +267,8 @@ export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()
           value += p.hours;
         } else {
           const before = seen.size;
-          collect(cc, ctx, p.activityId, seen);
+          const a = ctx.c.activityIndex.get(p.activityId);
+          if (a !== undefined) collect(cc, ctx, a, seen);
           if (seen.size === before) continue;
           value = seen.size;
         }
@@ -257,10 +277,12 @@ export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()
       return out;
     }
     case 'badges': {
-      const [after, before] = range(cc, ctx);
+      setRange(cc, ctx);
+      const after = rangeAfter;
+      const before = rangeBefore;
       const counted = cc.badges
-        .filter((i) => ctx.valid[i] === 1 && ctx.awardAt[i]! > after && ctx.awardAt[i]! < before)
-        .sort((a, b) => ctx.awardAt[a]! - ctx.awardAt[b]!);
+        .filter((i) => ctx.valid[i] !== 0 && awardTime(ctx, i) > after && awardTime(ctx, i) < before)
+        .sort((a, b) => awardTime(ctx, a) - awardTime(ctx, b));
       const cats = new Set<string>();
       let n = 0;
       for (const i of counted) {
@@ -271,12 +293,12 @@ export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()
           cats.add(category);
         }
         n += 1;
-        for (const id of ctx.evidence[i] ?? []) out.add(id);
+        for (const id of evidenceOf(ctx, i)) out.add(id);
       }
       return out;
     }
     case 'holds-badge':
-      for (const id of ctx.evidence[cc.badge] ?? []) out.add(id);
+      for (const id of evidenceOf(ctx, cc.badge)) out.add(id);
       return out;
     case 'all':
       for (const x of cc.children) basisOf(x, ctx, out);
@@ -301,3 +323,5 @@ export function supportedAsOf(c: CompiledRuleSet, state: StudentState, badgeId: 
   if (held === undefined || i === undefined) return true;
   return holds(c.badges[i]!.criteria, makeContext(c, state, held.at, true));
 }
+
+export type { Context } from './model';

@@ -1,9 +1,17 @@
 import type { RuleChangePolicy, RuleSet } from '../language/types';
-import { explainBadge, explainCondition, explainLevel, type BadgeExplanation, type ConditionExplanation, type LevelExplanation } from '../explain/explain';
+import {
+  explainBadge,
+  explainCondition,
+  explainLevel,
+  type BadgeExplanation,
+  type ConditionExplanation,
+  type LevelExplanation,
+} from '../explain/explain';
 import { makePlanner } from '../explain/plan';
 import { compile, type CompiledBadge } from './compile';
 import { basisOf, holds, makeContext, type Context } from './conditions';
 import type { StudentState } from './state';
+import { badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_FLAGS, F_REVOKED } from './tally';
 import { expiryOf, iso } from './time';
 
 export type EarnedBadge = {
@@ -37,16 +45,19 @@ export type Outcome =
 
 export type Evaluation = {
   studentId: string;
+  /** The clock the evaluation used (ISO-8601). */
   at: string;
   programId: string;
   ruleSetHash: string;
-  earned: EarnedBadge[];
-  eligible: EligibleBadge[];
-  levelsReached: ReachedLevel[];
-  supportLost: LostSupport[];
+  earned: readonly EarnedBadge[];
+  eligible: readonly EligibleBadge[];
+  levelsReached: readonly ReachedLevel[];
+  supportLost: readonly LostSupport[];
   /** All of the above in dependency order (a level before the badges it unlocks, a badge before those that count it). */
-  outcomes: Outcome[];
+  outcomes: readonly Outcome[];
 };
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * What changed for a student: badges newly earned (automatic ones, and
@@ -67,98 +78,104 @@ export type Evaluation = {
  */
 export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Evaluation {
   const c = compile(ruleSet);
-  const t = now.getTime();
-  const ctx = makeContext(c, state, t, false, true);
-  const reachedNow = new Set<number>();
-  const reached = (i: number): boolean => reachedNow.has(i) || state.levels[c.levels[i]!.level.id] !== undefined;
-  const result: Evaluation = {
-    studentId: state.studentId,
-    at: iso(t),
-    programId: ruleSet.programId,
-    ruleSetHash: ruleSet.sha256,
-    earned: [],
-    eligible: [],
-    levelsReached: [],
-    supportLost: [],
-    outcomes: [],
-  };
+  const time = now.getTime();
+  const ctx = makeContext(c, state, time, false, true);
+  const { t } = ctx;
+  const outcomes: Outcome[] = [];
   for (const step of c.order) {
     if (step.type === 'level') {
       const i = step.node.index;
-      if (reached(i) || (i > 0 && !reached(i - 1)) || !holds(step.node.condition, ctx)) continue;
-      reachedNow.add(i);
-      const out: ReachedLevel = { levelId: step.node.level.id, basis: [...basisOf(step.node.condition, ctx)], explanation: levelExplanation(ctx, i, reachedNow) };
-      result.levelsReached.push(out);
-      result.outcomes.push({ type: 'level-reached', ...out });
+      if (ctx.reached[i] === 1 || (i > 0 && ctx.reached[i - 1] !== 1) || !holds(step.node.condition, ctx)) continue;
+      ctx.reached[i] = 1;
+      const out: ReachedLevel = {
+        levelId: step.node.level.id,
+        basis: [...basisOf(step.node.condition, ctx)],
+        explanation: explainLevel(makePlanner(ctx), i),
+      };
+      outcomes.push({ type: 'level-reached', ...out });
       continue;
     }
     const cb = step.node;
-    if (cb.level >= 0 && !reached(cb.level)) continue;
+    if (cb.level >= 0 && ctx.reached[cb.level] !== 1) continue;
     const i = cb.index;
-    const held = state.badges[cb.badge.id];
-    if (ctx.valid[i] === 1) {
-      if (held?.supportLost && !held.lossReported) checkSupport(ctx, cb, result);
+    if (ctx.valid[i] !== 0) {
+      if ((badgeField(t, F_FLAGS, i) & 3) === 1) checkSupport(ctx, cb, outcomes);
       continue;
     }
-    if (held?.revoked === 'coordinator') continue;
-    const renewal = held !== undefined && held.revoked === undefined;
-    if (renewal) ctx.after = held.at;
+    const revoked = badgeField(t, F_REVOKED, i);
+    if (revoked === 1) continue;
+    const heldAt = badgeField(t, F_AT, i);
+    const renewal = heldAt === heldAt && revoked === 0;
+    if (renewal) ctx.after = heldAt;
     try {
-      decideBadge(ctx, cb, renewal, result, reachedNow);
+      decideBadge(ctx, cb, renewal, outcomes);
     } finally {
       ctx.after = Number.NEGATIVE_INFINITY;
     }
   }
-  return result;
+  const result: Evaluation = {
+    studentId: state.studentId,
+    at: iso(time),
+    programId: ruleSet.programId,
+    ruleSetHash: ruleSet.sha256,
+    earned: NONE,
+    eligible: NONE,
+    levelsReached: NONE,
+    supportLost: NONE,
+    outcomes: NONE,
+  };
+  // Most evaluations change nothing: they share one frozen empty list.
+  if (outcomes.length === 0) return result;
+  const pick = <T extends Outcome['type']>(type: T): Array<Extract<Outcome, { type: T }>> =>
+    outcomes.filter((o): o is Extract<Outcome, { type: T }> => o.type === type);
+  return {
+    ...result,
+    earned: pick('badge-earned'),
+    eligible: pick('badge-eligible'),
+    levelsReached: pick('level-reached'),
+    supportLost: pick('support-lost'),
+    outcomes,
+  };
 }
 
-function decideBadge(ctx: Context, cb: CompiledBadge, renewal: boolean, result: Evaluation, reachedNow: Set<number>): void {
-  const { state } = ctx;
-  const id = cb.badge.id;
+function decideBadge(ctx: Context, cb: CompiledBadge, renewal: boolean, outcomes: Outcome[]): void {
+  const { t } = ctx;
+  const i = cb.index;
   if (cb.badge.award === 'automatic') {
-    if (holds(cb.criteria, ctx)) earn(ctx, cb, renewal, 'criteria', [...basisOf(cb.criteria, ctx)], result, reachedNow);
+    if (holds(cb.criteria, ctx)) earn(ctx, cb, renewal, 'criteria', [...basisOf(cb.criteria, ctx)], outcomes);
     return;
   }
-  const eligible = state.eligible[id] !== undefined;
-  if (state.applications[id]?.status === 'approved') {
+  const since = badgeField(t, F_ELIGIBLE, i);
+  const eligible = since === since;
+  if (badgeField(t, F_APPLICATION, i) === 2) {
     const met = holds(cb.criteria, ctx);
     if (!met && !eligible) return;
     const basis = met ? basisOf(cb.criteria, ctx) : new Set<string>();
-    const approval = state.applications[id]?.eventId;
+    const approval = ctx.state.applications[cb.badge.id]?.eventId;
     if (approval) basis.add(approval);
-    earn(ctx, cb, renewal, 'application', [...basis], result, reachedNow);
+    earn(ctx, cb, renewal, 'application', [...basis], outcomes);
     return;
   }
-  // Eligibility already recorded: nothing can change until a coordinator decides.
+  // Eligibility already recorded: nothing changes until a coordinator decides.
   if (eligible || !holds(cb.criteria, ctx)) return;
-  const out: EligibleBadge = { badgeId: id, basis: [...basisOf(cb.criteria, ctx)], explanation: badgeExplanation(ctx, cb.index, reachedNow) };
-  result.eligible.push(out);
-  result.outcomes.push({ type: 'badge-eligible', ...out });
+  const out: EligibleBadge = { badgeId: cb.badge.id, basis: [...basisOf(cb.criteria, ctx)], explanation: explainBadge(makePlanner(ctx), i) };
+  outcomes.push({ type: 'badge-eligible', ...out });
 }
 
-function earn(
-  ctx: Context,
-  cb: CompiledBadge,
-  renewal: boolean,
-  via: EarnedBadge['via'],
-  basis: string[],
-  result: Evaluation,
-  reachedNow: Set<number>,
-): void {
+function earn(ctx: Context, cb: CompiledBadge, renewal: boolean, via: EarnedBadge['via'], basis: string[], outcomes: Outcome[]): void {
   const i = cb.index;
-  ctx.valid[i] = 1;
-  ctx.awardAt[i] = ctx.now;
-  ctx.evidence[i] = basis;
-  const out: EarnedBadge = { badgeId: cb.badge.id, basis, at: iso(ctx.now), via, renewal, explanation: badgeExplanation(ctx, i, reachedNow) };
+  ctx.valid[i] = 2;
+  (ctx.evidence ??= new Map()).set(i, basis);
+  const out: EarnedBadge = { badgeId: cb.badge.id, basis, at: iso(ctx.now), via, renewal, explanation: explainBadge(makePlanner(ctx), i) };
   const expires = expiryOf(cb.badge.validity, ctx.now);
   if (expires !== undefined) out.expiresAt = iso(expires);
-  result.earned.push(out);
-  result.outcomes.push({ type: 'badge-earned', ...out });
+  outcomes.push({ type: 'badge-earned', ...out });
 }
 
-/** Re-checks a held award as of the day it was made, with today's facts (after voids and revocations). */
-function checkSupport(ctx: Context, cb: CompiledBadge, result: Evaluation): void {
-  const held = ctx.state.badges[cb.badge.id]!;
+/** Reports a held award whose support `fold` found gone (re-checked: a later fact may have restored it). */
+function checkSupport(ctx: Context, cb: CompiledBadge, outcomes: Outcome[]): void {
+  const held = ctx.state.badges[cb.badge.id];
+  if (held === undefined) return;
   const then = makeContext(ctx.c, ctx.state, held.at, true);
   if (holds(cb.criteria, then)) return;
   const failing: string[] = [];
@@ -172,24 +189,7 @@ function checkSupport(ctx: Context, cb: CompiledBadge, result: Evaluation): void
     badgeId: cb.badge.id,
     policy: cb.badge.onRuleChange,
     cause: `As of the award on ${iso(held.at).slice(0, 10)}, no longer met: ${failing.join('; ')}.`,
-    explanation: badgeExplanation(ctx, cb.index, new Set()),
+    explanation: explainBadge(makePlanner(ctx), cb.index),
   };
-  result.supportLost.push(out);
-  result.outcomes.push({ type: 'support-lost', ...out });
-}
-
-/** Explanations see the levels reached earlier in this evaluation as reached. */
-function withLevels(ctx: Context, reachedNow: Set<number>): Context {
-  if (reachedNow.size === 0) return ctx;
-  const levels = { ...ctx.state.levels };
-  for (const i of reachedNow) levels[ctx.c.levels[i]!.level.id] ??= ctx.now;
-  return { ...ctx, state: { ...ctx.state, levels } };
-}
-
-function badgeExplanation(ctx: Context, i: number, reachedNow: Set<number>): BadgeExplanation {
-  return explainBadge(makePlanner(withLevels(ctx, reachedNow)), i);
-}
-
-function levelExplanation(ctx: Context, i: number, reachedNow: Set<number>): LevelExplanation {
-  return explainLevel(makePlanner(withLevels(ctx, reachedNow)), i);
+  outcomes.push({ type: 'support-lost', ...out });
 }

@@ -1,7 +1,7 @@
 import type { RuleSet } from '../language/types';
 import { compile } from './compile';
 import { supportedAsOf } from './conditions';
-import type { StudentState } from './state';
+import { flagSupportLost, type StudentState } from './state';
 
 /**
  * After a rule change: marks every award the student holds whose criteria,
@@ -20,7 +20,7 @@ export function recheckSupport(ruleSet: RuleSet, state: StudentState): string[] 
   for (const [id, held] of Object.entries(state.badges)) {
     if (!known.has(id) || held.revoked !== undefined || held.supportLost) continue;
     if (!supportedAsOf(c, state, id)) {
-      held.supportLost = true;
+      flagSupportLost(ruleSet, state, id);
       marked.push(id);
     }
   }

@@ -1,8 +1,9 @@
 import { describeCondition } from '../language/describe';
 import type { AwardMode, Condition, LocalizedText, RuleSet, SourcePosition } from '../language/types';
 import { compile, type Compiled } from '../evaluate/compile';
-import { badgeValue, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
+import { awardTime, badgeValue, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
 import type { StudentState } from '../evaluate/state';
+import { badgeField, F_ELIGIBLE, levelAt } from '../evaluate/tally';
 import { day, iso, windowRange } from '../evaluate/time';
 import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } from './plan';
 
@@ -107,9 +108,9 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   const cb = ctx.c.badges[index]!;
   const b = cb.badge;
   const held = ctx.state.badges[b.id];
-  const levelReached = ctx.state.levels[b.level] !== undefined;
+  const levelReached = cb.level < 0 || ctx.reached[cb.level] === 1;
   const met = holds(cb.criteria, ctx);
-  const valid = ctx.valid[index] === 1;
+  const valid = ctx.valid[index] !== 0;
   const app = ctx.state.applications[b.id]?.status;
   const status: BadgeStatus = valid
     ? 'held'
@@ -123,7 +124,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
             ? 'applied'
             : app === 'rejected'
               ? 'rejected'
-              : b.award === 'application' && levelReached && (met || ctx.state.eligible[b.id] !== undefined)
+              : b.award === 'application' && levelReached && (met || !Number.isNaN(badgeField(ctx.t, F_ELIGIBLE, index)))
                 ? 'eligible'
                 : levelReached
                   ? 'in-progress'
@@ -141,8 +142,8 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
     missing: plan.steps,
     cost: plan.cost,
   };
+  if (valid) out.heldSince = iso(awardTime(ctx, index));
   if (held && held.revoked === undefined) {
-    out.heldSince = iso(held.at);
     if (held.expiresAt !== undefined) out.expiresAt = iso(held.expiresAt);
     if (held.supportLost) out.supportLost = true;
   }
@@ -153,13 +154,15 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
 export function explainLevel(planner: Planner, index: number): LevelExplanation {
   const { ctx } = planner;
   const cl = ctx.c.levels[index]!;
-  const reachedAt = ctx.state.levels[cl.level.id];
+  const reached = ctx.reached[index] === 1;
+  const at = levelAt(ctx.t, index);
+  const reachedAt = reached ? (at === at ? at : ctx.now) : undefined;
   const plan = planLevel(planner, index);
   const out: LevelExplanation = {
     levelId: cl.level.id,
     name: cl.level.name,
     rank: cl.level.rank,
-    reached: reachedAt !== undefined,
+    reached,
     met: holds(cl.condition, ctx),
     condition: explainCondition(cl.condition, ctx),
     missing: plan.steps,
@@ -206,5 +209,3 @@ export function explain(ruleSet: RuleSet, state: StudentState, now: Date): Expla
   if (nextBadge) out.next.badge = { badgeId: nextBadge.badgeId, missing: nextBadge.missing };
   return out;
 }
-
-

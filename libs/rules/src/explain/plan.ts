@@ -1,4 +1,4 @@
-import { describeBadgeFilter, describeParticipationFilter, unitOf } from '../language/describe';
+import { describeBadgeFilter, describeParticipationFilter, unitOf, unitWord } from '../language/describe';
 import type { Compiled } from '../evaluate/compile';
 import { badgeValue, holds, matchingParticipations, participationValue, type Context } from '../evaluate/conditions';
 import { day, windowRange } from '../evaluate/time';
@@ -46,10 +46,20 @@ export function makePlanner(ctx: Context): Planner {
 }
 
 const name = (p: Planner, i: number): string => `«${p.ctx.c.badges[i]!.badge.name.en}»`;
-const combine = (plans: Plan[]): Plan => ({
-  cost: plans.reduce((s, x) => s + x.cost, 0),
-  steps: plans.flatMap((x) => x.steps),
-});
+/** Both plans' steps; a step both need (same wording) is done once. */
+const combine = (plans: Plan[]): Plan => {
+  const steps: MissingStep[] = [];
+  let cost = 0;
+  for (const plan of plans) {
+    let shared = 0;
+    for (const step of plan.steps) {
+      if (steps.some((s) => s.text === step.text)) shared += step.kind === 'log-hours' ? step.amount / 2 : step.amount;
+      else steps.push(step);
+    }
+    cost += Math.max(0, plan.cost - shared);
+  }
+  return { cost, steps };
+};
 
 /** What is missing for a badge that is not held (empty when it is). */
 export function planBadge(p: Planner, i: number): Plan {
@@ -64,16 +74,19 @@ export function planBadge(p: Planner, i: number): Plan {
 
 function computeBadgePlan(p: Planner, i: number): Plan {
   const { ctx } = p;
-  if (ctx.valid[i] === 1) return DONE;
+  if (ctx.valid[i] !== 0) return DONE;
   const cb = ctx.c.badges[i]!;
   const held = ctx.state.badges[cb.badge.id];
   if (held?.revoked === 'coordinator') return blocked(`${name(p, i)} was revoked by a coordinator; it is not awarded again automatically`);
   const parts: Plan[] = [];
-  if (cb.level >= 0 && ctx.state.levels[cb.badge.level] === undefined) {
+  if (cb.level >= 0 && ctx.reached[cb.level] !== 1) {
     const lp = planLevel(p, cb.level);
     parts.push({
       cost: lp.cost,
-      steps: [{ kind: 'reach-level', amount: 1, levelId: cb.badge.level, text: `reach level ${ctx.c.levels[cb.level]!.level.name.en} first` }, ...lp.steps],
+      steps: [
+        { kind: 'reach-level', amount: 1, levelId: cb.badge.level, text: `reach level ${ctx.c.levels[cb.level]!.level.name.en} first` },
+        ...lp.steps,
+      ],
     });
   }
   const criteria = holds(cb.criteria, ctx) ? DONE : planCondition(p, cb.criteria);
@@ -81,9 +94,17 @@ function computeBadgePlan(p: Planner, i: number): Plan {
   if (cb.badge.award === 'application') {
     const app = ctx.state.applications[cb.badge.id]?.status;
     if (app === 'submitted' || app === 'approved')
-      parts.push({ cost: 0, steps: [{ kind: 'await-decision', amount: 1, badgeId: cb.badge.id, text: `wait for a coordinator to decide on the application for ${name(p, i)}` }] });
+      parts.push({
+        cost: 0,
+        steps: [
+          { kind: 'await-decision', amount: 1, badgeId: cb.badge.id, text: `wait for a coordinator to decide on the application for ${name(p, i)}` },
+        ],
+      });
     else
-      parts.push({ cost: 1, steps: [{ kind: 'apply', amount: 1, badgeId: cb.badge.id, text: `apply for ${name(p, i)}${app === 'rejected' ? ' again' : ''}` }] });
+      parts.push({
+        cost: 1,
+        steps: [{ kind: 'apply', amount: 1, badgeId: cb.badge.id, text: `apply for ${name(p, i)}${app === 'rejected' ? ' again' : ''}` }],
+      });
   }
   return combine(parts);
 }
@@ -97,7 +118,7 @@ export function planLevel(p: Planner, i: number): Plan {
   const { ctx } = p;
   const cl = ctx.c.levels[i]!;
   let plan = DONE;
-  if (ctx.state.levels[cl.level.id] === undefined) {
+  if (ctx.reached[i] !== 1) {
     const previous = i > 0 ? planLevel(p, i - 1) : DONE;
     plan = combine([previous, holds(cl.condition, ctx) ? DONE : planCondition(p, cl.condition)]);
   }
@@ -113,7 +134,10 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
   switch (cc.kind) {
     case 'participations': {
       const deadline = deadlineOf(cc, ctx);
-      if (deadline === 'closed') return blocked(`the time window for "${unitOf(cc, cc.atLeast)} ${describeParticipationFilter(rs, cc.source.kind === 'participations' ? cc.source.filter : {})}" has closed`);
+      if (deadline === 'closed')
+        return blocked(
+          `the time window for "${unitOf(cc, cc.atLeast)} ${describeParticipationFilter(rs, cc.source.kind === 'participations' ? cc.source.filter : {})}" has closed`,
+        );
       const need = round(cc.atLeast - participationValue(cc, ctx));
       const filter = cc.source.kind === 'participations' ? describeParticipationFilter(rs, cc.source.filter) : '';
       const by = deadline ? ` before ${deadline}` : cc.window?.type === 'last' ? ` within the last ${cc.window.amount} ${cc.window.unit}` : '';
@@ -126,7 +150,7 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       const measure = cc.measure;
       switch (measure) {
         case 'participations':
-          return step('participate', join(`${need} more ${unitOf(cc, need)}`, filter));
+          return step('participate', join(`${need} more ${unitWord(cc, need)}`, filter));
         case 'hours':
           return step('log-hours', join(`${need} more ${need === 1 ? 'hour' : 'hours'}`, filter));
         case 'activities':
@@ -136,7 +160,10 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
           const names = missing.slice(0, 3).map((id) => nameOf(p, cc.measure, id));
           const hint = names.length > 0 ? ` (e.g. ${names.join(', ')})` : '';
           const kind = cc.measure === 'activities' ? 'try-activities' : cc.measure === 'categories' ? 'cover-categories' : 'cover-competencies';
-          const what = cc.measure === 'activities' ? `${need} more different ${need === 1 ? 'activity' : 'activities'}` : `participations in ${need} more ${cc.measure === 'categories' ? (need === 1 ? 'category' : 'categories') : need === 1 ? 'competency' : 'competencies'}`;
+          const what =
+            cc.measure === 'activities'
+              ? `${need} more different ${need === 1 ? 'activity' : 'activities'}`
+              : `participations in ${need} more ${cc.measure === 'categories' ? (need === 1 ? 'category' : 'categories') : need === 1 ? 'competency' : 'competencies'}`;
           return step(kind, join(what, filter) + hint, missing);
         }
         default: {
@@ -148,10 +175,9 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
     case 'badges': {
       const need = cc.atLeast - badgeValue(cc, ctx);
       const covered = new Set<string>();
-      if (cc.measure === 'categories')
-        for (const i of cc.badges) if (ctx.valid[i] === 1) covered.add(ctx.c.badges[i]!.badge.category ?? '');
+      if (cc.measure === 'categories') for (const i of cc.badges) if (ctx.valid[i] !== 0) covered.add(ctx.c.badges[i]!.badge.category ?? '');
       const candidates = cc.badges
-        .filter((i) => ctx.valid[i] !== 1 && (cc.measure === 'badges' || !covered.has(ctx.c.badges[i]!.badge.category ?? '')))
+        .filter((i) => ctx.valid[i] === 0 && (cc.measure === 'badges' || !covered.has(ctx.c.badges[i]!.badge.category ?? '')))
         .map((i) => ({ i, plan: planBadge(p, i) }))
         .filter((x) => Number.isFinite(x.plan.cost))
         .sort((a, b) => a.plan.cost - b.plan.cost || a.i - b.i);
@@ -168,7 +194,9 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       const deadline = deadlineOf(cc, ctx);
       if (deadline === 'closed') return blocked('the time window for these badges has closed');
       const by = deadline ? ` before ${deadline}` : '';
-      const closest = chosen[0] ? ` (closest: ${name(p, chosen[0].i)}${chosen[0].plan.steps[0] ? `, needs ${chosen[0].plan.steps.map((s) => s.text).join('; ')}` : ''})` : '';
+      const closest = chosen[0]
+        ? ` (closest: ${name(p, chosen[0].i)}${chosen[0].plan.steps[0] ? `, needs ${chosen[0].plan.steps.map((s) => s.text).join('; ')}` : ''})`
+        : '';
       const text =
         cc.measure === 'badges'
           ? join(`${need} more ${need === 1 ? 'badge' : 'badges'}`, filter) + by + closest
@@ -205,8 +233,8 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
 const round = (n: number): number => Math.round(n * 10) / 10;
 const join = (...parts: string[]): string => parts.filter((x) => x !== '').join(' ');
 
-/** The end date of a fixed window still open, 'closed' when it has ended, undefined for open-ended or rolling windows. */
-function deadlineOf(cc: Extract<Compiled, { kind: 'participations' | 'badges' }>, ctx: Context): string | 'closed' | undefined {
+/** The end date (YYYY-MM-DD) of a fixed window still open, 'closed' when it has ended, undefined for open-ended or rolling windows. */
+function deadlineOf(cc: Extract<Compiled, { kind: 'participations' | 'badges' }>, ctx: Context): string | undefined {
   const w = cc.window;
   if (w === undefined || w.type === 'last') return undefined;
   const [from, before] = windowRange(ctx.c.ruleSet, w, ctx.now);
@@ -225,7 +253,7 @@ function untried(cc: Extract<Compiled, { kind: 'participations' }>, ctx: Context
     else if (a && cc.measure === 'categories') done.add(a.category);
     else if (a) for (const x of a.competencies) done.add(x);
   }
-  const pool = cc.activities === null ? ctx.c.ruleSet.activities : ctx.c.ruleSet.activities.filter((a) => cc.activitySet!.has(a.id));
+  const pool = ctx.c.ruleSet.activities.filter((_, i) => cc.activityMask[i] === 1);
   const all =
     cc.measure === 'activities'
       ? pool.map((a) => a.id)

@@ -51,11 +51,16 @@ export function describeWindow(w: TimeWindow): string {
 
 const join = (...parts: string[]): string => parts.filter((p) => p !== '').join(' ');
 
-/** What a single counted unit of a measure is called. */
-export function unitOf(
+/** What counted units of a measure are called, without the number: "participations", "different activity". */
+export function unitWord(
   c: { kind: 'participations'; measure: ParticipationMeasure } | { kind: 'badges'; measure: BadgeMeasure },
   n: number,
 ): string {
+  return unitOf(c, n).replace(/^\S+ /, '');
+}
+
+/** What a single counted unit of a measure is called. */
+export function unitOf(c: { kind: 'participations'; measure: ParticipationMeasure } | { kind: 'badges'; measure: BadgeMeasure }, n: number): string {
   if (c.kind === 'badges') return c.measure === 'badges' ? plural(n, 'badge', 'badges') : plural(n, 'badge category', 'badge categories');
   const measure = c.measure;
   switch (measure) {
@@ -85,6 +90,17 @@ export function unitOf(
  * // 'at least 2 participations in Sports'
  */
 export function describeCondition(rs: Names, c: Condition): string {
+  const known = described.get(c);
+  if (known !== undefined) return known;
+  const text = describeUncached(rs, c);
+  described.set(c, text);
+  return text;
+}
+
+/** Texts depend only on the condition and the rule set it belongs to (one rule set per condition object). */
+const described = new WeakMap<Condition, string>();
+
+function describeUncached(rs: Names, c: Condition): string {
   switch (c.kind) {
     case 'participations': {
       const filter = describeParticipationFilter(rs, c.filter);

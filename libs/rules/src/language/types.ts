@@ -120,9 +120,7 @@ export type Condition =
   | { kind: 'any'; conditions: Condition[]; pos: SourcePosition }
   | { kind: 'not'; condition: Condition; pos: SourcePosition };
 
-export type Validity =
-  | { type: 'period'; amount: number; unit: 'days' | 'months' | 'years' }
-  | { type: 'until'; date: string };
+export type Validity = { type: 'period'; amount: number; unit: 'days' | 'months' | 'years' } | { type: 'until'; date: string };
 
 export type Badge = {
   id: string;

@@ -54,7 +54,12 @@ export function suggestion(wrong: string, known: Iterable<string>): string {
   return best === undefined ? '' : ` Did you mean \`${best}\`?`;
 }
 
-/** Formats an issue like a compiler: `rules/x.yaml:12:7 error: ...`. */
+/**
+ * Formats an issue like a compiler: `rules/x.yaml:12:7 error: ... [code]`.
+ *
+ * @example
+ * formatIssue(result.errors[0]) // 'rules/x.yaml:24:48 error: Unknown activity `robotics-clb`. Did you mean `robotics-club`? [unknown-reference]'
+ */
 export function formatIssue(issue: RuleIssue): string {
   return `${issue.file}:${issue.line}:${issue.column} ${issue.severity}: ${issue.message} [${issue.code}]`;
 }

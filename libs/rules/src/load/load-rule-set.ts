@@ -7,9 +7,7 @@ import type { Parser } from './parse-condition';
 import { parseRuleSet } from './parse-rule-set';
 import { report, reportYamlError } from './yaml-reader';
 
-export type LoadResult =
-  | { ok: true; ruleSet: RuleSet; warnings: RuleIssue[] }
-  | { ok: false; errors: RuleIssue[]; warnings: RuleIssue[] };
+export type LoadResult = { ok: true; ruleSet: RuleSet; warnings: RuleIssue[] } | { ok: false; errors: RuleIssue[]; warnings: RuleIssue[] };
 
 export const SCHEMA_COMMENT = '# yaml-language-server: $schema=./schema/rule-set.schema.json';
 
@@ -33,7 +31,13 @@ export function loadRuleSet(source: string, fileName: string): LoadResult {
     notes: { refs: [], thresholdPos: new Map(), windowPos: new Map() },
   };
   if (!/^#\s*yaml-language-server:\s*\$schema=/m.test(source.split('\n').slice(0, 5).join('\n'))) {
-    report(p, { line: 1, column: 1 }, 'missing-schema-comment', `Add \`${SCHEMA_COMMENT}\` as the first line so editors autocomplete and underline mistakes.`, 'warning');
+    report(
+      p,
+      { line: 1, column: 1 },
+      'missing-schema-comment',
+      `Add \`${SCHEMA_COMMENT}\` as the first line so editors autocomplete and underline mistakes.`,
+      'warning',
+    );
   }
   for (const error of doc.errors) reportYamlError(p, error, source);
   const errorCount = (): number => p.issues.filter((i) => i.severity === 'error').length;

@@ -51,14 +51,7 @@ const PARTICIPATION_KEYS: Record<string, ParticipationMeasure> = {
 };
 const BADGE_KEYS: Record<string, BadgeMeasure> = { badges: 'badges', 'badge-categories': 'categories' };
 
-export const CONDITION_FIELDS = [
-  ...Object.keys(PARTICIPATION_KEYS),
-  ...Object.keys(BADGE_KEYS),
-  'holds-badge',
-  'all',
-  'any',
-  'not',
-] as const;
+export const CONDITION_FIELDS = [...Object.keys(PARTICIPATION_KEYS), ...Object.keys(BADGE_KEYS), 'holds-badge', 'all', 'any', 'not'] as const;
 export const PARTICIPATION_CONDITION_FIELDS = [
   'at-least',
   'activity',
@@ -93,9 +86,7 @@ export function readDate(r: Reader, field: Field | undefined, what: string): str
   if (text === undefined || field === undefined) return undefined;
   const m = DATE.exec(text);
   const ok =
-    m !== null &&
-    !Number.isNaN(Date.parse(text)) &&
-    new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)).toISOString().slice(0, 10) === text.slice(0, 10);
+    m !== null && !Number.isNaN(Date.parse(text)) && new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)).toISOString().slice(0, 10) === text.slice(0, 10);
   if (!ok) {
     report(r, field.pos, 'invalid-value', `${what} must be a date written as YYYY-MM-DD (e.g. 2026-06-30), but it is "${text}".`);
     return undefined;
@@ -149,7 +140,12 @@ function readConditionField(p: Parser, field: Field): Condition | undefined {
   }
   if (key === 'all' || key === 'any') {
     if (!isSeq(field.value)) {
-      report(p, field.pos, 'wrong-type', `\`${key}:\` must be a list of conditions (lines starting with \`- \`), but it is ${describeNode(field.value)}.`);
+      report(
+        p,
+        field.pos,
+        'wrong-type',
+        `\`${key}:\` must be a list of conditions (lines starting with \`- \`), but it is ${describeNode(field.value)}.`,
+      );
       return undefined;
     }
     const items = field.value.items as Array<Node | null>;
@@ -198,9 +194,7 @@ function readAtLeast(p: Parser, field: Field, fields: Fields | undefined, decima
 }
 
 function readParticipationCondition(p: Parser, field: Field, measure: ParticipationMeasure): Condition | undefined {
-  const fields = shorthand(field)
-    ? undefined
-    : readFields(p, field.value, field.pos, `\`${field.key}:\``, PARTICIPATION_CONDITION_FIELDS);
+  const fields = shorthand(field) ? undefined : readFields(p, field.value, field.pos, `\`${field.key}:\``, PARTICIPATION_CONDITION_FIELDS);
   if (!shorthand(field) && fields === undefined) return undefined;
   const atLeast = readAtLeast(p, field, fields, measure === 'hours');
   const filter: ParticipationFilter = {};
@@ -294,7 +288,12 @@ function readRoles(p: Parser, fields: Fields): Role[] | undefined | null {
     if ((ROLES as readonly string[]).includes(v.value)) roles.push(v.value as Role);
     else {
       ok = false;
-      report(p, v.pos, 'invalid-value', `\`${v.value}\` is not a role.${suggestion(v.value, ROLES)} The roles are participant, volunteer, organiser and leader.`);
+      report(
+        p,
+        v.pos,
+        'invalid-value',
+        `\`${v.value}\` is not a role.${suggestion(v.value, ROLES)} The roles are participant, volunteer, organiser and leader.`,
+      );
     }
   }
   return ok ? roles : null;
@@ -318,7 +317,12 @@ export function readWindow(p: Reader, field: Field): TimeWindow | undefined {
     return undefined;
   }
   if (kinds.length === 0 && !range) {
-    report(p, field.pos, 'empty-condition', '`within:` is empty; give e.g. `{ academic-year: current }`, `{ last-months: 12 }` or `{ before: 2027-06-30 }`.');
+    report(
+      p,
+      field.pos,
+      'empty-condition',
+      '`within:` is empty; give e.g. `{ academic-year: current }`, `{ last-months: 12 }` or `{ before: 2027-06-30 }`.',
+    );
     return undefined;
   }
   const year = fields.get('academic-year');

@@ -62,12 +62,18 @@ function readSteps(p: Parser, field: Field): ExampleStep[] | undefined {
       if (activityId !== undefined) p.notes.refs.push({ kind: 'activity', id: activityId, pos: activity.pos });
       const roleText = fields.has('role') ? readText(p, fields.get('role'), '`role`') : 'participant';
       if (roleText !== undefined && !(ROLES as readonly string[]).includes(roleText)) {
-        report(p, fields.get('role')!.pos, 'invalid-value', `\`${roleText}\` is not a role.${suggestion(roleText, ROLES)} The roles are participant, volunteer, organiser and leader.`);
+        report(
+          p,
+          fields.get('role')!.pos,
+          'invalid-value',
+          `\`${roleText}\` is not a role.${suggestion(roleText, ROLES)} The roles are participant, volunteer, organiser and leader.`,
+        );
         return void (ok = false);
       }
       const hours = fields.has('hours') ? readNumber(p, fields.get('hours'), '`hours`') : undefined;
       const id = fields.has('id') ? readText(p, fields.get('id'), '`id`') : `p${i + 1}`;
-      if (activityId === undefined || roleText === undefined || id === undefined || (fields.has('hours') && hours === undefined)) return void (ok = false);
+      if (activityId === undefined || roleText === undefined || id === undefined || (fields.has('hours') && hours === undefined))
+        return void (ok = false);
       if (ids.has(id)) {
         report(p, fields.get('id')?.pos ?? pos, 'duplicate-id', `Two participations in this example have the id \`${id}\`; give each its own.`);
         return void (ok = false);
@@ -84,7 +90,12 @@ function readSteps(p: Parser, field: Field): ExampleStep[] | undefined {
     if (ref === undefined) return void (ok = false);
     if (action === 'void') {
       if (!ids.has(ref)) {
-        report(p, target.pos, 'unknown-reference', `\`void: ${ref}\` names no earlier participation of this example.${suggestion(ref, ids)} Give the participation an \`id:\` and void that id.`);
+        report(
+          p,
+          target.pos,
+          'unknown-reference',
+          `\`void: ${ref}\` names no earlier participation of this example.${suggestion(ref, ids)} Give the participation an \`id:\` and void that id.`,
+        );
         return void (ok = false);
       }
       steps.push({ type: 'void', participationId: ref, on, pos });

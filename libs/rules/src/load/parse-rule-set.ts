@@ -5,7 +5,6 @@ import {
   type AwardMode,
   type Badge,
   type Level,
-  type LocalizedText,
   type RuleChangePolicy,
   type RuleSet,
   type SourcePosition,
@@ -80,17 +79,22 @@ function readId(p: Parser, fields: Fields, what: string): string | undefined {
   const id = readText(p, field, `the id of ${what}`);
   if (id === undefined || field === undefined) return undefined;
   if (!ID.test(id)) {
-    const fixed = id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-    report(p, field.pos, 'invalid-value', `The id "${id}" must use lowercase letters, digits and dashes only (ids go into URLs), e.g. \`${fixed || 'my-id'}\`.`);
+    const fixed = id
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+    report(
+      p,
+      field.pos,
+      'invalid-value',
+      `The id "${id}" must use lowercase letters, digits and dashes only (ids go into URLs), e.g. \`${fixed || 'my-id'}\`.`,
+    );
     return undefined;
   }
   return id;
 }
 
-function readProgram(
-  p: Parser,
-  field: Field | undefined,
-): Pick<RuleSet, 'programId' | 'title' | 'description' | 'academicYearStart'> | undefined {
+function readProgram(p: Parser, field: Field | undefined): Pick<RuleSet, 'programId' | 'title' | 'description' | 'academicYearStart'> | undefined {
   if (field === undefined) return undefined;
   const fields = readFields(p, field.value, field.pos, '`program:`', PROGRAM_FIELDS, ['id', 'title']);
   if (fields === undefined) return undefined;
@@ -118,7 +122,12 @@ function readProgram(
 function readTerms(p: Parser, field: Field | undefined, what: 'category' | 'competency'): Term[] {
   if (field === undefined) return [];
   if (!isMap(field.value)) {
-    report(p, field.pos, 'wrong-type', `\`${field.key}:\` must be a block of \`id: { lt: ..., en: ... }\` lines, but it is ${describeNode(field.value)}.`);
+    report(
+      p,
+      field.pos,
+      'wrong-type',
+      `\`${field.key}:\` must be a block of \`id: { lt: ..., en: ... }\` lines, but it is ${describeNode(field.value)}.`,
+    );
     return [];
   }
   const terms: Term[] = [];
@@ -149,7 +158,10 @@ function readList<T>(
   items.forEach((item, i) => {
     const pos = positionOf(p, item, field.pos);
     const id = isMap(item) ? item.get('id') : undefined;
-    const label = typeof id === 'string' || typeof id === 'number' ? `${what[0]!.toUpperCase()}${what.slice(1)} \`${id}\`` : `${what} #${i + 1} in \`${field.key}:\``;
+    const label =
+      typeof id === 'string' || typeof id === 'number'
+        ? `${what[0]!.toUpperCase()}${what.slice(1)} \`${id}\``
+        : `${what} #${i + 1} in \`${field.key}:\``;
     const fields = readFields(p, item, pos, label, allowedFor(what), ['id']);
     if (fields === undefined) return;
     const value = readItem(p, fields, pos);
@@ -201,7 +213,8 @@ function readLevel(p: Parser, fields: Fields, pos: SourcePosition): Omit<Level, 
   const name = required(p, readLocalized(p, fields.get('name'), 'level name'), fields, 'name', what, pos);
   const description = readLocalized(p, fields.get('description'), 'level description');
   const when = fields.get('reached-when');
-  if (when === undefined && !wasMisspelt(fields, 'reached-when')) report(p, pos, 'missing-field', `${what} needs a \`reached-when:\` condition (the first level usually says \`participations: 1\`).`);
+  if (when === undefined && !wasMisspelt(fields, 'reached-when'))
+    report(p, pos, 'missing-field', `${what} needs a \`reached-when:\` condition (the first level usually says \`participations: 1\`).`);
   const reachedWhen = when === undefined ? undefined : readCondition(p, when.value, when.pos, `\`reached-when:\` of ${what.toLowerCase()}`);
   const image = readText(p, fields.get('image'), '`image`');
   if (id === undefined || name === undefined || reachedWhen === undefined) return undefined;
@@ -230,17 +243,20 @@ function readBadge(p: Parser, fields: Fields, pos: SourcePosition): Badge | unde
   const awardText = fields.has('award') ? readChoice<string>(p, fields.get('award'), '`award`', Object.keys(AWARD_VALUES)) : 'automatic';
   const award = awardText === undefined ? undefined : AWARD_VALUES[awardText];
   const requires = fields.get('requires');
-  if (requires === undefined && !wasMisspelt(fields, 'requires')) report(p, pos, 'missing-field', `${what} needs a \`requires:\` condition saying what earns it.`);
+  if (requires === undefined && !wasMisspelt(fields, 'requires'))
+    report(p, pos, 'missing-field', `${what} needs a \`requires:\` condition saying what earns it.`);
   const criteria = requires === undefined ? undefined : readCondition(p, requires.value, requires.pos, `\`requires:\` of ${what.toLowerCase()}`);
   const criteriaText = readLocalized(p, fields.get('criteria-text'), 'criteria text');
-  const policy = fields.has('on-rule-change')
-    ? readChoice<RuleChangePolicy>(p, fields.get('on-rule-change'), '`on-rule-change`', POLICIES)
-    : 'keep';
+  const policy = fields.has('on-rule-change') ? readChoice<RuleChangePolicy>(p, fields.get('on-rule-change'), '`on-rule-change`', POLICIES) : 'keep';
   const typeField = fields.get('achievement-type');
   let achievementType: string | undefined = 'Badge';
   if (typeField !== undefined) {
     achievementType = readText(p, typeField, '`achievement-type`');
-    if (achievementType !== undefined && !(ACHIEVEMENT_TYPES as readonly string[]).includes(achievementType) && !/^ext:[A-Za-z0-9._-]+$/.test(achievementType)) {
+    if (
+      achievementType !== undefined &&
+      !(ACHIEVEMENT_TYPES as readonly string[]).includes(achievementType) &&
+      !/^ext:[A-Za-z0-9._-]+$/.test(achievementType)
+    ) {
       report(
         p,
         typeField.pos,
@@ -285,4 +301,3 @@ function readBadge(p: Parser, fields: Fields, pos: SourcePosition): Badge | unde
   if (image) badge.image = image;
   return badge;
 }
-

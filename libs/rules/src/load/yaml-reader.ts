@@ -24,13 +24,7 @@ export function positionOf(r: Reader, node: Node | null | undefined, fallback: S
   return { line, column: col };
 }
 
-export function report(
-  r: Reader,
-  at: SourcePosition,
-  code: RuleIssueCode,
-  message: string,
-  severity: 'error' | 'warning' = 'error',
-): void {
+export function report(r: Reader, at: SourcePosition, code: RuleIssueCode, message: string, severity: 'error' | 'warning' = 'error'): void {
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   r.issues.push({ file: r.file, line: at.line, column: at.column, code, message: text, severity });
 }
@@ -85,12 +79,7 @@ export function readFields(
     if (!allowed.includes(key)) {
       const meant = didYouMean(key, allowed);
       if (meant !== undefined) guessed.add(meant);
-      report(
-        r,
-        keyPos,
-        'unknown-field',
-        `${what} has no field \`${key}\`.${suggestion(key, allowed) || ` The fields are: ${listOf(allowed, 20)}.`}`,
-      );
+      report(r, keyPos, 'unknown-field', `${what} has no field \`${key}\`.${suggestion(key, allowed) || ` The fields are: ${listOf(allowed, 20)}.`}`);
       continue;
     }
     fields.set(key, { key, keyPos, value, pos: positionOf(r, value, keyPos) });
@@ -103,14 +92,21 @@ export function readFields(
   return fields;
 }
 
+/** The trimmed text of a string, number or boolean scalar; undefined for anything else or blank. */
+function scalarText(node: Node | null): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v: unknown = node.value;
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+  const text = String(v).trim();
+  return text === '' ? undefined : text;
+}
+
 /** A scalar as text (numbers are accepted and turned into text, e.g. `id: 2025`). */
 export function readText(r: Reader, field: Field | undefined, what: string): string | undefined {
   if (field === undefined) return undefined;
   const node = field.value;
-  if (isScalar(node) && node.value !== null && typeof node.value !== 'object') {
-    const text = String(node.value).trim();
-    if (text !== '') return text;
-  }
+  const text = scalarText(node);
+  if (text !== undefined) return text;
   report(r, field.pos, 'wrong-type', `${what} must be a word or sentence, but it is ${describeNode(node)}.`);
   return undefined;
 }
@@ -148,8 +144,9 @@ export function readTextList(r: Reader, field: Field, what: string): Located[] |
     const out: Located[] = [];
     for (const item of node.items as Array<Node | null>) {
       const pos = positionOf(r, item, field.pos);
-      if (isScalar(item) && item.value !== null && typeof item.value !== 'object' && String(item.value).trim() !== '') {
-        out.push({ value: String(item.value).trim(), pos });
+      const text = scalarText(item);
+      if (text !== undefined) {
+        out.push({ value: text, pos });
       } else {
         report(r, pos, 'wrong-type', `each entry of ${what} must be a single word, but one is ${describeNode(item)}.`);
       }
@@ -167,12 +164,7 @@ export function readTextList(r: Reader, field: Field, what: string): Located[] |
 export function readLocalized(r: Reader, field: Field | undefined, what: string): LocalizedText | undefined {
   if (field === undefined) return undefined;
   if (isScalar(field.value) && typeof field.value.value === 'string') {
-    report(
-      r,
-      field.pos,
-      'wrong-type',
-      `${what} must be given in Lithuanian and English, e.g. \`{ lt: "...", en: "..." }\`, not as a single text.`,
-    );
+    report(r, field.pos, 'wrong-type', `${what} must be given in Lithuanian and English, e.g. \`{ lt: "...", en: "..." }\`, not as a single text.`);
     return undefined;
   }
   const fields = readFields(r, field.value, field.pos, what, ['lt', 'en'], ['lt', 'en']);
@@ -195,8 +187,10 @@ const YAML_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'Tabs cannot be used to indent YAML; use spaces.',
   MISSING_CHAR: 'A closing bracket or quote is missing.',
   BAD_SCALAR_START: 'A value cannot start with this character; put the value in quotes.',
-  MULTILINE_IMPLICIT_KEY: 'A `name:` must fit on one line; check for a missing colon or a missing space after a colon on the line above.',
-  BLOCK_AS_IMPLICIT_KEY: 'A `name:` must fit on one line; check for a missing colon on the line above.',
+  MULTILINE_IMPLICIT_KEY:
+    'A line below this value is indented further, so YAML reads it as part of the value; line it up with the `name:` lines around it, or add the missing colon.',
+  BLOCK_AS_IMPLICIT_KEY:
+    'A line below this value is indented further, so YAML reads it as part of the value; line it up with the `name:` lines around it, or add the missing colon.',
   UNEXPECTED_TOKEN: 'Check the indentation and that every `name:` is followed by a space.',
   BAD_DIRECTIVE: 'Lines starting with `%` are not allowed here.',
   MULTIPLE_DOCS: 'A rule file holds one document; remove the `---` separator.',
@@ -224,6 +218,8 @@ export function reportYamlError(r: Reader, error: YAMLError, source: string): vo
     while (offset < source.length && source[offset] === ' ') offset++;
   }
   const { line, col } = r.lines.linePos(offset);
+  // One syntax error per line: the parser often reports the same slip twice.
+  if (r.issues.some((i) => i.code === 'yaml-syntax' && i.line === line)) return;
   report(r, { line, column: col }, 'yaml-syntax', `The file is not valid YAML here: ${raw}. ${hint}`);
 }
 

@@ -76,11 +76,13 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
     after: { programId: after.programId, sha256: after.sha256, fileName: after.fileName },
     students,
     facts,
-    badges: [...badges.values()].sort(order(badgeIds)),
-    levels: [...levels.values()].sort(order(levelIds)),
-    changed,
+    badges: [...badges.values()].sort(order(badgeIds)).map(sortIds),
+    levels: [...levels.values()].sort(order(levelIds)).map(sortIds),
+    changed: changed.sort((a, b) => a.studentId.localeCompare(b.studentId)),
   };
 }
+
+const sortIds = (e: DiffEntry): DiffEntry => ({ id: e.id, gained: [...e.gained].sort(), lost: [...e.lost].sort() });
 
 function rank(ids: string[], id: string): number {
   const i = ids.indexOf(id);

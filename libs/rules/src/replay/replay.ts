@@ -35,25 +35,35 @@ export function replay(ruleSet: RuleSet, studentId: string, facts: Iterable<Time
   return { state, outcomes };
 }
 
-/** Evaluates and folds the outcomes back until nothing changes (a revocation can take support from other awards). */
-export function settle(
-  ruleSet: RuleSet,
-  state: StudentState,
-  now: Date,
-  log: ReplayResult['outcomes'] | undefined,
-  nextId: () => string,
-): void {
+/**
+ * Evaluates and folds the outcomes back until nothing changes (a revocation
+ * can take support from other awards): the engine's loop without the event
+ * store. `nextId` names the award events it pretends to append.
+ *
+ * @example
+ * let n = 0;
+ * settle(ruleSet, state, new Date(), undefined, () => `award-${(n += 1)}`);
+ */
+export function settle(ruleSet: RuleSet, state: StudentState, now: Date, log: ReplayResult['outcomes'] | undefined, nextId: () => string): void {
   for (let round = 0; round < 10; round++) {
     const result = evaluate(ruleSet, state, now);
     if (result.outcomes.length === 0) return;
+    const at = result.at;
     for (const outcome of result.outcomes) {
-      log?.push({ at: result.at, outcome });
-      applyOutcome(ruleSet, state, result.at, outcome, nextId);
+      log?.push({ at, outcome });
+      applyOutcome(ruleSet, state, at, outcome, nextId);
     }
   }
 }
 
-/** Folds back what the engine records for an outcome. */
+/**
+ * Folds back what the engine records for an outcome: the award, the level,
+ * the eligibility, or the loss of support (and the revocation, under the
+ * `revoke` policy).
+ *
+ * @example
+ * for (const o of result.outcomes) applyOutcome(ruleSet, state, result.at, o, () => appendedEventId);
+ */
 export function applyOutcome(ruleSet: RuleSet, state: StudentState, at: string, outcome: Outcome, nextId: () => string): void {
   switch (outcome.type) {
     case 'badge-earned': {
@@ -79,7 +89,12 @@ export function applyOutcome(ruleSet: RuleSet, state: StudentState, at: string, 
   }
 }
 
-/** Badges held and valid at `now`. */
+/**
+ * Badges held and valid at `now` (not revoked, not expired).
+ *
+ * @example
+ * heldBadges(state, new Date('2026-06-30')) // ['sports-participant', 'maker']
+ */
 export function heldBadges(state: StudentState, now: Date): string[] {
   const t = now.getTime();
   return Object.entries(state.badges)

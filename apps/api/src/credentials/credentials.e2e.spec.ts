@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import AjvDraft04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import request from 'supertest';
+import { decodeStatusList, generateSigningKey, getStatus, signCredential, type SignableCredential } from '@laurel/credentials';
+import { SigningKeys } from '@laurel/platform';
+import { AwardQueue } from '../../../worker/src/awards/award-queue';
+import { ProjectionsService } from '../../../worker/src/projections/projections.service';
+import { WorkerModule } from '../../../worker/src/worker.module';
+import { REPO_ROOT, startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
+
+const OB3 = join(REPO_ROOT, '..', 'shared', 'ob3', 'schema');
+const obSchema = (() => {
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(join(OB3, 'ob_v3p0_achievementcredential_schema.json'), 'utf8')) as object);
+})();
+const clrSchema = (() => {
+  const ajv = new AjvDraft04({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(join(OB3, 'clr_v2p0_clrcredential_schema_draft4.json'), 'utf8')) as object);
+})();
+
+interface Issued {
+  credentialId: string;
+  awardId: string;
+  badgeId: string;
+  kid: string;
+  jwt: string;
+  statusListId: string;
+  statusListIndex: number;
+}
+
+type CheckResult = { name: string; status: 'passed' | 'failed' | 'skipped'; code?: string };
+const failedChecks = (checks: CheckResult[]) => checks.filter((c) => c.status === 'failed').map((c) => `${c.name}:${c.code}`);
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Re-encodes a JWT's payload, keeping header and signature (what an attacker editing a credential produces). */
+function withPayload(jwt: string, change: (payload: Record<string, unknown>) => void): string {
+  const [header, payload, signature] = jwt.split('.') as [string, string, string];
+  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  change(decoded);
+  return `${header}.${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
+}
+
+describe('when students earn badges and the engine signs them', () => {
+  let engine: TestEngine;
+  let coordinator: Record<string, string>;
+  let admin: Record<string, string>;
+  const student = `s-${randomUUID().slice(0, 8)}`;
+
+  const participate = async (studentId: string, activityId: string, occurredAt: string) => {
+    const res = await request(engine.http)
+      .post('/participations')
+      .set(coordinator)
+      .send({ participationId: randomUUID(), studentId, activityId, occurredAt, role: 'participant', hours: 2 })
+      .expect(201);
+    await engine.app.get(ProjectionsService).waitFor(res.body.position as number);
+  };
+  const credentialOf = (studentId: string, badgeId: string) =>
+    eventually(async () => {
+      const res = await request(engine.http).get(`/students/${studentId}/timeline`).set(coordinator).expect(200);
+      const events = res.body.events as { type: string; data: Issued }[];
+      return events.find((e) => e.type === 'CredentialIssued' && e.data.badgeId === badgeId)?.data;
+    }, `the ${badgeId} credential of ${studentId}`);
+  const verify = async (jwt: string) =>
+    (await request(engine.http).post('/credentials/verify').send({ jwt }).expect(200)).body as { verified: boolean; checks: CheckResult[] };
+
+  let sports: Issued;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
+    coordinator = await engine.as('coordinator');
+    admin = await engine.as('admin');
+    await participate(student, 'basketball-league', '2026-09-10T16:00:00Z');
+    await participate(student, 'volleyball-tournament', '2026-09-17T16:00:00Z');
+    sports = await credentialOf(student, 'sports-participant');
+  }, 60_000);
+  afterAll(() => engine.close());
+
+  describe('when a badge is earned through participations', () => {
+    it('serves the credential as a VC-JWT for Accept: application/jwt and as JSON otherwise', async () => {
+      const jwt = await request(engine.http).get(`/credentials/${sports.credentialId}`).set('accept', 'application/jwt').expect(200);
+      expect(jwt.headers['content-type']).toMatch(/^application\/jwt/);
+      expect(jwt.text).toBe(sports.jwt);
+      expect(decodeProtectedHeader(jwt.text)).toEqual({ alg: 'RS256', typ: 'JWT', kid: sports.kid });
+
+      const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+      const earned = (timeline.body.events as { type: string; data: { awardId: string; earnedAt: string } }[]).find(
+        (e) => e.type === 'BadgeEarned' && e.data.awardId === sports.awardId,
+      );
+      const json = await request(engine.http).get(`/credentials/urn:uuid:${sports.credentialId}`).expect(200);
+      expect(json.body).toMatchObject({
+        id: `urn:uuid:${sports.credentialId}`,
+        type: ['VerifiableCredential', 'OpenBadgeCredential'],
+        issuer: { id: 'http://laurel.test/issuers/vilnius-tech', type: ['Profile'] },
+        validFrom: earned?.data.earnedAt,
+        awardedDate: earned?.data.earnedAt,
+        credentialSubject: {
+          id: `urn:laurel:student:laurel.test:${student}`,
+          achievement: {
+            id: 'http://laurel.test/programs/vilnius-tech/badges/sports-participant',
+            name: 'Sports participant',
+            image: { id: 'https://badges.vilniustech.lt/img/sports-participant.png', type: 'Image' },
+            alignment: [expect.objectContaining({ targetName: 'Teamwork', targetType: 'ceasn:Competency' })],
+          },
+        },
+        credentialStatus: {
+          type: 'BitstringStatusListEntry',
+          statusListCredential: `http://laurel.test/status-lists/${sports.statusListId}`,
+          statusListIndex: String(sports.statusListIndex),
+        },
+      });
+      expect((json.body.evidence as { name: string }[]).map((e) => e.name).sort()).toEqual([
+        'Student basketball league (participant, 2 h)',
+        'Volleyball tournament (participant, 2 h)',
+      ]);
+      expect(json.body).not.toHaveProperty('iss');
+    });
+
+    it('issues a credential that validates against the OB 3.0 schema and verifies', async () => {
+      const payload = decodeJwt(sports.jwt);
+      expect(obSchema(payload)).toBe(true);
+      const result = await verify(sports.jwt);
+      expect(result.verified).toBe(true);
+      expect(result.checks.map((c) => `${c.name}:${c.status}`)).toEqual([
+        'format:passed',
+        'dataModel:passed',
+        'schema:passed',
+        'issuerKey:passed',
+        'signature:passed',
+        'claims:passed',
+        'validityWindow:passed',
+        'status:passed',
+      ]);
+    });
+
+    it('takes the JWT itself as the body too, and answers 400 for a body that is not a JWT', async () => {
+      const raw = await request(engine.http).post('/credentials/verify').set('content-type', 'application/jwt').send(sports.jwt).expect(200);
+      expect(raw.body.verified).toBe(true);
+      await request(engine.http).post('/credentials/verify').send({ jwt: 42 }).expect(400);
+      await request(engine.http).post('/credentials/verify').send({ token: sports.jwt }).expect(400);
+      const res = await request(engine.http).post('/credentials/verify').set('content-type', 'application/jwt').send('not a jwt').expect(400);
+      expect(res.body.message).toMatch(/compact VC-JWT/);
+    });
+
+    it('shows the credential id in the progression', async () => {
+      const badge = await eventually(async () => {
+        const res = await request(engine.http).get(`/students/${student}/progression`).set(coordinator).expect(200);
+        return (res.body.badges as { badgeId: string; credentialId?: string }[]).find((b) => b.badgeId === 'sports-participant' && b.credentialId);
+      }, 'the credential id in the read model');
+      expect(badge.credentialId).toBe(sports.credentialId);
+    });
+
+    it('answers 404 for a credential it never issued and 400 for an id that is not a UUID', async () => {
+      await request(engine.http).get(`/credentials/${randomUUID()}`).expect(404);
+      await request(engine.http).get('/credentials/not-a-uuid').expect(400);
+    });
+
+    it('publishes the signing key in the JWKS and at its kid URL', async () => {
+      const jwks = await request(engine.http).get('/.well-known/jwks.json').expect(200);
+      expect(jwks.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
+      const keys = JSON.parse(jwks.text) as { keys: { kid: string; d?: string }[] };
+      expect(keys.keys.map((k) => k.kid)).toContain(sports.kid);
+      expect(keys.keys.every((k) => k.d === undefined)).toBe(true);
+
+      expect(sports.kid).toMatch(/^http:\/\/laurel\.test\/keys\/[A-Za-z0-9_-]{43}$/);
+      const single = await request(engine.http).get(new URL(sports.kid).pathname).expect(200);
+      expect(JSON.parse(single.text)).toMatchObject({ kid: sports.kid, kty: 'RSA', alg: 'RS256', use: 'sig' });
+      expect(JSON.parse(single.text)).not.toHaveProperty('d');
+      await request(engine.http).get('/keys/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').expect(404);
+    });
+
+    it('serves the issuer profile at the issuer id', async () => {
+      const res = await request(engine.http).get('/issuers/vilnius-tech').expect(200);
+      expect(res.body).toMatchObject({
+        id: 'http://laurel.test/issuers/vilnius-tech',
+        type: ['Profile'],
+        name: expect.stringContaining('VILNIUS TECH'),
+      });
+      await request(engine.http).get('/issuers/someone-else').expect(404);
+    });
+
+    it('serves a signed status list of at least 131,072 entries with the bit unset', async () => {
+      const jwt = await request(engine.http).get(`/status-lists/${sports.statusListId}`).set('accept', 'application/jwt').expect(200);
+      const payload = decodeJwt(jwt.text) as { id: string; type: string[]; credentialSubject: { encodedList: string; statusPurpose: string } };
+      expect(payload).toMatchObject({
+        id: `http://laurel.test/status-lists/${sports.statusListId}`,
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        credentialSubject: { statusPurpose: 'revocation' },
+      });
+      const list = decodeStatusList(payload.credentialSubject.encodedList);
+      expect(list.length).toBeGreaterThanOrEqual(131_072);
+      expect(getStatus(list, sports.statusListIndex)).toBe(false);
+      const json = await request(engine.http).get(`/status-lists/${sports.statusListId}`).expect(200);
+      expect(json.body.credentialSubject.encodedList).toBe(payload.credentialSubject.encodedList);
+      await request(engine.http).get('/status-lists/999').expect(404);
+    });
+  });
+
+  describe('when a credential is altered or signed outside the engine', () => {
+    const signWithEngineKey = async (change: (credential: Record<string, unknown>) => void) => {
+      const key = await engine.app.get(SigningKeys).activeKey();
+      const credential = (await request(engine.http).get(`/credentials/${sports.credentialId}`).expect(200)).body as Record<string, unknown>;
+      change(credential);
+      return signCredential(credential as unknown as SignableCredential, { privateKey: key.privateKey, kid: key.kid, alg: key.alg });
+    };
+
+    it('fails on signature when the payload was tampered with', async () => {
+      const tampered = withPayload(sports.jwt, (p) => {
+        (p.credentialSubject as { achievement: { name: string } }).achievement.name = 'UBER champion';
+      });
+      const result = await verify(tampered);
+      expect(result.verified).toBe(false);
+      expect(failedChecks(result.checks)).toEqual(['signature:SIGNATURE_INVALID']);
+    });
+
+    it('fails on signature when another key signed it under the engine kid, and on issuerKey under its own kid', async () => {
+      const payload = decodeJwt(sports.jwt) as unknown as SignableCredential;
+      const other = await generateSigningKey('RS256', { keysUrl: 'http://laurel.test/keys' });
+      const forged = await signCredential(payload, { privateKey: other.privateJwk, kid: sports.kid, alg: 'RS256' });
+      expect(failedChecks((await verify(forged)).checks)).toEqual(['signature:SIGNATURE_INVALID']);
+      const foreign = await signCredential(payload, { privateKey: other.privateJwk, kid: other.kid, alg: 'RS256' });
+      expect(failedChecks((await verify(foreign)).checks)).toEqual(['issuerKey:KEY_UNKNOWN']);
+    });
+
+    it('fails on validityWindow when it has expired', async () => {
+      const jwt = await signWithEngineKey((c) => {
+        c.validFrom = '2020-01-01T00:00:00Z';
+        c.validUntil = '2021-01-01T00:00:00Z';
+      });
+      expect(failedChecks((await verify(jwt)).checks)).toEqual(['validityWindow:EXPIRED']);
+    });
+
+    it('fails on validityWindow when it is not valid yet', async () => {
+      const jwt = await signWithEngineKey((c) => {
+        c.validFrom = '2099-01-01T00:00:00Z';
+      });
+      expect(failedChecks((await verify(jwt)).checks)).toEqual(['validityWindow:NOT_YET_VALID']);
+    });
+  });
+
+  describe('when an award is revoked', () => {
+    it('sets its bit in the status list, and verification fails on status', async () => {
+      const other = `s-${randomUUID().slice(0, 8)}`;
+      await participate(other, 'running-club', '2026-09-10T16:00:00Z');
+      await participate(other, 'orienteering-cup', '2026-09-11T16:00:00Z');
+      const issued = await credentialOf(other, 'sports-participant');
+      expect((await verify(issued.jwt)).verified).toBe(true);
+
+      await request(engine.http)
+        .post(`/students/${other}/awards/sports-participant/revoke`)
+        .set(coordinator)
+        .send({ reason: 'recorded for the wrong student' })
+        .expect(200);
+
+      const result = await verify(issued.jwt);
+      expect(result.verified).toBe(false);
+      expect(failedChecks(result.checks)).toEqual(['status:REVOKED']);
+      const list = await request(engine.http).get(`/status-lists/${issued.statusListId}`).expect(200);
+      expect(getStatus(decodeStatusList(list.body.credentialSubject.encodedList as string), issued.statusListIndex)).toBe(true);
+      // Other credentials on the same list are untouched.
+      expect((await verify(sports.jwt)).verified).toBe(true);
+    });
+  });
+
+  describe('when the signing key is rotated', () => {
+    it('keeps earlier credentials verifying and signs new ones with the new kid', async () => {
+      await request(engine.http).post('/keys/rotate').set(coordinator).send({}).expect(403);
+      const rotated = await request(engine.http).post('/keys/rotate').set(admin).send({ alg: 'ES256' }).expect(201);
+      expect(rotated.body).toMatchObject({ previousKid: sports.kid, alg: 'ES256' });
+      expect(rotated.body.kid).not.toBe(sports.kid);
+
+      expect((await verify(sports.jwt)).verified).toBe(true);
+
+      await participate(student, 'university-choir', '2026-09-20T18:00:00Z');
+      await participate(student, 'photo-club', '2026-09-21T18:00:00Z');
+      const art = await credentialOf(student, 'art-participant');
+      expect(art.kid).toBe(rotated.body.kid);
+      expect(decodeProtectedHeader(art.jwt)).toMatchObject({ alg: 'ES256', kid: rotated.body.kid });
+      expect((await verify(art.jwt)).verified).toBe(true);
+
+      const jwks = JSON.parse((await request(engine.http).get('/.well-known/jwks.json').expect(200)).text) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toEqual([sports.kid, rotated.body.kid]);
+      await request(engine.http).get(new URL(sports.kid).pathname).expect(200);
+    });
+  });
+
+  describe('when the student asks for the graduation portfolio', () => {
+    it('answers a signed CLR 2.0 credential with every credential and the levels, valid against the CLR schema', async () => {
+      const asStudent = await engine.as('student', student);
+      await request(engine.http)
+        .get(`/students/${student}/portfolio`)
+        .set(await engine.as('student', 'someone-else'))
+        .expect(403);
+      const json = await request(engine.http).get(`/students/${student}/portfolio`).set(asStudent).expect(200);
+      const valid = clrSchema(json.body);
+      expect(clrSchema.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+      const subject = json.body.credentialSubject as {
+        verifiableCredential: { id: string }[];
+        achievement: { id: string }[];
+        association: { associationType: string; sourceId: string; targetId: string }[];
+      };
+      expect(subject.verifiableCredential.map((c) => c.id).sort()).toHaveLength(2);
+      expect(subject.achievement.map((a) => a.id)).toContain('http://laurel.test/programs/vilnius-tech/levels/participation');
+      expect(subject.association).toContainEqual({
+        type: 'Association',
+        associationType: 'isParentOf',
+        sourceId: 'http://laurel.test/programs/vilnius-tech/levels/participation',
+        targetId: 'http://laurel.test/programs/vilnius-tech/badges/sports-participant',
+      });
+
+      const jwt = await request(engine.http).get(`/students/${student}/portfolio`).set(asStudent).set('accept', 'application/jwt').expect(200);
+      const result = await verify(jwt.text);
+      expect(failedChecks(result.checks)).toEqual([]);
+      expect(result.verified).toBe(true);
+    });
+  });
+
+  describe('when an award cannot be signed', () => {
+    it('keeps the failed job visible to admins with its reason, and retries it on request', async () => {
+      const awardId = randomUUID();
+      await engine.app
+        .get(AwardQueue)
+        .enqueue({ awardId, studentId: `s-${randomUUID().slice(0, 8)}`, programId: 'vilnius-tech', badgeId: 'sports-participant' });
+      await request(engine.http).get('/awards/failed').set(coordinator).expect(403);
+      const failed = await eventually(async () => {
+        const res = await request(engine.http).get('/awards/failed').set(admin).expect(200);
+        return (res.body.jobs as { awardId: string; reason: string }[]).find((j) => j.awardId === awardId);
+      }, 'the failed award job');
+      expect(failed.reason).toMatch(/is not in student-/);
+
+      const retried = await request(engine.http)
+        .post('/awards/failed/retry')
+        .set(admin)
+        .send({ awardIds: [awardId, randomUUID()] })
+        .expect(200);
+      expect(retried.body.retried).toEqual([awardId]);
+      expect(retried.body.notFailed).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AwardQueue } from '../../../worker/src/awards/award-queue';
+import { FailedAwardsController } from '../award-jobs/failed-awards.controller';
+import { IssuersController } from '../keys/issuers.controller';
+import { KeysController } from '../keys/keys.controller';
+import { CredentialVerifier } from './credential-verifier';
+import { CredentialsController } from './credentials.controller';
+import { JwtBodyParser } from './jwt-body.parser';
+import { PortfolioController } from './portfolio.controller';
+import { Portfolios } from './portfolios';
+import { StatusLists } from './status-lists';
+import { StatusListsController } from './status-lists.controller';
+
+/**
+ * The credentials' HTTP face: keys and issuer profile, credentials and their
+ * verification, status lists, the portfolio, and failed award jobs. Signing
+ * keys come from PlatformModule; the award worker itself runs in WorkerModule.
+ */
+@Module({
+  controllers: [KeysController, IssuersController, CredentialsController, StatusListsController, PortfolioController, FailedAwardsController],
+  // The API's own handle on the award queue (for failed jobs): with LAUREL_ROLE=api no WorkerModule runs here.
+  providers: [StatusLists, CredentialVerifier, Portfolios, JwtBodyParser, AwardQueue],
+  exports: [StatusLists, CredentialVerifier],
+})
+export class CredentialsModule {}

@@ -1,0 +1,113 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import { EVENT_STORE, type EventStore } from '@laurel/event-store';
+import {
+  buildClrCredential,
+  buildLevelAssociations,
+  buildStudentUrn,
+  signCredential,
+  type AchievementInput,
+  type ClrCredential,
+} from '@laurel/credentials';
+import { LAUREL_CONFIG, RuleSetRegistry, SigningKeys, type LaurelConfig } from '@laurel/platform';
+import { DomainError, studentStream, type BadgeEarned, type CredentialIssued, type LevelReached } from '@laurel/progression';
+import type { RuleSet } from '@laurel/rules';
+import { issuerOf, levelAchievement } from '../../../worker/src/awards/award-credential';
+
+export interface Portfolio {
+  clr: ClrCredential;
+  jwt: string;
+}
+
+/**
+ * The graduation portfolio: a signed CLR 2.0 ClrCredential holding every
+ * unrevoked credential of the student (each with its own JWT as proof), the
+ * levels reached as achievements, and associations that place each badge
+ * under its level and order the levels (participation -> activity -> META -> UBER).
+ */
+@Injectable()
+export class Portfolios {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
+    private readonly registry: RuleSetRegistry,
+    private readonly keys: SigningKeys,
+  ) {}
+
+  async build(studentId: string, now = new Date()): Promise<Portfolio> {
+    const events = await this.store.readStream(studentStream(studentId));
+    if (events.length === 0) throw new DomainError('STUDENT_NOT_FOUND', `no events are recorded for student ${studentId}; check the id`);
+    const revoked = new Set(events.filter((e) => e.type === 'AwardRevoked').map((e) => (e.data as { awardId: string }).awardId));
+    const awards = new Map(
+      events.filter((e) => e.type === 'BadgeEarned').map((e) => [(e.data as BadgeEarned['data']).awardId, e.data as BadgeEarned['data']]),
+    );
+    const issued = events
+      .filter((e) => e.type === 'CredentialIssued')
+      .map((e) => e.data as CredentialIssued['data'])
+      .filter((c) => !revoked.has(c.awardId));
+    if (issued.length === 0) {
+      throw new NotFoundException({
+        code: 'PORTFOLIO_EMPTY',
+        message: `student ${studentId} holds no signed credential yet, so there is no portfolio to issue`,
+      });
+    }
+
+    // Per program: the levels reached (and those of the badges held), each with the achievement ids of its badges.
+    const programs = new Map<string, { ruleSet: RuleSet; levels: Map<string, string[]> }>();
+    const programOf = (programId: string, ruleSetHash?: string) => {
+      let entry = programs.get(programId);
+      const ruleSet = this.registry.get(programId)?.ruleSet ?? (ruleSetHash ? this.registry.bySha256(programId, ruleSetHash)?.ruleSet : undefined);
+      if (!entry && ruleSet) {
+        entry = { ruleSet, levels: new Map() };
+        programs.set(programId, entry);
+      }
+      return entry;
+    };
+    for (const e of events) {
+      if (e.type !== 'LevelReached') continue;
+      const { programId, levelId } = e.data as LevelReached['data'];
+      const entry = programOf(programId);
+      if (entry && !entry.levels.has(levelId)) entry.levels.set(levelId, []);
+    }
+    for (const credential of issued) {
+      const award = awards.get(credential.awardId);
+      if (!award) continue;
+      const entry = programOf(award.programId, award.ruleSetHash);
+      const levelId = entry?.ruleSet.badges.find((b) => b.id === award.badgeId)?.level;
+      const achievementId = achievementIdOf(credential.jwt);
+      if (!entry || !levelId || !achievementId) continue;
+      entry.levels.set(levelId, [...(entry.levels.get(levelId) ?? []), achievementId]);
+    }
+
+    const levels: AchievementInput[] = [];
+    const associations: ReturnType<typeof buildLevelAssociations> = [];
+    for (const { ruleSet, levels: reached } of programs.values()) {
+      const ordered = ruleSet.levels.filter((l) => reached.has(l.id));
+      const achievements = ordered.map((l) => levelAchievement(this.config.publicUrl, ruleSet, l));
+      levels.push(...achievements);
+      associations.push(...buildLevelAssociations(ordered.map((l, i) => ({ id: achievements[i]!.id, badgeIds: reached.get(l.id) ?? [] }))));
+    }
+
+    const issuer = issuerOf(this.config);
+    const clr = buildClrCredential({
+      id: `urn:uuid:${randomUUID()}`,
+      issuer,
+      student: { id: buildStudentUrn({ issuerId: issuer.id, studentId }) },
+      name: `Extra-curricular achievements of student ${studentId}`,
+      description: `Every badge ${issuer.name} has awarded to student ${studentId} and not revoked, with the levels reached.`,
+      validFrom: new Date(Math.floor(now.getTime() / 1000) * 1000),
+      credentials: issued.map((c) => c.jwt),
+      levels,
+      associations,
+    });
+    const key = await this.keys.activeKey();
+    const jwt = await signCredential(clr, { privateKey: key.privateKey, kid: key.kid, alg: key.alg });
+    return { clr, jwt };
+  }
+}
+
+function achievementIdOf(jwt: string): string | undefined {
+  const subject = decodeJwt(jwt).credentialSubject as { achievement?: { id?: unknown } } | undefined;
+  return typeof subject?.achievement?.id === 'string' ? subject.achievement.id : undefined;
+}

@@ -1,0 +1,150 @@
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RawServerDefault } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { LaurelConfig } from '@laurel/platform';
+import { RATE_LIMIT_HEADERS } from './rate-limit';
+
+/** Deepest JSON body accepted: every Laurel body is at most 3 levels deep; deeper is an attack on the parsers. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Longest request target (path and query string) accepted. */
+export const MAX_URL_LENGTH = 4096;
+
+/** Errors a Fastify hook or parser hands on; the problem filter renders their 4xx status and message. */
+function clientError(statusCode: number, code: string, message: string): Error & { statusCode: number; code: string } {
+  return Object.assign(new Error(message), { statusCode, code });
+}
+
+/**
+ * Nesting depth of a JSON text, counted without parsing it, stopping as soon
+ * as it passes `max`: so a body of a million `[` costs a scan, not a stack.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Answers requests Node's HTTP parser refuses (headers or URL over 16 KB,
+ * malformed HTTP, too slow) in the problem shape, and, unlike Fastify's
+ * default, says `Connection: close`: the socket is destroyed next, and a
+ * keep-alive client must not send its next request on it.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [statusCode, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request headers or URL are too large; send long input in the body']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request took too long to arrive']
+        : [400, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/**
+ * Keys that name members of `Object.prototype` (and `prototype`). Nest's
+ * validation pipe and class-transformer drop them silently instead of
+ * reporting them as unknown fields, so a body carrying them would pass; they
+ * are refused here, with every other prototype-pollution attempt.
+ */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The first key anywhere in a parsed JSON value that names a prototype member, if any. */
+export function prototypeKeyIn(value: unknown): string | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      stack.push(...(v as unknown[]));
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (PROTOTYPE_KEYS.has(key)) return key;
+      stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Hardens the HTTP face for browsers and hostile callers: security headers
+ * (a CSP that still lets the Swagger UI at /docs load), CORS for the origins
+ * in `LAUREL_CORS_ORIGINS`, a cap on JSON nesting, no prototype-member keys
+ * in bodies, and a cap on URL length.
+ */
+export async function applySecurity(app: NestFastifyApplication, config: LaurelConfig): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI styles its elements inline and draws its icons from data: URLs.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        // The embedded default is served over plain http: do not send the browser to https for /docs assets.
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Tokens travel in headers, never cookies, so other sites may fetch public keys and badge images.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: false,
+    methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-correlation-id'],
+    exposedHeaders: [...RATE_LIMIT_HEADERS, 'content-disposition', 'location', 'www-authenticate'],
+    maxAge: 600,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      done(clientError(414, 'URI_TOO_LONG', `the URL is longer than ${MAX_URL_LENGTH} characters; send long input in the body`));
+      return;
+    }
+    done();
+  });
+  // Replaces Nest's JSON parser (and so leaves form bodies unparsed: 415). Same body limit and poisoning checks, plus the depth cap.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: fastify.initialConfig.bodyLimit }, (request, body, done) => {
+    const text = body.toString('utf8');
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      done(clientError(400, 'JSON_TOO_DEEP', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it`), undefined);
+      return;
+    }
+    void parseJson(request, text, (err, value: unknown) => {
+      const key = err ? undefined : prototypeKeyIn(value);
+      if (key !== undefined) {
+        done(clientError(400, 'FORBIDDEN_KEY', `"${key}" is not a field Laurel knows, and is refused anywhere in a body; remove it`), undefined);
+        return;
+      }
+      done(err, value);
+    });
+  });
+}

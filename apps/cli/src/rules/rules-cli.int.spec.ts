@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { main, memoryIo } from '../main';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const events = 'rules/examples/events.ndjson';
+
+async function laurel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = memoryIo(root);
+  const code = await main(args, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+describe('laurel rules', () => {
+  const dir = join(tmpdir(), `laurel-rules-${randomUUID()}`);
+  const raised = join(dir, 'vilnius-tech-meta-4.yaml');
+
+  beforeAll(() => {
+    mkdirSync(dir, { recursive: true });
+    const source = readFileSync(join(root, 'rules', 'vilnius-tech.yaml'), 'utf8');
+    const bumped = source.replace('- badges: { at-least: 3, level: activity }', '- badges: { at-least: 4, level: activity }');
+    expect(bumped).not.toBe(source);
+    writeFileSync(raised, bumped);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('when checking the program files', () => {
+    it('passes with exit code 0 and a summary', async () => {
+      const { code, out } = await laurel('rules', 'check', 'rules/');
+      expect(code).toBe(0);
+      expect(out).toContain('rules/vilnius-tech.yaml: ok - program `vilnius-tech`, 27 activities in 6 categories, 4 levels');
+      expect(out).toContain('1 file checked: all clean (0 errors, 0 warnings)');
+    });
+  });
+
+  describe('when checking the bad fixtures', () => {
+    it('fails with exit code 1, printing each error like a compiler, with the line and a caret', async () => {
+      const { code, out } = await laurel('rules', 'check', 'libs/rules/test-fixtures/bad');
+      expect(code).toBe(1);
+      expect(out).toContain(
+        'libs/rules/test-fixtures/bad/unknown-activity.yaml:24:48 error: Unknown activity `robotics-clb`. Did you mean `robotics-club`? [unknown-reference]\n' +
+          ' 24 |       participations: { at-least: 2, activity: robotics-clb }\n' +
+          '    |                                                ^\n',
+      );
+      expect(out).toMatch(/27 files checked: 27 with errors \(27 errors, 0 warnings\)/);
+    });
+
+    it('gives the same in JSON for tools', async () => {
+      const { code, out } = await laurel('rules', 'check', '--json', 'libs/rules/test-fixtures/bad/prerequisite-cycle.yaml');
+      expect(code).toBe(1);
+      const report = JSON.parse(out) as { ok: boolean; files: Array<{ errors: Array<{ code: string; line: number; column: number }> }> };
+      expect(report.ok).toBe(false);
+      expect(report.files[0]!.errors).toEqual([expect.objectContaining({ code: 'prerequisite-cycle', line: 30, column: 20 })]);
+    });
+  });
+
+  describe('when a file does not exist', () => {
+    it('says so and exits 2', async () => {
+      const { code, err } = await laurel('rules', 'check', 'rules/nope.yaml');
+      expect(code).toBe(2);
+      expect(err).toContain('rules/nope.yaml: no such file or directory');
+    });
+  });
+
+  describe('when testing the examples', () => {
+    it('runs every example and passes', async () => {
+      const { code, out } = await laurel('rules', 'test', 'rules/');
+      expect(code).toBe(0);
+      expect(out).toContain('ok   META is open after three activity badges in two categories, and awarded on approval');
+      expect(out).toContain('6 examples in 1 file: 6 passed, 0 failed - passed');
+    });
+
+    it('fails when the rules no longer give what an example expects', async () => {
+      const { code, out } = await laurel('rules', 'test', raised);
+      expect(code).toBe(1);
+      expect(out).toContain('FAIL META is open after three activity badges in two categories, and awarded on approval');
+      expect(out).toMatch(/error: Example "META is open.*expected badges \[.*meta-leadership\] but the student has/);
+    });
+  });
+
+  describe('when explaining a student', () => {
+    it('shows levels, badges with current against required values, and the next steps', async () => {
+      const { code, out } = await laurel(
+        'rules',
+        'explain',
+        'rules/vilnius-tech.yaml',
+        '--events',
+        events,
+        '--student',
+        '20250052',
+        '--at',
+        '2026-06-30',
+      );
+      expect(code).toBe(0);
+      expect(out).toContain('Current level: meta');
+      expect(out).toContain('✗ at least 6 participations in Sports in the current academic year (3 of 6)');
+      expect(out).toContain('to do: 3 more participations in Sports before 2026-09-01');
+      expect(out).toMatch(/Next level \(uber\): 2 more badges of level META/);
+    });
+
+    it('tells which students exist when the id is unknown', async () => {
+      const { code, err } = await laurel('rules', 'explain', 'rules/vilnius-tech.yaml', '--events', events, '--student', 'nobody');
+      expect(code).toBe(1);
+      expect(err).toContain('no events for student `nobody`');
+    });
+  });
+
+  describe('when diffing against a raised META threshold', () => {
+    it('lists the students who would lose META, with counts', async () => {
+      const { code, out } = await laurel('rules', 'diff', 'rules/vilnius-tech.yaml', raised, '--events', events, '--at', '2026-06-30');
+      expect(code).toBe(0);
+      expect(out).toMatch(/levels:\n {2}meta +\+0 +-16\n {6}lose: 20250010, 20250013, /);
+      expect(out).toMatch(/meta-leadership +\+0 +-9/);
+      expect(out).toContain('16 of 79 students affected.');
+    });
+
+    it('gives the same in JSON', async () => {
+      const { out } = await laurel('rules', 'diff', 'rules/vilnius-tech.yaml', raised, '--events', events, '--at', '2026-06-30', '--json');
+      const diff = JSON.parse(out) as { levels: Array<{ id: string; gained: string[]; lost: string[] }>; students: number };
+      expect(diff.students).toBe(79);
+      expect(diff.levels.find((l) => l.id === 'meta')).toMatchObject({ gained: [] });
+      expect(diff.levels.find((l) => l.id === 'meta')!.lost).toHaveLength(16);
+    });
+  });
+
+  describe('when run as the `laurel` program', () => {
+    it('exits 0 on a clean file and 1 on a bad one', async () => {
+      const run = promisify(execFile);
+      const ok = await run(process.execPath, [join(root, 'bin', 'laurel.js'), 'rules', 'check', 'rules/vilnius-tech.yaml'], { cwd: root });
+      expect(ok.stdout).toContain('all clean');
+      await expect(
+        run(process.execPath, [join(root, 'bin', 'laurel.js'), 'rules', 'check', 'libs/rules/test-fixtures/bad/empty-all.yaml'], { cwd: root }),
+      ).rejects.toMatchObject({
+        code: 1,
+        stdout: expect.stringContaining('empty-all.yaml:24:7 error: `all:` has an empty list'),
+      });
+    }, 30_000);
+  });
+});

@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import { EVENT_STORE, WrongExpectedVersion, type EventStore, type RecordedEvent } from '@laurel/event-store';
+import { buildAchievementCredential, signCredential } from '@laurel/credentials';
+import { LAUREL_CONFIG, LookupIndex, RuleSetRegistry, SigningKeys, type LaurelConfig } from '@laurel/platform';
+import { programStream, studentStream, type BadgeEarned, type CredentialIssued, type RuleSetPublished } from '@laurel/progression';
+import { loadRuleSet, type RuleSet } from '@laurel/rules';
+import { awardCredentialInput, credentialIssuedIdOf } from './award-credential';
+import type { AwardJob } from './award-queue';
+import { StatusListAllocator } from './status-list-allocator';
+
+export type SignOutcome =
+  | { outcome: 'issued' | 'already-issued'; credentialId: string; kid: string; statusListId: string; statusListIndex: number }
+  | { outcome: 'revoked'; awardId: string };
+
+/** How often the append is retried when other writers keep moving the student's stream. */
+const APPEND_ATTEMPTS = 20;
+
+/**
+ * Turns one award into its signed credential, at most once: the
+ * CredentialIssued id is derived from the award id and appended at the
+ * revision the decision was made on, so a retried, duplicated or concurrent
+ * job finds the credential already issued instead of issuing a second one.
+ */
+@Injectable()
+export class AwardSigner {
+  private readonly logger = new Logger('award-signer');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
+    private readonly registry: RuleSetRegistry,
+    private readonly keys: SigningKeys,
+    private readonly allocator: StatusListAllocator,
+    private readonly index: LookupIndex,
+  ) {}
+
+  async sign(job: AwardJob): Promise<SignOutcome> {
+    const issuedId = credentialIssuedIdOf(job.awardId);
+    let signed: { credentialId: string; jwt: string; kid: string; alg: string; status: { listId: string; index: number } } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const events = await this.store.readStream(studentStream(job.studentId));
+      const issued = events.find((e) => e.id === issuedId) as RecordedEvent<'CredentialIssued', CredentialIssued['data']> | undefined;
+      if (issued) {
+        const { credentialId, kid, statusListId, statusListIndex } = issued.data;
+        await this.index.remember('credentials', credentialId, job.studentId);
+        // Ours only if the stored credential is the one this run signed: an append of the same event id at
+        // the same revision "succeeds" without writing when another worker got there first.
+        const outcome = signed?.credentialId === credentialId ? 'issued' : 'already-issued';
+        return { outcome, credentialId, kid, statusListId, statusListIndex };
+      }
+      const earned = events.find((e) => e.type === 'BadgeEarned' && (e.data as BadgeEarned['data']).awardId === job.awardId) as
+        RecordedEvent<'BadgeEarned', BadgeEarned['data']> | undefined;
+      if (!earned) throw new UnrecoverableError(`award ${job.awardId} is not in student-${job.studentId}: nothing to sign`);
+      if (events.some((e) => e.type === 'AwardRevoked' && (e.data as { awardId: string }).awardId === job.awardId)) {
+        // Revoked before it was signed: no credential is ever issued for it.
+        return { outcome: 'revoked', awardId: job.awardId };
+      }
+      signed ??= await this.build(earned.data, events);
+      const last = events.at(-1);
+      const data: CredentialIssued['data'] = {
+        credentialId: signed.credentialId,
+        awardId: job.awardId,
+        studentId: job.studentId,
+        programId: earned.data.programId,
+        badgeId: earned.data.badgeId,
+        kid: signed.kid,
+        alg: signed.alg,
+        jwt: signed.jwt,
+        statusListId: signed.status.listId,
+        statusListIndex: signed.status.index,
+        issuedAt: new Date().toISOString(),
+      };
+      try {
+        await this.store.append(
+          studentStream(job.studentId),
+          [{ id: issuedId, type: 'CredentialIssued', data, metadata: { actor: 'system:award-worker', causationId: job.awardId } }],
+          { expectedRevision: last ? last.revision : 'no_stream' },
+        );
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersion) || attempt >= APPEND_ATTEMPTS) throw err;
+        // Someone wrote to the stream meanwhile (perhaps this very credential, or a revocation): decide again.
+      }
+      // Appended, or refused: either way the stream now says which credential the award has.
+    }
+  }
+
+  private async build(award: BadgeEarned['data'], events: RecordedEvent[]) {
+    const program = await this.ruleSet(award.programId, award.ruleSetHash);
+    if (!program) {
+      throw new UnrecoverableError(`award ${award.awardId}: rule set ${award.ruleSetHash} of program ${award.programId} was never published`);
+    }
+    const badge = program.ruleSet.badges.find((b) => b.id === award.badgeId);
+    if (!badge) throw new UnrecoverableError(`award ${award.awardId}: badge ${award.badgeId} is not in rule set ${award.ruleSetHash}`);
+    const status = await this.allocator.allocate(award.awardId);
+    // Random, not derived from the award: award ids can be computed from a student's id, and the
+    // credential id is what lets anyone fetch the credential (only one CredentialIssued is ever stored).
+    const credentialId = randomUUID();
+    const credential = buildAchievementCredential(
+      awardCredentialInput({
+        config: this.config,
+        credentialId,
+        ruleSet: program.ruleSet,
+        ruleSetVersion: program.version,
+        badge,
+        award,
+        events,
+        status,
+      }),
+    );
+    const key = await this.keys.activeKey();
+    const jwt = await signCredential(credential, { privateKey: key.privateKey, kid: key.kid, alg: key.alg });
+    return { credentialId, jwt, kid: key.kid, alg: key.alg, status };
+  }
+
+  /** The rule set that made the award: from the registry, or (if this process has not caught up yet) from the program's stream. */
+  private async ruleSet(programId: string, sha256: string): Promise<{ ruleSet: RuleSet; version: number } | undefined> {
+    const known = this.registry.bySha256(programId, sha256);
+    if (known) return known;
+    const published = (await this.store.readStream(programStream(programId))) as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>[];
+    const match = published.find((e) => e.type === 'RuleSetPublished' && e.data.sha256 === sha256);
+    if (!match) return undefined;
+    const loaded = loadRuleSet(match.data.content, match.data.fileName);
+    if (!loaded.ok) {
+      this.logger.error(`rule set ${programId} v${match.data.version} no longer loads`);
+      return undefined;
+    }
+    return { ruleSet: loaded.ruleSet, version: match.data.version };
+  }
+}

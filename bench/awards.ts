@@ -1,0 +1,222 @@
+/**
+ * `npm run bench -- awards [--awards N] [--concurrency N]`
+ *
+ * Signed credentials per second through the award queue (BullMQ job ->
+ * read the student's stream -> status list index -> build -> sign ->
+ * append CredentialIssued -> lookup index), for RS256 and ES256, each beside
+ * raw jose signing of the same credential payload with the same key in the
+ * same run: one signature at a time, and as many in flight as the worker
+ * runs jobs (jose signs on libuv's thread pool, so that is the machine's
+ * signing ceiling). Also the same queue with a no-op processor: the most any
+ * BullMQ worker gets through here. Target: the queue reaches at least 0.7
+ * of the raw rate.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { CompactSign, decodeJwt } from 'jose';
+import type { NewEvent } from '@laurel/event-store';
+import { connectRedis, loadConfig, openEventStore, PlatformModule, RuleSetRegistry, SigningKeys } from '@laurel/platform';
+import { studentStream, type BadgeEarned, type CredentialIssued, type ParticipationRecorded } from '@laurel/progression';
+import { AWARD_WORKER_OPTIONS } from '../apps/worker/src/awards/award.processor';
+import { AwardQueue, type AwardJob } from '../apps/worker/src/awards/award-queue';
+import { AwardsModule } from '../apps/worker/src/awards/awards.module';
+
+const REPO_ROOT = resolve(__dirname, '..');
+
+interface Options {
+  awards: number;
+  concurrency: number;
+}
+
+function parseArgs(args: string[]): Options {
+  const options: Options = { awards: 2000, concurrency: 32 };
+  for (let i = 0; i < args.length; i++) {
+    const [arg, value] = [args[i], args[i + 1]];
+    if ((arg === '--awards' || arg === '--concurrency') && value && Number(value) > 0) {
+      options[arg === '--awards' ? 'awards' : 'concurrency'] = Math.floor(Number(value));
+      i++;
+    } else {
+      throw new Error(`unknown option ${arg}; use --awards N, --concurrency N`);
+    }
+  }
+  return options;
+}
+
+interface Row {
+  alg: 'RS256' | 'ES256';
+  queue: number;
+  rawOne: number;
+  rawMany: number;
+  bytes: number;
+}
+
+/** One engine of its own (data folder, Redis prefix), N earned badges with their participations, and the worker draining the queue. */
+async function measure(alg: 'RS256' | 'ES256', options: Options): Promise<Row> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'laurel-bench-awards-'));
+  const config = loadConfig(
+    {
+      LAUREL_DATA_DIR: dataDir,
+      LAUREL_REDIS_PREFIX: `laurel-bench:${randomUUID()}`,
+      LAUREL_PUBLIC_URL: 'https://badges.vilniustech.lt',
+      LAUREL_RULES_DIR: join(REPO_ROOT, 'rules'),
+      LAUREL_SIGNING_ALG: alg,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    },
+    REPO_ROOT,
+  );
+  const redis = await connectRedis(config.redisUrl);
+  const store = openEventStore(config.eventStore);
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: class AwardsBench {},
+      imports: [
+        PlatformModule.forRoot({ config, store, redis }),
+        {
+          module: class AwardsBenchOptions {},
+          global: true,
+          providers: [{ provide: AWARD_WORKER_OPTIONS, useValue: { concurrency: options.concurrency } }],
+          exports: [AWARD_WORKER_OPTIONS],
+        },
+        AwardsModule,
+      ],
+    },
+    { logger: ['error', 'warn'] },
+  );
+  try {
+    const program = app.get(RuleSetRegistry).get('vilnius-tech');
+    if (!program) throw new Error('the vilnius-tech rule set did not publish');
+
+    // What the rule projection would have written: two sports participations and the badge they earned.
+    const jobs: AwardJob[] = [];
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < options.awards; i++) {
+      const studentId = `bench-${i}`;
+      const awardId = randomUUID();
+      const participations = ['basketball-league', 'volleyball-tournament'].map((activityId, n): NewEvent => ({
+        id: randomUUID(),
+        type: 'ParticipationRecorded',
+        data: {
+          participationId: randomUUID(),
+          studentId,
+          activityId,
+          occurredAt: `2026-09-1${n}T16:00:00.000Z`,
+          role: 'participant',
+          hours: 2,
+        } satisfies ParticipationRecorded['data'],
+      }));
+      const earned: BadgeEarned['data'] = {
+        awardId,
+        studentId,
+        programId: 'vilnius-tech',
+        badgeId: 'sports-participant',
+        earnedAt: '2026-09-11T16:00:00.000Z',
+        ruleSetHash: program.ruleSet.sha256,
+        ruleSetVersion: program.version,
+        basis: participations.map((p) => p.id),
+      };
+      appends.push(store.append(studentStream(studentId), [...participations, { id: awardId, type: 'BadgeEarned', data: earned }]));
+      jobs.push({ awardId, studentId, programId: 'vilnius-tech', badgeId: 'sports-participant' });
+    }
+    await Promise.all(appends);
+
+    const queue = app.get(AwardQueue).queue;
+    const started = performance.now();
+    await queue.addBulk(jobs.map((job) => ({ name: 'sign-award', data: job, opts: { jobId: job.awardId } })));
+    for (;;) {
+      const { completed = 0, failed = 0 } = await queue.getJobCounts('completed', 'failed');
+      if (failed > 0) throw new Error(`${failed} award jobs failed`);
+      if (completed >= jobs.length) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const queueRate = jobs.length / ((performance.now() - started) / 1000);
+
+    // Raw jose on the very payload the worker signed, with its key: one at a time, then as many in flight as the worker runs.
+    const [first] = (await store.readStream(studentStream(jobs[0]!.studentId))).filter((e) => e.type === 'CredentialIssued');
+    const { jwt } = first!.data as CredentialIssued['data'];
+    const payload = new TextEncoder().encode(JSON.stringify(decodeJwt(jwt)));
+    const key = await app.get(SigningKeys).activeKey();
+    const rawRate = async (inFlight: number): Promise<number> => {
+      let left = jobs.length;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (left-- > 0) await new CompactSign(payload).setProtectedHeader({ alg, typ: 'JWT', kid: key.kid }).sign(key.privateKey);
+        }),
+      );
+      return jobs.length / ((performance.now() - t0) / 1000);
+    };
+    const rawOne = await rawRate(1);
+    const rawMany = await rawRate(options.concurrency);
+    return { alg, queue: queueRate, rawOne, rawMany, bytes: jwt.length };
+  } finally {
+    await app.close();
+    const cleaner = await connectRedis(config.redisUrl);
+    const keys = await cleaner.keys(`${config.redisPrefix}*`);
+    if (keys.length > 0) await cleaner.del(...keys);
+    cleaner.disconnect();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Jobs per second through the same kind of queue with a processor that does nothing: BullMQ's own ceiling on this machine. */
+async function noopCeiling(options: Options): Promise<number> {
+  const prefix = `laurel-bench:${randomUUID()}`;
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const producer = new Redis(url, { maxRetriesPerRequest: null });
+  const consumer = new Redis(url, { maxRetriesPerRequest: null });
+  const queue = new Queue('awards', { connection: producer, prefix });
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((resolve) => (finished = resolve));
+  const worker = new Worker('awards', () => Promise.resolve(), { connection: consumer, prefix, concurrency: options.concurrency, autorun: false });
+  worker.on('completed', () => {
+    if (++done === options.awards) finished();
+  });
+  await queue.addBulk(
+    Array.from({ length: options.awards }, () => ({ name: 'noop', data: { awardId: randomUUID() }, opts: { jobId: randomUUID() } })),
+  );
+  const t0 = performance.now();
+  void worker.run();
+  await all;
+  const rate = options.awards / ((performance.now() - t0) / 1000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  producer.disconnect();
+  consumer.disconnect();
+  return rate;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const options = parseArgs(args);
+  Logger.overrideLogger(['error', 'warn']);
+  console.log(
+    `awards benchmark: ${options.awards} awards per algorithm, worker concurrency ${options.concurrency}, embedded store (synchronous=FULL) + local Redis\n`,
+  );
+  const rows: Row[] = [];
+  for (const alg of ['RS256', 'ES256'] as const) rows.push(await measure(alg, options));
+  const ceiling = await noopCeiling(options);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const ratio = (n: number) => n.toFixed(2).padStart(5);
+  console.log('                    through the queue   raw jose, 1 at a time   raw jose, ' + `${options.concurrency} in flight`);
+  console.log('alg    JWT bytes    credentials/s       signatures/s  ratio     signatures/s  ratio');
+  console.log('-----  ---------    -----------------   ------------  -----     ------------  -----');
+  for (const r of rows) {
+    console.log(
+      `${r.alg.padEnd(5)}  ${String(r.bytes).padStart(9)}    ${fmt(r.queue).padStart(17)}   ${fmt(r.rawOne).padStart(12)}  ${ratio(r.queue / r.rawOne)}     ${fmt(r.rawMany).padStart(12)}  ${ratio(r.queue / r.rawMany)}`,
+    );
+  }
+  console.log(`\nBullMQ alone (no-op jobs, same concurrency): ${fmt(ceiling)} jobs/s`);
+  const verdict = (pick: (r: Row) => number) => (rows.every((r) => r.queue / pick(r) >= 0.7) ? 'met' : 'NOT met');
+  console.log(
+    `target (queue >= 0.7 x raw jose): vs one at a time ${verdict((r) => r.rawOne)}; vs ${options.concurrency} in flight ${verdict((r) => r.rawMany)}`,
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * The evaluator's data types in one place (they refer to each other; the
+ * functions that use them live beside this file).
+ */
+import type { Activity, Badge, BadgeMeasure, Condition, Level, ParticipationMeasure, Role, RuleSet, TimeWindow } from '../language/types';
+
+/**
+ * What the evaluator is told about a student. The engine maps its stored
+ * events to these (see the CLI's event log reader for the mapping) and
+ * feeds back the outcomes it acted on (`badge-awarded`, `level-reached`,
+ * `eligibility-reached`, `award-support-lost`, `badge-revoked`), so the next
+ * evaluation reports only what changed.
+ */
+export type Fact =
+  | {
+      type: 'participation-recorded';
+      eventId: string;
+      participationId: string;
+      activityId: string;
+      /** ISO-8601. */
+      occurredAt: string;
+      role: Role;
+      hours?: number;
+    }
+  | { type: 'participation-voided'; participationId: string; eventId?: string }
+  | { type: 'application-submitted'; badgeId: string; eventId?: string; at?: string }
+  | { type: 'application-approved'; badgeId: string; eventId?: string; at?: string }
+  | { type: 'application-rejected'; badgeId: string; eventId?: string; at?: string }
+  | {
+      type: 'badge-awarded';
+      badgeId: string;
+      /** ISO-8601. */
+      at: string;
+      expiresAt?: string;
+      eventId?: string;
+      /** Event ids the award rested on (from the evaluation that earned it). */
+      basis?: string[];
+    }
+  /** `cause: 'support-lost'` when the rule file's `revoke` policy did it; such a badge can be earned again. */
+  | { type: 'badge-revoked'; badgeId: string; cause?: 'coordinator' | 'support-lost'; eventId?: string }
+  | { type: 'eligibility-reached'; badgeId: string; at: string }
+  | { type: 'level-reached'; levelId: string; at: string }
+  | { type: 'award-support-lost'; badgeId: string };
+
+export type ParticipationEntry = {
+  participationId: string;
+  eventId: string;
+  activityId: string;
+  role: Role;
+  /** Epoch ms the student took part. */
+  at: number;
+  hours: number;
+};
+
+export type HeldBadge = {
+  /** Epoch ms of the award. */
+  at: number;
+  expiresAt?: number;
+  /** The award's own event id (or a stand-in when the engine gave none). */
+  eventId: string;
+  basis: string[];
+  revoked?: 'coordinator' | 'support-lost';
+  /**
+   * A fact it rested on was voided or revoked and its criteria no longer
+   * hold as of the award date (checked by `fold` when that happens).
+   */
+  supportLost?: boolean;
+  /** The loss of support was acted on (`award-support-lost` folded); not reported again. */
+  lossReported?: boolean;
+};
+
+export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; eventId?: string };
+
+/**
+ * A student's progression as the evaluator needs it: plain JSON data,
+ * independent of the rule set. The counters the evaluator reads (per
+ * activity and role, per category and competency through the catalogue)
+ * are derived from `participations` into a typed-array tally that `fold`
+ * keeps up to date beside the state, and that is rebuilt once when a state
+ * comes back from a cache.
+ */
+export type StudentState = {
+  studentId: string;
+  /** Facts folded so far. */
+  facts: number;
+  /** The student's live participations (voided ones removed), in no particular order. */
+  participations: ParticipationEntry[];
+  badges: Record<string, HeldBadge>;
+  /** Application-gated badges whose eligibility was recorded (epoch ms). */
+  eligible: Record<string, number>;
+  applications: Record<string, ApplicationState>;
+  /** Levels reached (epoch ms). */
+  levels: Record<string, number>;
+};
+
+/**
+ * A condition with its filters resolved once, at compile time, to catalogue
+ * indexes: activity `i` of the catalogue is index `i`; index A (the
+ * catalogue size) collects activities the catalogue does not know.
+ */
+export type Compiled =
+  | {
+      kind: 'participations';
+      measure: ParticipationMeasure;
+      atLeast: number;
+      /** Activity indexes matched, or null for any activity (even one no longer in the catalogue). */
+      activities: Int16Array | null;
+      /** Per activity index (A + 1 entries): 1 when matched. */
+      activityMask: Uint8Array;
+      /** Bit r set when role index r counts. */
+      roleMask: number;
+      /** For `competencies`: the competency bits that count. */
+      competencyMask: number;
+      /** For `competencies` beyond 31 competencies: the ids that count (null: all). */
+      competencies: string[] | null;
+      window?: TimeWindow;
+      source: Condition;
+    }
+  | { kind: 'badges'; measure: BadgeMeasure; atLeast: number; badges: number[]; window?: TimeWindow; source: Condition }
+  | { kind: 'holds-badge'; badge: number; source: Condition }
+  | { kind: 'all' | 'any'; children: Compiled[]; /** The children cheapest first, for `holds`. */ fast: Compiled[]; source: Condition }
+  | { kind: 'not'; child: Compiled; source: Condition };
+
+export type CompiledBadge = { index: number; badge: Badge; level: number; criteria: Compiled };
+export type CompiledLevel = { index: number; level: Level; condition: Compiled };
+export type Step = { type: 'badge'; node: CompiledBadge } | { type: 'level'; node: CompiledLevel };
+
+export type CompiledRuleSet = {
+  ruleSet: RuleSet;
+  badges: CompiledBadge[];
+  levels: CompiledLevel[];
+  /** Dependency order: one pass in this order reaches the fixpoint. */
+  order: Step[];
+  badgeIndex: Map<string, number>;
+  levelIndex: Map<string, number>;
+  activityIndex: Map<string, number>;
+  activities: Map<string, Activity>;
+  /** Badge id -> ids of badges whose criteria look at it (to re-check their support on revocation). */
+  dependents: Map<string, string[]>;
+  /**
+   * Per activity index: its category as one bit and its competencies as a
+   * mask, so distinct counts are ORs and a popcount; null when the catalogue
+   * has more than 31 categories or competencies.
+   */
+  bits: { category: Int32Array; competencies: Int32Array } | null;
+  /** Reused by the top-level `evaluate` (never nested): saves allocating per call. */
+  scratch: { valid: Uint8Array; reached: Uint8Array; ctx?: Context };
+};
+
+/**
+ * Counters derived from a student's state for one compiled rule set, in
+ * typed arrays indexed by catalogue position: what makes `evaluate` cheap.
+ * Kept beside the state under a symbol (not enumerable: JSON, spread and
+ * `structuredClone` leave it out), updated by `fold`, and rebuilt from the
+ * state when missing or out of step (a state read back from a cache, or
+ * folded under another rule set).
+ *
+ * - per activity and role: participations and hours (`(A + 1) * 4` cells;
+ *   index A collects activities the catalogue does not know);
+ * - per role: totals;
+ * - the participations again, column by column, aligned with
+ *   `state.participations`, for time-windowed conditions;
+ * - per badge and level of the rule set: award, expiry, revocation,
+ *   eligibility, application and support flags.
+ */
+export type Tally = {
+  c: CompiledRuleSet;
+  /** `state.facts` this tally reflects. */
+  facts: number;
+  /** Live participations. */
+  n: number;
+  /** Row i (stride ROW): activity index, role index, epoch ms, hours; aligned with `state.participations`. */
+  rows: Float64Array;
+  byId: Map<string, number>;
+  /**
+   * Everything else in one buffer, so an event touches few cache lines
+   * (a student's data is rarely still in cache when their next event comes):
+   * - [0, S): participations per activity index, all roles (S = A + 2: the
+   *   catalogue, then the unknown-activity bucket A, then the total A + 1);
+   * - [S, 2S): hours per activity index, all roles;
+   * - [2S, 10S): per activity index a, 8 cells at 2S + 8a: participations
+   *   per role, then hours per role;
+   * - then per badge field f (F_AT ... F_VALID_UNTIL) a section of `nb`;
+   * - then per level, reached at.
+   */
+  data: Float64Array;
+  stride: number;
+  nb: number;
+  badgeBase: number;
+  levelBase: number;
+};
+
+/**
+ * What a condition is evaluated against: the state and its tally, the
+ * clock, and which badges and levels count as held and reached (including
+ * those earned earlier in the same evaluation).
+ */
+export type Context = {
+  c: CompiledRuleSet;
+  state: StudentState;
+  t: Tally;
+  now: number;
+  /** Only facts strictly after this instant count (renewing an expired badge needs new evidence). */
+  after: number;
+  /** Only facts at or before this instant count (re-checking an award as of the day it was made). */
+  until: number;
+  /** Per badge index: 1 when held and valid, 2 when earned in this evaluation, 0 otherwise. */
+  valid: Uint8Array;
+  /** Per level index: 1 when reached. */
+  reached: Uint8Array;
+  /** Basis of the badges earned in this evaluation (they have no award event yet). */
+  evidence: Map<number, string[]> | undefined;
+};

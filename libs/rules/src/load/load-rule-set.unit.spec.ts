@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { badge, ONE_LEVEL, program, ruleSetFrom } from '../test-support/rule-set';
+import { loadRuleSet, type LoadResult } from './load-rule-set';
+
+const errorsOf = (
+  r: LoadResult,
+): Array<Pick<NonNullable<Extract<LoadResult, { ok: false }>['errors'][number]>, 'code' | 'line' | 'column' | 'message'>> =>
+  r.ok ? [] : r.errors.map(({ code, line, column, message }) => ({ code, line, column, message }));
+
+describe('loadRuleSet', () => {
+  describe('when the file is valid', () => {
+    const source = program(badge('sporty', 'participations: { at-least: 2, category: sports }'), { levels: ONE_LEVEL });
+
+    it('returns the rule set with the hash of the exact source and the defaults filled in', () => {
+      const rs = ruleSetFrom(source, 'rules/test.yaml');
+      expect(rs.sha256).toBe(createHash('sha256').update(source).digest('hex'));
+      expect(rs).toMatchObject({ programId: 'test', fileName: 'rules/test.yaml', academicYearStart: { month: 9, day: 1 } });
+      expect(rs.badges[0]).toMatchObject({
+        id: 'sporty',
+        award: 'automatic',
+        onRuleChange: 'keep',
+        achievementType: 'Badge',
+        level: 'participation',
+      });
+      expect(rs.activities).toHaveLength(5);
+      expect(rs.levels.map((l) => l.rank)).toEqual([0]);
+    });
+
+    it('reads several conditions in one block as all of them, and a number as `at-least`', () => {
+      const rs = ruleSetFrom(program(badge('b', 'participations: 3\nhours: { at-least: 2.5, role: volunteer }'), { levels: ONE_LEVEL }));
+      const criteria = rs.badges[0]!.criteria;
+      expect(criteria.kind).toBe('all');
+      expect(criteria).toMatchObject({
+        conditions: [
+          { kind: 'participations', measure: 'participations', atLeast: 3, filter: {} },
+          { kind: 'participations', measure: 'hours', atLeast: 2.5, filter: { roles: ['volunteer'] } },
+        ],
+      });
+    });
+  });
+
+  describe('when the schema comment is missing', () => {
+    it('loads with a warning that says what to add', () => {
+      const r = loadRuleSet(program(badge('b', 'participations: 1'), { levels: ONE_LEVEL }).replace(/^# yaml-language-server.*\n/, ''), 'x.yaml');
+      expect(r.ok).toBe(true);
+      expect(r.warnings).toEqual([expect.objectContaining({ code: 'missing-schema-comment', line: 1, column: 1, severity: 'warning' })]);
+    });
+  });
+
+  describe('when a threshold is zero', () => {
+    it('warns that the condition always holds, at the number', () => {
+      const source = program(badge('b', 'participations: { at-least: 0 }'), { levels: ONE_LEVEL });
+      const lines = source.split('\n');
+      const line = lines.findIndex((l) => l.includes('at-least: 0')) + 1;
+      const column = lines[line - 1]!.indexOf('0 }') + 1;
+      const r = loadRuleSet(source, 'x.yaml');
+      expect(r.warnings).toEqual([expect.objectContaining({ code: 'always-true-condition', line, column })]);
+    });
+  });
+
+  describe('when the YAML itself is broken', () => {
+    it('reports the position and a fix, and nothing else', () => {
+      const r = loadRuleSet('program:\n  id: x\n   title: y\n', 'x.yaml');
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({ code: 'yaml-syntax', line: 2, column: 7, message: expect.stringContaining('indented further') }),
+      ]);
+    });
+  });
+
+  describe('when a field is misspelt', () => {
+    it('suggests the field meant and does not also say it is missing', () => {
+      const r = loadRuleSet(program(badge('b', 'participations: 1').replace('    level:', '    levle:'), { levels: ONE_LEVEL }), 'x.yaml');
+      expect(errorsOf(r)).toEqual([expect.objectContaining({ code: 'unknown-field', message: expect.stringContaining('Did you mean `level`?') })]);
+    });
+  });
+
+  describe('when a filter names the same thing twice', () => {
+    it('asks for one of the two spellings', () => {
+      const r = loadRuleSet(
+        program(badge('b', 'participations: { at-least: 1, category: sports, categories: [art] }'), { levels: ONE_LEVEL }),
+        'x.yaml',
+      );
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({ code: 'contradictory-condition', message: expect.stringContaining('either `category:` or `categories:`') }),
+      ]);
+    });
+  });
+});

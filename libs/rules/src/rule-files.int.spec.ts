@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { formatIssue, loadRuleSet, runExamples } from './index';
+
+const root = join(__dirname, '..', '..', '..');
+const rulesDir = join(root, 'rules');
+const badDir = join(__dirname, '..', 'test-fixtures', 'bad');
+const schema = JSON.parse(readFileSync(join(rulesDir, 'schema', 'rule-set.schema.json'), 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+const ruleFiles = readdirSync(rulesDir).filter((f) => f.endsWith('.yaml'));
+const fixtures = readdirSync(badDir).filter((f) => f.endsWith('.yaml'));
+
+describe('rules/*.yaml', () => {
+  it('has program files to check', () => {
+    expect(ruleFiles).toContain('vilnius-tech.yaml');
+  });
+
+  describe.each(ruleFiles)('when %s is loaded', (file) => {
+    const source = readFileSync(join(rulesDir, file), 'utf8');
+    const result = loadRuleSet(source, `rules/${file}`);
+
+    it('checks clean, without warnings', () => {
+      const issues = result.ok ? result.warnings : [...result.errors, ...result.warnings];
+      expect(issues.map(formatIssue)).toEqual([]);
+    });
+
+    it('passes its examples', () => {
+      if (!result.ok) throw new Error('does not load');
+      const results = runExamples(result.ruleSet);
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.flatMap((r) => r.failures.map(formatIssue))).toEqual([]);
+    });
+
+    it('is valid against the JSON Schema editors use', () => {
+      expect(validate(parse(source))).toBe(true);
+      expect(validate.errors ?? []).toEqual([]);
+    });
+  });
+
+  describe('when vilnius-tech.yaml is read', () => {
+    it('models the VILNIUS TECH program: 24+ activities in 5+ categories, four levels, expiry and application badges', () => {
+      const result = loadRuleSet(readFileSync(join(rulesDir, 'vilnius-tech.yaml'), 'utf8'), 'rules/vilnius-tech.yaml');
+      if (!result.ok) throw new Error('does not load');
+      const rs = result.ruleSet;
+      expect(rs.activities.length).toBeGreaterThanOrEqual(24);
+      expect(new Set(rs.activities.map((a) => a.category)).size).toBeGreaterThanOrEqual(5);
+      expect(rs.levels.map((l) => l.id)).toEqual(['participation', 'activity', 'meta', 'uber']);
+      expect(rs.badges.some((b) => b.validity !== undefined)).toBe(true);
+      expect(rs.badges.filter((b) => b.level === 'meta').every((b) => b.award === 'application')).toBe(true);
+    });
+  });
+});
+
+describe('bad rule fixtures', () => {
+  it('has at least 15 of them', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe.each(fixtures)('when %s is loaded', (file) => {
+    const source = readFileSync(join(badDir, file), 'utf8');
+    const expected = /^# expect: ([a-z-]+) at (\d+):(\d+) "(.*)"$/m.exec(source);
+
+    it('fails with the expected message and position', () => {
+      expect(expected).not.toBeNull();
+      const [, code, line, column, text] = expected!;
+      const result = loadRuleSet(source, file);
+      expect(result.ok).toBe(false);
+      const errors = result.ok ? [] : result.errors;
+      expect(errors.map(({ code, line, column }) => ({ code, line, column }))).toEqual([{ code, line: Number(line), column: Number(column) }]);
+      expect(errors[0]!.message).toContain(text);
+      expect(errors[0]!.file).toBe(file);
+    });
+  });
+});
