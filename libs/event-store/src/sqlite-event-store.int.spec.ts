@@ -115,7 +115,6 @@ describe('SqliteEventStore', () => {
         store.append('student-1', [event()], { expectedRevision: 0n }),
       ]);
 
-      if (outcomes[0]?.status === 'rejected') console.log('DBG', outcomes.map((o) => (o.status === 'rejected' ? String((o as PromiseRejectedResult).reason) : 'ok')));
       expect(outcomes.map((o) => o.status)).toEqual([
         'fulfilled',
         'rejected',

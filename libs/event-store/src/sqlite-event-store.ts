@@ -404,8 +404,13 @@ export class SqliteEventStore implements EventStore {
       try {
         return { ok: true, ...this.applyOne(p, heads, now) };
       } catch (err) {
-        // Domain refusals fail this append alone; anything else aborts the batch.
+        // Domain refusals fail this append alone; so does a constraint the
+        // pre-checks did not catch (its statement or savepoint is already
+        // undone). Anything else (I/O, disk full) aborts the batch.
         if (err instanceof EventStoreError) return { ok: false, error: err };
+        if (sqliteCode(err)?.startsWith('SQLITE_CONSTRAINT')) {
+          return { ok: false, error: new EventStoreError('INVALID_EVENT', `append to ${p.stream} refused by the store: ${String(err)}`) };
+        }
         throw err;
       }
     });
@@ -499,8 +504,7 @@ export class SqliteEventStore implements EventStore {
         );
       } catch (err) {
         if (
-          err instanceof Database.SqliteError &&
-          err.code === 'SQLITE_CONSTRAINT_UNIQUE'
+          sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE'
         ) {
           const other = this.stmt.byId.get(e.id);
           if (other) throw duplicateId(e.id, other);
@@ -755,8 +759,8 @@ function unavailable(message: string, cause: unknown): EventStoreError {
 
 /** SQLite failures (lock timeout, I/O error, disk full) surface as `EVENT_STORE_UNAVAILABLE`; our own errors pass through. */
 function mapSqliteError(err: unknown): Error {
-  if (err instanceof Database.SqliteError)
-    return unavailable(`SQLite ${err.code}`, err);
+  const code = sqliteCode(err);
+  if (code !== undefined) return unavailable(`SQLite ${code}`, err);
   if (
     err instanceof TypeError &&
     /database connection is not open/i.test(err.message)
@@ -764,4 +768,16 @@ function mapSqliteError(err: unknown): Error {
     return unavailable('the event store is closed', err);
   }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * The SQLite result code of an error thrown by better-sqlite3. Read by shape,
+ * not `instanceof SqliteError`: the native addon keeps the error class of the
+ * first copy of the module loaded in the process, which is not this copy
+ * under Jest's per-file module registries.
+ */
+function sqliteCode(err: unknown): string | undefined {
+  if (!(err instanceof Error) || err.name !== 'SqliteError') return undefined;
+  const code = (err as Error & { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
 }
