@@ -84,7 +84,10 @@ async function snapshot(run: Run) {
   redis.disconnect();
   const strip = (doc: string) => {
     const d = JSON.parse(doc) as Record<string, unknown>;
-    return JSON.parse(JSON.stringify({ ...d, position: undefined }, (k, v: unknown) => (['earnedAt', 'reachedAt', 'since', 'expiresAt', 'credentialId', 'decidedAt'].includes(k) ? undefined : v)));
+    const text = JSON.stringify({ ...d, position: undefined }, (k, v: unknown) =>
+      ['earnedAt', 'reachedAt', 'since', 'expiresAt', 'credentialId', 'decidedAt'].includes(k) ? undefined : v,
+    );
+    return JSON.parse(text) as unknown;
   };
   const store = SqliteEventStore.open(join(run.dir, 'events.sqlite'));
   const earned = await store.readAll({ filter: { eventTypes: ['BadgeEarned'] } });

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- Nest reads the class from decorator metadata
 import { Redis } from 'ioredis';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
 import { REDIS } from './redis';

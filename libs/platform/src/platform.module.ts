@@ -1,6 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- Nest reads the class from decorator metadata
 import { Redis } from 'ioredis';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
 import { LookupIndex } from './lookup-index';

@@ -177,10 +177,8 @@ describe('GET /students/:id/timeline', () => {
 
 describe('GET /health', () => {
   let engine: TestEngine;
-  let coordinator: Record<string, string>;
   beforeAll(async () => {
     engine = await startTestEngine();
-    coordinator = await engine.as('coordinator');
   });
   afterAll(() => engine.close());
 

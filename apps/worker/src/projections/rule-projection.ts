@@ -93,7 +93,7 @@ export class RuleProjection implements Projection {
     if (record.head === null || event.revision > record.head) record.head = event.revision;
     if (!record.folded.has(event.id)) {
       this.foldEvent(record, event);
-      for (const program of this.programs.values()) await this.settle(record, program, event.recordedAt);
+      for (const program of this.programs.values()) this.settle(record, program, event.recordedAt);
     }
     if (event.type === 'BadgeEarned' || event.type === 'CredentialIssued' || event.type === 'AwardRevoked') this.awardStep(record, event);
     this.readModels.touch(record.studentId, record.programs);
@@ -137,7 +137,7 @@ export class RuleProjection implements Projection {
   }
 
   /** Evaluates until nothing changes, appending what each round decides. */
-  private async settle(record: StudentRecord, program: ActiveProgram, clock: Date): Promise<void> {
+  private settle(record: StudentRecord, program: ActiveProgram, clock: Date): void {
     const { ruleSet } = program;
     const state = this.stateFor(record, ruleSet.programId);
     for (let round = 0; round < 10; round++) {
@@ -270,7 +270,7 @@ export class RuleProjection implements Projection {
     for (const record of this.students.values()) {
       if (!record.programs.has(programId)) await this.refold(record, program, event.position);
       recheckSupport(program.ruleSet, this.stateFor(record, programId));
-      await this.settle(record, program, event.recordedAt);
+      this.settle(record, program, event.recordedAt);
       this.readModels.touch(record.studentId, record.programs);
     }
   }
