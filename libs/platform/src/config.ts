@@ -18,6 +18,8 @@ export interface LaurelConfig {
   /** Prefix of every Redis key and BullMQ queue, so several engines (or tests) can share one Redis. */
   redisPrefix: string;
   rulesDir: string;
+  /** Whether this process runs the award (signing) worker; `false` leaves the queue to other worker processes. */
+  awardWorker: boolean;
   auth: AuthConfig;
   /** Requests each caller (token subject, else client IP) may make per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: env.LAUREL_REDIS_PREFIX ?? 'laurel',
     rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
+    awardWorker: oneOf(env, 'LAUREL_AWARD_WORKER', ['on', 'off'] as const, 'on') === 'on',
     auth,
     rateLimitPerMinute,
     corsOrigins,

@@ -42,6 +42,10 @@ export class AwardProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
+    if (!this.config.awardWorker) {
+      this.logger.log('LAUREL_AWARD_WORKER=off: awards are queued here and signed by other worker processes');
+      return;
+    }
     // BullMQ blocks on this connection while waiting for jobs, so it is the worker's own.
     this.connection = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
     this.worker = new Worker<AwardJob, SignOutcome>(AWARD_QUEUE, (job) => this.process(job), {
