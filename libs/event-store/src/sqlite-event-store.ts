@@ -773,11 +773,12 @@ function mapSqliteError(err: unknown): Error {
 /**
  * The SQLite result code of an error thrown by better-sqlite3. Read by shape,
  * not `instanceof SqliteError`: the native addon keeps the error class of the
- * first copy of the module loaded in the process, which is not this copy
- * under Jest's per-file module registries.
+ * first copy of the module loaded in the process, which under Jest's per-file
+ * module registries (and realms) is not this copy.
  */
 function sqliteCode(err: unknown): string | undefined {
-  if (!(err instanceof Error) || err.name !== 'SqliteError') return undefined;
-  const code = (err as Error & { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  // Not even `instanceof Error`: under Jest that class belongs to the first test file's realm.
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
 }

@@ -25,8 +25,10 @@ export interface RunnerOptions {
   maxBatch?: number;
   /** ...or when no event has arrived for this long... */
   idleFlushMs?: number;
-  /** ...or at least this often while events keep coming (catch-up, rebuild). */
+  /** ...or at least this often while old events keep coming (catch-up, rebuild: big batches are cheaper)... */
   maxDelayMs?: number;
+  /** ...or at least this often while live events keep coming (recorded in the last seconds: keep the read models fresh). */
+  liveMaxDelayMs?: number;
 }
 
 /**
@@ -90,7 +92,10 @@ export class ProjectionRunner {
         this.lastApplied = last;
         this.pending++;
         clearTimeout(this.idleTimer);
-        if (this.pending >= (this.options.maxBatch ?? 50_000) || Date.now() - this.lastCommitAt >= (this.options.maxDelayMs ?? 1000)) {
+        const now = Date.now();
+        const live = now - event.recordedAt.getTime() < 2000;
+        const maxDelay = live ? (this.options.liveMaxDelayMs ?? 50) : (this.options.maxDelayMs ?? 1000);
+        if (this.pending >= (this.options.maxBatch ?? 50_000) || now - this.lastCommitAt >= maxDelay) {
           await this.commit(last);
         } else {
           const at = last;
