@@ -107,25 +107,31 @@ export function progressionDocument(
     const at = state.levels[l.id];
     return at === undefined ? [] : [{ levelId: l.id, reachedAt: iso(at) }];
   });
-  const badges = Object.entries(state.badges).map(([badgeId, held]): ProgressionBadge => {
-    const credentialId = extras.credentials.get(held.eventId);
-    const status = held.revoked
-      ? 'revoked'
-      : held.expiresAt !== undefined && held.expiresAt <= now.getTime()
-        ? 'expired'
-        : extras.flagged.has(held.eventId)
-          ? 'flagged'
-          : 'active';
-    return {
-      badgeId,
-      awardId: held.eventId,
-      earnedAt: iso(held.at),
-      ...(held.expiresAt !== undefined && { expiresAt: iso(held.expiresAt) }),
-      status,
-      ...(credentialId && { credentialId }),
-      basis: held.basis,
-    };
-  });
+  // Rule-file order, so the document does not depend on the order facts were folded in.
+  const rank = new Map(program.ruleSet.badges.map((b, i) => [b.id, i]));
+  const byRuleOrder = <T extends [string, unknown]>(a: T, b: T) =>
+    (rank.get(a[0]) ?? Infinity) - (rank.get(b[0]) ?? Infinity) || a[0].localeCompare(b[0]);
+  const badges = Object.entries(state.badges)
+    .sort(byRuleOrder)
+    .map(([badgeId, held]): ProgressionBadge => {
+      const credentialId = extras.credentials.get(held.eventId);
+      const status = held.revoked
+        ? 'revoked'
+        : held.expiresAt !== undefined && held.expiresAt <= now.getTime()
+          ? 'expired'
+          : extras.flagged.has(held.eventId)
+            ? 'flagged'
+            : 'active';
+      return {
+        badgeId,
+        awardId: held.eventId,
+        earnedAt: iso(held.at),
+        ...(held.expiresAt !== undefined && { expiresAt: iso(held.expiresAt) }),
+        status,
+        ...(credentialId && { credentialId }),
+        basis: held.basis,
+      };
+    });
   return {
     studentId,
     programId: program.ruleSet.programId,
@@ -135,12 +141,15 @@ export function progressionDocument(
     levels,
     badges,
     eligible: Object.entries(state.eligible)
+      .sort(byRuleOrder)
       .filter(([badgeId]) => {
         const held = state.badges[badgeId];
         return !held || held.revoked !== undefined;
       })
       .map(([badgeId, since]) => ({ badgeId, since: iso(since) })),
-    applications: [...extras.applications.values()],
+    applications: [...extras.applications.values()].sort(
+      (a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.applicationId.localeCompare(b.applicationId),
+    ),
     position: String(extras.position),
   };
 }
