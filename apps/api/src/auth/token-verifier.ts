@@ -11,10 +11,17 @@ export class TokenRejected extends Error {}
 /** The identity provider's keys could not be fetched: the token may be fine, the server cannot tell yet. */
 export class KeysUnavailable extends Error {}
 
+/** Tokens verified recently, at most this many: a busy client sends the same token thousands of times. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** A cached verification is trusted this long at most, and never past the token's own expiry. */
+const VERIFIED_CACHE_MS = 60_000;
+
 /** Verifies bearer tokens with jose against the identity provider's JWKS or the local key. */
 @Injectable()
 export class TokenVerifier {
   private keys?: Promise<JWTVerifyGetKey>;
+  /** token -> caller and until when the cached answer holds; insertion order gives the eviction order. */
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
 
   constructor(@Inject(LAUREL_CONFIG) private readonly config: LaurelConfig) {}
 
@@ -44,7 +51,24 @@ export class TokenVerifier {
     };
   }
 
+  /**
+   * The caller a valid token stands for. A token verified in the last minute
+   * is answered from memory (until its `exp` at the latest), which spares a
+   * signature check per request; a token is only ever cached after it passed
+   * every check.
+   */
   async verify(token: string): Promise<Caller> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && hit.until > now) return hit.caller;
+    if (hit) this.verified.delete(token);
+    const { caller, exp } = await this.verifyFully(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { caller, until: Math.min(now + VERIFIED_CACHE_MS, exp === undefined ? Infinity : exp * 1000) });
+    return caller;
+  }
+
+  private async verifyFully(token: string): Promise<{ caller: Caller; exp: number | undefined }> {
     const { issuer, audience, clockToleranceSec, rolesClaim } = this.config.auth;
     let payload: JWTPayload;
     try {
@@ -63,7 +87,7 @@ export class TokenVerifier {
     const roles = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[ ,]+/) : []).filter((r): r is Role =>
       (ROLE_NAMES as readonly unknown[]).includes(r),
     );
-    return { sub: payload.sub, roles };
+    return { caller: { sub: payload.sub, roles }, exp: payload.exp };
   }
 }
 
