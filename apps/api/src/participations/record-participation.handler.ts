@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, studentStream, type ParticipationRecorded } from '@laurel/progression';
-import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
+import { eventId, loadStudentIncrementally, serialised, withOptimisticRetry } from '../students/student-stream';
 
 export interface RecordParticipationResult {
   participationId: string;
@@ -39,7 +39,7 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
     }
     const result = await serialised(data.studentId, () =>
       withOptimisticRetry(async () => {
-        const state = await loadStudent(this.store, data.studentId);
+        const state = await loadStudentIncrementally(this.store, data.studentId);
         const decision = decideRecordParticipation({ type: 'RecordParticipation', data }, state);
         if (decision.kind === 'already-recorded') {
           const { revision, position } = decision.stored;

@@ -23,6 +23,33 @@ export async function loadStudentWithEvents(store: EventStore, studentId: string
   return { state, events };
 }
 
+/** Most students whose command-side state this process keeps between requests. */
+const CACHED_STUDENTS = 20_000;
+/** Per store: a process may hold several (tests do), and a state belongs to one log. */
+const cachedStates = new WeakMap<EventStore, Map<string, StudentState>>();
+
+/**
+ * Like {@link loadStudent}, but keeps the state between requests and reads
+ * only the events appended since (by anyone, in any process), so a busy
+ * student costs one short read instead of the whole stream. Call it inside
+ * {@link serialised} for that student, and never change the state it returns.
+ */
+export async function loadStudentIncrementally(store: EventStore, studentId: string): Promise<StudentState> {
+  let states = cachedStates.get(store);
+  if (!states) cachedStates.set(store, (states = new Map<string, StudentState>()));
+  const cached = states.get(studentId);
+  const from = cached?.revision === null || cached === undefined ? undefined : cached.revision + 1n;
+  const fresh = await store.readStream(studentStream(studentId), from === undefined ? {} : { fromRevision: from });
+  let state = cached ?? initialStudentState();
+  for (const e of fresh) {
+    state = evolveStudent(state, { type: e.type, data: e.data } as StudentEvent, { revision: e.revision, position: e.position, eventId: e.id });
+  }
+  states.delete(studentId);
+  if (states.size >= CACHED_STUDENTS) states.delete(states.keys().next().value as string);
+  states.set(studentId, state);
+  return state;
+}
+
 /**
  * Runs read -> decide -> append, and on a concurrent write to the same stream
  * (WrongExpectedVersion) decides again against the fresh state. Commands are
