@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sharedOb3 } from '../test-support/shared-ob3';
 
-// libs/credentials/src/schema -> repo root -> ../shared/ob3 (CI clones shared/ beside the repo).
-const shared = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'ob3',
-  'schema',
-);
+const shared = sharedOb3('schema');
 
 describe('when the vendored schemas are compared with shared/ob3/schema', () => {
   it.each([

@@ -11,20 +11,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createStatusList, setStatus } from '../status-list/status-list';
+import { sharedOb3 } from '../test-support/shared-ob3';
 import type { Check, CheckName, JsonCheckResult } from './checks';
 import { verifyCredentialJson } from './verify-credential';
 
-const FIXTURES = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'ob3',
-  'fixtures',
-);
+const FIXTURES = sharedOb3('fixtures');
 const NOW = new Date('2026-01-15T12:00:00Z');
 
 const load = (file: string): unknown =>
