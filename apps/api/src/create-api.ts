@@ -39,7 +39,7 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
     logger: deps.logger ?? new Logger(),
     abortOnError: false,
   });
-  await applySecurity(app, deps.config);
+  applySecurity(app, deps.config);
   // Rule files are published as YAML text.
   app
     .getHttpAdapter()

@@ -6,15 +6,21 @@ import { DomainError } from '@laurel/progression';
 /** Refuses participations in activities no published rule set knows, suggesting the nearest ids. */
 @Injectable()
 export class ActivityCheck {
-  constructor(private readonly registry: RuleSetRegistry) {}
+  /** Activity ids of the active rule sets; rebuilt only when one is published (this runs on every participation). */
+  private known?: Set<string>;
+
+  constructor(private readonly registry: RuleSetRegistry) {
+    registry.onPublished(() => (this.known = undefined));
+  }
 
   assertKnown(activityId: string): void {
-    const known = this.registry.all().flatMap((a) => a.ruleSet.activities.map((x) => x.id));
+    this.known ??= new Set(this.registry.all().flatMap((a) => a.ruleSet.activities.map((x) => x.id)));
+    if (this.known.has(activityId)) return;
+    const known = [...this.known];
     if (known.length === 0) {
       throw new DomainError('NO_RULE_SET', 'no rule set is published yet, so no activity is known; publish one with POST /programs/:id/rules');
     }
-    if (known.includes(activityId)) return;
-    const nearMatches = [...new Set(known)]
+    const nearMatches = known
       .map((id) => ({ id, d: distance(activityId, id) }))
       .filter((m) => m.d <= Math.max(2, Math.floor(activityId.length / 3)))
       .sort((a, b) => a.d - b.d)
