@@ -20,6 +20,14 @@ export interface Projection {
   flush(): Promise<void>;
 }
 
+/**
+ * Longest stretch (ms) the runner works through events without letting the
+ * event loop turn. Pages of events arrive as already-resolved promises, so
+ * without a break a catch-up or a burst would run for as long as events keep
+ * coming; in the all-in-one process every HTTP request waits behind it.
+ */
+const SLICE_MS = 5;
+
 export interface RunnerOptions {
   /** Flush and checkpoint after this many events... */
   maxBatch?: number;
@@ -48,6 +56,7 @@ export class ProjectionRunner {
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(position: bigint) => void>();
   private stopped = false;
+  private sliceStartedAt = performance.now();
 
   constructor(
     private readonly store: EventStore,
@@ -102,6 +111,10 @@ export class ProjectionRunner {
           this.idleTimer = setTimeout(() => {
             this.flushing = this.commit(at).catch((err: unknown) => this.logger.error(`flush failed: ${String(err)}`));
           }, this.options.idleFlushMs ?? 20);
+        }
+        if (performance.now() - this.sliceStartedAt >= SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.sliceStartedAt = performance.now();
         }
       }
     } catch (err) {
