@@ -2,14 +2,22 @@
  * `npm run bench -- awards [--awards N] [--concurrency N]`
  *
  * Signed credentials per second through the award queue (BullMQ job ->
- * read the student's stream -> status list index -> build -> sign ->
- * append CredentialIssued -> lookup index), for RS256 and ES256, each beside
- * raw jose signing of the same credential payload with the same key in the
- * same run: one signature at a time, and as many in flight as the worker
- * runs jobs (jose signs on libuv's thread pool, so that is the machine's
- * signing ceiling). Also the same queue with a no-op processor: the most any
- * BullMQ worker gets through here. Target: the queue reaches at least 0.7
- * of the raw rate.
+ * read what is new in the student's stream -> status list index from a
+ * reserved block -> build -> sign -> append CredentialIssued -> append the
+ * award's StatusEntryAllocated and write the lookup index), for RS256 and
+ * ES256, each beside raw jose signing of the same credential payload with the
+ * same key in the same run: one signature at a time, and as many in flight as
+ * the worker runs jobs (jose signs on libuv's thread pool, so that is the
+ * machine's signing ceiling). Also the same queue with a no-op processor: the
+ * most any BullMQ worker gets through here. The worker runs with the engine's
+ * default options (concurrency {@link AWARD_WORKER_DEFAULTS}, 128) unless
+ * `--concurrency` says otherwise. Target: the queue reaches at least 0.7 of
+ * the raw rate.
+ *
+ * On a 2-core machine the worker's main thread is what saturates: BullMQ's
+ * own per-job work (see the no-op line), the per-job store commit (one
+ * fsync shared by the jobs in flight), and signing's dispatch to the thread
+ * pool, all competing with Redis and the pool threads for the two cores.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +33,7 @@ import { CompactSign, decodeJwt } from 'jose';
 import type { NewEvent } from '@laurel/event-store';
 import { connectRedis, loadConfig, openEventStore, PlatformModule, RuleSetRegistry, SigningKeys } from '@laurel/platform';
 import { studentStream, type BadgeEarned, type CredentialIssued, type ParticipationRecorded } from '@laurel/progression';
-import { AWARD_WORKER_OPTIONS } from '../apps/worker/src/awards/award.processor';
+import { AWARD_WORKER_DEFAULTS, AWARD_WORKER_OPTIONS } from '../apps/worker/src/awards/award.processor';
 import { AwardQueue, type AwardJob } from '../apps/worker/src/awards/award-queue';
 import { AwardsModule } from '../apps/worker/src/awards/awards.module';
 
@@ -37,7 +45,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { awards: 2000, concurrency: 32 };
+  const options: Options = { awards: 2000, concurrency: AWARD_WORKER_DEFAULTS.concurrency };
   for (let i = 0; i < args.length; i++) {
     const [arg, value] = [args[i], args[i + 1]];
     if ((arg === '--awards' || arg === '--concurrency') && value && Number(value) > 0) {

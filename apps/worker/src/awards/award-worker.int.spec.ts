@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../../../../test/support/test-engine';
 import { AwardQueue, type AwardJob } from './award-queue';
 import { AwardSigner } from './sign-award';
 import { StatusListAllocator } from './status-list-allocator';
+import { StudentHistory } from './student-history';
 
 interface Fixture {
   env: Record<string, string>;
@@ -201,7 +202,15 @@ describe('when the same award is signed more than once', () => {
     await registry.start();
     const keys = new SigningKeys(f.config);
     await keys.ready();
-    const signer = new AwardSigner(f.store, f.config, registry, keys, new StatusListAllocator(f.store), new LookupIndex(f.redis, f.config));
+    const signer = new AwardSigner(
+      f.store,
+      f.config,
+      registry,
+      keys,
+      new StatusListAllocator(f.store),
+      new LookupIndex(f.redis, f.config),
+      new StudentHistory(f.store),
+    );
     // A duplicate delivered after completion, or a stalled job run again while the first run is still going.
     const outcomes = await Promise.all([signer.sign(job!), signer.sign(job!), signer.sign(job!)]);
     const again = await signer.sign(job!);
@@ -232,7 +241,15 @@ describe('when the same award is signed more than once', () => {
     await registry.start();
     const keys = new SigningKeys(f.config);
     await keys.ready();
-    const signer = new AwardSigner(f.store, f.config, registry, keys, new StatusListAllocator(f.store), new LookupIndex(f.redis, f.config));
+    const signer = new AwardSigner(
+      f.store,
+      f.config,
+      registry,
+      keys,
+      new StatusListAllocator(f.store),
+      new LookupIndex(f.redis, f.config),
+      new StudentHistory(f.store),
+    );
     expect(await signer.sign(revoked!)).toEqual({ outcome: 'revoked', awardId: revoked!.awardId });
     await expect(signer.sign(unknownRules)).rejects.toMatchObject({
       name: 'UnrecoverableError',

@@ -3,10 +3,11 @@ import { AwardProcessor } from './award.processor';
 import { AwardQueue } from './award-queue';
 import { AwardSigner } from './sign-award';
 import { StatusListAllocator } from './status-list-allocator';
+import { StudentHistory } from './student-history';
 
 /** The award queue and its worker: signs every award into an Open Badges 3.0 credential. */
 @Module({
-  providers: [AwardQueue, StatusListAllocator, AwardSigner, AwardProcessor],
-  exports: [AwardQueue, StatusListAllocator, AwardSigner, AwardProcessor],
+  providers: [AwardQueue, StatusListAllocator, StudentHistory, AwardSigner, AwardProcessor],
+  exports: [AwardQueue, StatusListAllocator, StudentHistory, AwardSigner, AwardProcessor],
 })
 export class AwardsModule {}

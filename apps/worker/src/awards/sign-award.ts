@@ -8,7 +8,8 @@ import { programStream, studentStream, type BadgeEarned, type CredentialIssued, 
 import { loadRuleSet, type RuleSet } from '@laurel/rules';
 import { awardCredentialInput, credentialIssuedIdOf } from './award-credential';
 import type { AwardJob } from './award-queue';
-import { StatusListAllocator } from './status-list-allocator';
+import { StatusListAllocator, type StatusEntry } from './status-list-allocator';
+import { StudentHistory } from './student-history';
 
 export type SignOutcome =
   | { outcome: 'issued' | 'already-issued'; credentialId: string; kid: string; statusListId: string; statusListIndex: number }
@@ -22,6 +23,10 @@ const APPEND_ATTEMPTS = 20;
  * CredentialIssued id is derived from the award id and appended at the
  * revision the decision was made on, so a retried, duplicated or concurrent
  * job finds the credential already issued instead of issuing a second one.
+ *
+ * Per award it costs one read of what is new in the student's stream
+ * ({@link StudentHistory}), one signature and one append; the status list
+ * index comes from a block reserved in advance ({@link StatusListAllocator}).
  */
 @Injectable()
 export class AwardSigner {
@@ -34,21 +39,29 @@ export class AwardSigner {
     private readonly keys: SigningKeys,
     private readonly allocator: StatusListAllocator,
     private readonly index: LookupIndex,
+    private readonly history: StudentHistory,
   ) {}
 
   async sign(job: AwardJob): Promise<SignOutcome> {
     const issuedId = credentialIssuedIdOf(job.awardId);
-    let signed: { credentialId: string; jwt: string; kid: string; alg: string; status: { listId: string; index: number } } | undefined;
+    let signed: { credentialId: string; jwt: string; kid: string; alg: string; status: StatusEntry } | undefined;
+    // Written while our append commits: if another worker's credential got there first, it is rewritten below.
+    let indexed: Promise<void> | undefined;
     for (let attempt = 1; ; attempt++) {
-      const events = await this.store.readStream(studentStream(job.studentId));
+      const { events, head } = await this.history.read(job.studentId);
       const issued = events.find((e) => e.id === issuedId) as RecordedEvent<'CredentialIssued', CredentialIssued['data']> | undefined;
       if (issued) {
         const { credentialId, kid, statusListId, statusListIndex } = issued.data;
-        await this.index.remember('credentials', credentialId, job.studentId);
         // Ours only if the stored credential is the one this run signed: an append of the same event id at
         // the same revision "succeeds" without writing when another worker got there first.
-        const outcome = signed?.credentialId === credentialId ? 'issued' : 'already-issued';
-        return { outcome, credentialId, kid, statusListId, statusListIndex };
+        const ours = signed?.credentialId === credentialId;
+        // The status lists learn the credential's index from the stored credential, never from what this run
+        // signed; a worker that died right after the append left this undone, so every run (re)writes it.
+        await Promise.all([
+          this.allocator.record(job.awardId, { listId: statusListId, index: statusListIndex }),
+          ours && indexed ? indexed : this.index.remember('credentials', credentialId, job.studentId),
+        ]);
+        return { outcome: ours ? 'issued' : 'already-issued', credentialId, kid, statusListId, statusListIndex };
       }
       const earned = events.find((e) => e.type === 'BadgeEarned' && (e.data as BadgeEarned['data']).awardId === job.awardId) as
         RecordedEvent<'BadgeEarned', BadgeEarned['data']> | undefined;
@@ -58,7 +71,6 @@ export class AwardSigner {
         return { outcome: 'revoked', awardId: job.awardId };
       }
       signed ??= await this.build(earned.data, events);
-      const last = events.at(-1);
       const data: CredentialIssued['data'] = {
         credentialId: signed.credentialId,
         awardId: job.awardId,
@@ -72,12 +84,19 @@ export class AwardSigner {
         statusListIndex: signed.status.index,
         issuedAt: new Date().toISOString(),
       };
+      const appended = this.store.append(
+        studentStream(job.studentId),
+        [{ id: issuedId, type: 'CredentialIssued', data, metadata: { actor: 'system:award-worker', causationId: job.awardId } }],
+        { expectedRevision: head ?? 'no_stream' },
+      );
+      if (!indexed) {
+        // An index entry for a credential that ends up not stored points at nothing and is never looked up.
+        indexed = this.index.remember('credentials', signed.credentialId, job.studentId);
+        // Awaited only if the credential is ours; a failure then fails the job (and it is retried).
+        indexed.catch(() => undefined);
+      }
       try {
-        await this.store.append(
-          studentStream(job.studentId),
-          [{ id: issuedId, type: 'CredentialIssued', data, metadata: { actor: 'system:award-worker', causationId: job.awardId } }],
-          { expectedRevision: last ? last.revision : 'no_stream' },
-        );
+        await appended;
       } catch (err) {
         if (!(err instanceof WrongExpectedVersion) || attempt >= APPEND_ATTEMPTS) throw err;
         // Someone wrote to the stream meanwhile (perhaps this very credential, or a revocation): decide again.
@@ -86,14 +105,14 @@ export class AwardSigner {
     }
   }
 
-  private async build(award: BadgeEarned['data'], events: RecordedEvent[]) {
+  private async build(award: BadgeEarned['data'], events: readonly RecordedEvent[]) {
     const program = await this.ruleSet(award.programId, award.ruleSetHash);
     if (!program) {
       throw new UnrecoverableError(`award ${award.awardId}: rule set ${award.ruleSetHash} of program ${award.programId} was never published`);
     }
     const badge = program.ruleSet.badges.find((b) => b.id === award.badgeId);
     if (!badge) throw new UnrecoverableError(`award ${award.awardId}: badge ${award.badgeId} is not in rule set ${award.ruleSetHash}`);
-    const status = await this.allocator.allocate(award.awardId);
+    const status = await this.allocator.take();
     // Random, not derived from the award: award ids can be computed from a student's id, and the
     // credential id is what lets anyone fetch the credential (only one CredentialIssued is ever stored).
     const credentialId = randomUUID();

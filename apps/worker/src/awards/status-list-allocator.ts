@@ -1,132 +1,150 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { EVENT_STORE, WrongExpectedVersion, type EventStore, type RecordedEvent } from '@laurel/event-store';
+import { EVENT_STORE, WrongExpectedVersion, type EventStore } from '@laurel/event-store';
 
 /** Entries per Bitstring Status List (the spec's minimum, 16 KB uncompressed). */
 export const STATUS_LIST_SIZE = 131_072;
-const NAMESPACE = '4d8e2f1a-6b3c-4e5d-8a9f-0b1c2d3e4f5a';
-/** Most allocations written in one append. */
-const MAX_BATCH = 500;
-/** Appends tried per list before giving up on contention with other processes. */
+/**
+ * Indexes reserved per append. A worker that dies loses what is left of its
+ * block, so this bounds the unused bits per crash; it also bounds how often
+ * workers contend for the reservation stream.
+ */
+export const STATUS_BLOCK_SIZE = 1024;
+/** When this few indexes are left in the block, the next one is reserved in the background. */
+const LOW_WATER = STATUS_BLOCK_SIZE / 4;
+/**
+ * Namespace of the StatusEntryAllocated event ids. Not the one of the earlier
+ * allocator (index = stream revision, written before signing): an award whose
+ * old-style allocation was never used gets a second, later event here, and the
+ * status lists keep the last allocation of each award.
+ */
+const NAMESPACE = '9a1c4e2b-7d3f-4b8a-9e6c-1f2d3c4b5a69';
+/** Appends tried before giving up on contention with other workers for the reservation stream. */
 const ATTEMPTS = 20;
 
 export const statusListStream = (listId: string): string => `credential-status-${listId}`;
+/** Every block of indexes ever reserved, in order: the last one says where the next starts. */
+export const STATUS_RESERVATIONS_STREAM = 'credential-status-reservations';
 
-type Allocated = RecordedEvent<'StatusEntryAllocated', { awardId: string; listId: string; index: number }>;
-type Entry = { listId: string; index: number };
-
-interface Waiting {
-  resolve(entry: Entry): void;
-  reject(err: unknown): void;
-  promise: Promise<Entry>;
-}
+export type StatusEntry = { listId: string; index: number };
+type Reserved = { listId: string; from: number; count: number };
 
 /**
- * Hands each award one index in a revocation status list, exactly once even
- * when award jobs are retried or run twice: the allocation is an event in
- * `credential-status-<list>` whose index is its stream revision, appended at
- * an expected revision with an id derived from the award.
+ * Hands each credential an index in a revocation status list that no other
+ * credential ever gets, without a store round trip per credential: one
+ * `StatusEntriesReserved` append (at the reservation stream's expected
+ * revision, so two workers never reserve the same block) reserves
+ * {@link STATUS_BLOCK_SIZE} indexes, which this process then hands out from
+ * memory. Indexes of a block a worker did not finish (it was killed or
+ * stopped) are never used: a status list may have unused bits, never shared ones.
  *
- * Requests arriving together in one process are written in one append (one
- * fsync): concurrent jobs would otherwise all race for the same next index
- * and mostly lose. The expected revision still settles races with other
- * processes.
+ * Which award owns which bit is recorded by {@link record} once the award's
+ * CredentialIssued is stored, from that stored event: two workers racing on
+ * one award each take an index, only one credential is stored, and the
+ * status lists must follow that one.
  */
 @Injectable()
 export class StatusListAllocator {
-  private readonly known = new Map<string, Entry>();
-  private readonly heads = new Map<string, bigint>();
-  private readonly waiting = new Map<string, Waiting>();
-  private running = false;
+  /** The block being handed out, and the next one (reserved in the background before this one runs out). */
+  private current: { listId: string; next: number; end: number } | undefined;
+  private spare: Reserved | undefined;
+  private reserving: Promise<void> | undefined;
+  private reserveError: Error | undefined;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  allocate(awardId: string): Promise<Entry> {
-    const known = this.known.get(awardId);
-    if (known) return Promise.resolve(known);
-    let entry = this.waiting.get(awardId);
-    if (!entry) {
-      let resolve!: (value: Entry) => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<Entry>((res, rej) => {
-        resolve = res;
-        reject = rej;
+  /** An index of its own for a credential about to be signed. */
+  async take(): Promise<StatusEntry> {
+    for (;;) {
+      const block = this.current;
+      if (block && block.next < block.end) {
+        const entry = { listId: block.listId, index: block.next++ };
+        if (block.end - block.next <= LOW_WATER && !this.spare) void this.reserveSpare();
+        return entry;
+      }
+      if (this.spare) {
+        const { listId, from, count } = this.spare;
+        this.current = { listId, next: from, end: from + count };
+        this.spare = undefined;
+        continue;
+      }
+      if (this.reserveError) {
+        // Once to one caller; the next one tries again.
+        const err = this.reserveError;
+        this.reserveError = undefined;
+        throw err;
+      }
+      await this.reserveSpare();
+    }
+  }
+
+  /**
+   * Records that `awardId`'s credential, as stored, holds `entry`: the
+   * `StatusEntryAllocated` the status lists are built from. Idempotent (the
+   * event id is derived from the award), so a retried job just writes it again.
+   */
+  async record(awardId: string, entry: StatusEntry): Promise<void> {
+    await this.store.append(statusListStream(entry.listId), [
+      {
+        id: uuidv5(awardId, NAMESPACE),
+        type: 'StatusEntryAllocated',
+        data: { awardId, listId: entry.listId, index: entry.index },
+        metadata: { actor: 'system:award-worker' },
+      },
+    ]);
+  }
+
+  /** One reservation at a time per process; concurrent callers share it. */
+  private reserveSpare(): Promise<void> {
+    this.reserving ??= this.reserve()
+      .then(
+        (reserved) => {
+          this.spare = reserved;
+        },
+        (err: unknown) => {
+          this.reserveError = err instanceof Error ? err : new Error(String(err));
+        },
+      )
+      .finally(() => {
+        this.reserving = undefined;
       });
-      entry = { resolve, reject, promise };
-      this.waiting.set(awardId, entry);
-      if (!this.running) {
-        this.running = true;
-        // Next turn of the event loop: lets the other jobs running now join the batch.
-        setImmediate(() => void this.drain());
-      }
-    }
-    return entry.promise;
+    return this.reserving;
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.waiting.size > 0) {
-        const batch = [...this.waiting.keys()].slice(0, MAX_BATCH);
-        const settle = (awardId: string, outcome: { entry: Entry } | { err: unknown }) => {
-          const w = this.waiting.get(awardId);
-          this.waiting.delete(awardId);
-          if ('entry' in outcome) w?.resolve(outcome.entry);
-          else w?.reject(outcome.err);
-        };
-        try {
-          await this.allocateBatch(batch);
-          for (const awardId of batch) {
-            const entry = this.known.get(awardId);
-            settle(awardId, entry ? { entry } : { err: new Error(`no status list index was allocated for award ${awardId}`) });
-          }
-        } catch (err) {
-          for (const awardId of batch) settle(awardId, { err });
-        }
+  private async reserve(): Promise<Reserved> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const [last] = await this.store.readStream(STATUS_RESERVATIONS_STREAM, { direction: 'backwards', maxCount: 1 });
+      let start = last ? endOf(last.data as Reserved) : await this.afterLegacyAllocations();
+      if (start.index >= STATUS_LIST_SIZE) start = { listId: String(Number(start.listId) + 1), index: 0 };
+      const reserved = { listId: start.listId, from: start.index, count: Math.min(STATUS_BLOCK_SIZE, STATUS_LIST_SIZE - start.index) };
+      try {
+        await this.store.append(
+          STATUS_RESERVATIONS_STREAM,
+          [{ id: randomUUID(), type: 'StatusEntriesReserved', data: reserved, metadata: { actor: 'system:award-worker' } }],
+          { expectedRevision: last ? last.revision : 'no_stream' },
+        );
+        return reserved;
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersion)) throw err;
+        // Another worker reserved meanwhile: start after its block.
       }
-    } finally {
-      this.running = false;
     }
+    throw new Error('could not reserve status list indexes: too much contention with other workers');
   }
 
-  private async allocateBatch(awardIds: string[]): Promise<void> {
-    for (let listNumber = 1; ; listNumber++) {
-      const listId = String(listNumber);
-      let full = false;
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        await this.catchUp(listId);
-        const wanted = awardIds.filter((awardId) => !this.known.has(awardId));
-        if (wanted.length === 0) return;
-        const head = this.heads.get(listId);
-        const first = head === undefined ? 0 : Number(head) + 1;
-        const room = STATUS_LIST_SIZE - first;
-        if (room <= 0) {
-          full = true;
-          break;
-        }
-        const events = wanted.slice(0, room).map((awardId, i) => ({
-          id: uuidv5(awardId, NAMESPACE),
-          type: 'StatusEntryAllocated',
-          data: { awardId, listId, index: first + i },
-          metadata: { actor: 'system:award-worker' },
-        }));
-        try {
-          await this.store.append(statusListStream(listId), events, { expectedRevision: head ?? 'no_stream' });
-        } catch (err) {
-          if (!(err instanceof WrongExpectedVersion)) throw err;
-          // Another process allocated meanwhile: read what it took and try again after it.
-        }
-      }
-      if (!full) throw new Error(`could not allocate status list indexes in list ${listId}: too much contention with other workers`);
-    }
-  }
-
-  /** Reads what was allocated (here or by other workers) since we last looked. */
-  private async catchUp(listId: string): Promise<void> {
-    const head = this.heads.get(listId);
-    const events = await this.store.readStream(statusListStream(listId), head === undefined ? {} : { fromRevision: head + 1n });
-    for (const e of events as Allocated[]) {
-      this.known.set(e.data.awardId, { listId, index: Number(e.revision) });
-      this.heads.set(listId, e.revision);
+  /**
+   * Where the first block starts in a store written by the earlier allocator,
+   * which appended one StatusEntryAllocated per award at index = stream revision.
+   */
+  private async afterLegacyAllocations(): Promise<StatusEntry> {
+    for (let list = 1; ; list++) {
+      const listId = String(list);
+      const [last] = await this.store.readStream(statusListStream(listId), { direction: 'backwards', maxCount: 1 });
+      const next = last ? Number(last.revision) + 1 : 0;
+      if (next < STATUS_LIST_SIZE) return { listId, index: next };
     }
   }
 }
+
+const endOf = (r: Reserved): StatusEntry => ({ listId: r.listId, index: r.from + r.count });
