@@ -147,6 +147,49 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('when appends are acknowledged (synchronous=FULL)', () => {
+    it('answers each only after a WAL fsync, one fsync covering many transactions', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          // Spread over several turns of the event loop: several transactions.
+          await new Promise((r) => setTimeout(r, i % 20));
+          return store.append(`student-${i % 7}`, [event()]);
+        }),
+      );
+      expect(results).toHaveLength(200);
+      const { transactions, syncs } = store.stats;
+      expect(transactions).toBeGreaterThan(1);
+      expect(syncs).toBeGreaterThanOrEqual(1);
+      expect(syncs).toBeLessThanOrEqual(transactions);
+    });
+
+    it('hands an event to a subscriber here only after its append is acknowledged', async () => {
+      const order: string[] = [];
+      const subscription = store.subscribeToAll();
+      const delivered = (async () => {
+        for await (const e of subscription) {
+          order.push(`delivered ${e.position}`);
+          if (e.position === 3n) break;
+        }
+      })();
+      await Promise.all(
+        [1, 2, 3].map((n) => store.append(`student-${n}`, [event()]).then((r) => order.push(`acknowledged ${r.position}`))),
+      );
+      await delivered;
+      for (const n of [1, 2, 3]) expect(order.indexOf(`acknowledged ${n}`)).toBeLessThan(order.indexOf(`delivered ${n}`));
+    });
+
+    it('holds an idempotent retry back until the original write is durable too', async () => {
+      const e = event();
+      const [first, retry] = await Promise.all([
+        store.append('student-1', [e], { expectedRevision: 'no_stream' }),
+        store.append('student-1', [e], { expectedRevision: 'no_stream' }),
+      ]);
+      expect(retry).toEqual(first);
+      expect(store.stats.syncs).toBeGreaterThanOrEqual(1);
+    });
+  });
+
   describe('when the store is closed with appends queued', () => {
     it('commits them before closing, and they are there on reopening', async () => {
       const pending = [

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EventStoreError, WrongExpectedVersion } from './errors';
 import type {
   AppendOptions,
@@ -18,10 +20,15 @@ import { checkMaxCount, toJson, validateAppend } from './validate-append';
 /** Options of {@link SqliteEventStore.open}. */
 export interface SqliteEventStoreOptions {
   /**
-   * SQLite's `synchronous` pragma. `FULL` (default) fsyncs the WAL on every
-   * commit, so an acknowledged append survives `kill -9` and power loss;
-   * `NORMAL` survives a process crash but may lose the last commits on power
-   * loss.
+   * Durability. `FULL` (default): an append is acknowledged only once the
+   * WAL holding it is fsynced, so it survives `kill -9` and power loss. The
+   * fsync runs on libuv's thread pool, not inside SQLite's commit (SQLite
+   * itself runs at `synchronous=NORMAL` and the store fsyncs the WAL file):
+   * the event loop keeps serving while the disk flushes, and one fsync
+   * covers every transaction committed before it started. `EXTRA`: SQLite's
+   * own pragma, which fsyncs inside the commit and blocks the event loop for
+   * it. `NORMAL`: no fsync before the acknowledgement; survives a process
+   * crash but may lose the last commits on power loss.
    */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   /** How long a write waits for another process's write lock before failing (ms). Default 5000. */
@@ -44,6 +51,8 @@ export interface SqliteEventStoreStats {
   events: number;
   /** Most appends committed in one transaction. */
   largestBatch: number;
+  /** WAL fsyncs done before acknowledging (each covers every transaction committed before it started). */
+  syncs: number;
 }
 
 interface EventRow {
@@ -81,6 +90,14 @@ interface PendingAppend {
 type Outcome =
   | { ok: true; result: AppendResult; written: number }
   | { ok: false; error: EventStoreError };
+
+/** A committed transaction waiting for the WAL fsync that makes it durable. */
+interface Unsynced {
+  /** Lowest position it wrote, if it wrote any. */
+  first: bigint | undefined;
+  /** Settles the appends of the transaction (answers are held until the data is durable). */
+  settle(syncError?: EventStoreError): void;
+}
 
 interface Waiter {
   after: bigint;
@@ -139,7 +156,13 @@ export class SqliteEventStore implements EventStore {
     appends: 0,
     events: 0,
     largestBatch: 0,
+    syncs: 0,
   };
+  /** The WAL file, fsynced before appends are acknowledged; undefined when SQLite fsyncs itself or nothing is fsynced. */
+  private walFd: number | undefined;
+  /** Transactions whose WAL fsync is running, and those committed since it started (they need the next one). */
+  private syncing: Unsynced[] = [];
+  private waitingSync: Unsynced[] = [];
 
   private readonly waiters = new Set<Waiter>();
   private readonly subscriptions = new Set<SqliteSubscription>();
@@ -183,8 +206,12 @@ export class SqliteEventStore implements EventStore {
     try {
       this.db.defaultSafeIntegers(true);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      const synchronous = options.synchronous ?? 'FULL';
+      // At FULL the store does the WAL fsync itself, off the event loop (see the option).
+      const ownSync = synchronous === 'FULL' && file !== ':memory:' && file !== '';
+      this.db.pragma(`synchronous = ${ownSync ? 'NORMAL' : synchronous}`);
       this.migrate();
+      if (ownSync) this.walFd = openWal(file);
       this.stmt = {
         insert: this.db.prepare(
           'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -345,6 +372,20 @@ export class SqliteEventStore implements EventStore {
     // Whatever was acknowledged-to-be-queued gets its answer before the file closes.
     this.flush();
     this.closed = true;
+    if (this.walFd !== undefined) {
+      const pending = [...this.syncing, ...this.waitingSync];
+      this.syncing = [];
+      this.waitingSync = [];
+      let error: EventStoreError | undefined;
+      try {
+        fsyncSync(this.walFd);
+      } catch (err) {
+        error = unavailable('the disk did not confirm the last writes (fsync failed); they may or may not be stored', err);
+      }
+      for (const u of pending) u.settle(error);
+      closeSync(this.walFd);
+      this.walFd = undefined;
+    }
     for (const s of [...this.subscriptions]) s.end();
     this.stopPolling();
     this.db.close();
@@ -380,19 +421,66 @@ export class SqliteEventStore implements EventStore {
         this.counters.largestBatch,
         batch.length,
       );
-      let head = -1n;
-      outcomes.forEach((outcome, i) => {
-        const p = batch[i]!;
-        if (outcome.ok) {
-          this.counters.events += outcome.written;
-          if (outcome.result.position > head) head = outcome.result.position;
-          p.resolve(outcome.result);
-        } else {
-          p.reject(outcome.error);
-        }
-      });
-      if (head >= 0n) this.wakeWaiters(head);
+      let first: bigint | undefined;
+      for (const outcome of outcomes) {
+        if (!outcome.ok || outcome.written === 0) continue;
+        this.counters.events += outcome.written;
+        // One append's events get consecutive positions: it is one connection inserting in one transaction.
+        const from = outcome.result.position - BigInt(outcome.written) + 1n;
+        if (first === undefined || from < first) first = from;
+      }
+      const settle = (syncError?: EventStoreError) =>
+        outcomes.forEach((outcome, i) => {
+          const p = batch[i]!;
+          if (syncError && outcome.ok && outcome.written > 0) p.reject(syncError);
+          else if (outcome.ok) p.resolve(outcome.result);
+          else p.reject(outcome.error);
+        });
+      if (this.walFd === undefined) {
+        settle();
+        this.wakeWaiters(this.headPosition());
+      } else {
+        // Every answer waits for the fsync, a refusal or an idempotent replay too: the replayed
+        // events may belong to a transaction whose fsync is still running.
+        this.waitingSync.push({ first, settle });
+        this.syncWal();
+      }
     }
+  }
+
+  /**
+   * Starts an fsync of the WAL for the transactions committed so far, unless
+   * one is running (those committed meanwhile wait for the next one).
+   */
+  private syncWal(): void {
+    if (this.syncing.length > 0 || this.waitingSync.length === 0 || this.walFd === undefined) return;
+    this.syncing = this.waitingSync;
+    this.waitingSync = [];
+    fsync(this.walFd, (err) => {
+      const done = this.syncing;
+      this.syncing = [];
+      // close() settled them already (with its own synchronous fsync).
+      if (done.length === 0) return;
+      this.counters.syncs += 1;
+      const error = err ? unavailable('the disk did not confirm the write (fsync failed); it may or may not be stored', err) : undefined;
+      for (const u of done) u.settle(error);
+      if (!this.closed) {
+        this.wakeWaiters(this.durableHead());
+        this.syncWal();
+      }
+    });
+  }
+
+  /**
+   * The last position readers in this process may act on: the committed
+   * head, short of this process's own commits still waiting for their fsync
+   * (a subscription must not hand on an event that a power cut could undo).
+   */
+  private durableHead(): bigint {
+    const head = this.headPosition();
+    for (const u of this.syncing) if (u.first !== undefined) return u.first - 1n < head ? u.first - 1n : head;
+    for (const u of this.waitingSync) if (u.first !== undefined) return u.first - 1n < head ? u.first - 1n : head;
+    return head;
   }
 
   private applyBatch(batch: PendingAppend[]): Outcome[] {
@@ -566,7 +654,7 @@ export class SqliteEventStore implements EventStore {
     // Bounding the query by the head read first keeps the two statements
     // consistent: every position up to a committed head is final (writers are
     // serialised and rowids grow), so nothing can later appear below it.
-    const head = this.headPosition();
+    const head = this.durableHead();
     if (head <= after) return { events: [], scannedTo: after };
     const rows = this.readFiltered(after, head, filter, limit);
     const scannedTo =
@@ -605,7 +693,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     let head: bigint;
     try {
-      head = this.headPosition();
+      head = this.durableHead();
     } catch {
       return; // A transient read failure: the next tick tries again.
     }
@@ -741,6 +829,17 @@ function toRecorded(row: EventRow): RecordedEvent {
     position: row.position,
     recordedAt: new Date(Number(row.recorded_at)),
   };
+}
+
+/** Opens the WAL file for fsyncs, and fsyncs its directory once so the file itself survives a power cut. */
+function openWal(file: string): number {
+  const dir = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+  return openSync(`${file}-wal`, 'r');
 }
 
 function duplicateId(id: string, stored: StoredRef): EventStoreError {
