@@ -73,7 +73,10 @@ class Probe {
     const [saved, head] = await Promise.all([this.redis.get(`${this.env.env.LAUREL_REDIS_PREFIX}:projection:rules:checkpoint`), this.store.lastPosition()]);
     return { checkpoint: saved === null ? -1n : BigInt(saved), head };
   }
+  /** Also removes the engine's Redis keys: a full run leaves hundreds of thousands (read models, award jobs). */
   async close(): Promise<void> {
+    const keys = this.redis.scanStream({ match: `${this.env.env.LAUREL_REDIS_PREFIX}:*`, count: 1000 });
+    for await (const batch of keys as AsyncIterable<string[]>) if (batch.length > 0) await this.redis.unlink(...batch);
     this.redis.disconnect();
     await this.store.close();
   }
@@ -147,7 +150,7 @@ async function lag(engine: SpawnedEngine, probe: Probe, token: string, rate: num
   return { sent: acked.length, measured: lags.length, p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? NaN, seconds: (performance.now() - start) / 1000 };
 }
 
-async function writeHistory(file: string, total: number, students: number): Promise<void> {
+export async function writeHistory(file: string, total: number, students: number): Promise<void> {
   const store = SqliteEventStore.open(file);
   const perStudent = Math.ceil(total / students);
   const base = Date.now() - 400 * 86_400_000;

@@ -16,12 +16,21 @@ export const readModelKeys = (prefix: string) => ({
   all: `${prefix}:rm:*`,
 });
 
+/** The level roster and badge-holder sets a student belongs to. */
+interface Membership {
+  level: string | null;
+  holds: Set<string>;
+}
+
+const NOWHERE: Membership = { level: null, holds: new Set() };
+
 /**
  * Redis read models, written in batches by the rule projection: per-student
  * progression documents, rosters per level, badge holders (program
  * statistics are their sizes), the student list, and the lookup indexes.
  * Every write sets a value computed from state, so replaying a batch after a
- * crash leaves the same result.
+ * crash leaves the same result; a student's roster and holder sets are
+ * written in full the first time this process writes them, then as changes.
  */
 @Injectable()
 export class ReadModels {
@@ -29,6 +38,15 @@ export class ReadModels {
   private readonly extras = new Map<string, ProgressionExtras>();
   private readonly dirty = new Map<string, Map<string, StudentState>>();
   private readonly indexes: { kind: LookupKind; id: string; studentId: string }[] = [];
+  /**
+   * Per `programId/studentId`: the level roster and badge-holder sets the
+   * student is in, as this process last wrote them. A flush then sends only
+   * what changed (a student's document changes with every event; their
+   * level and badges rarely do), instead of a command per level and badge.
+   */
+  private readonly written = new Map<string, Membership>();
+  /** Redis holds no read models from before (just reset): nothing to remove for a student not yet written. */
+  private fresh = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -40,12 +58,14 @@ export class ReadModels {
   async reset(): Promise<void> {
     this.extras.clear();
     this.dirty.clear();
+    this.written.clear();
     let cursor = '0';
     do {
       const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.all, 'COUNT', 1000);
       if (found.length > 0) await this.redis.unlink(...found);
       cursor = next;
     } while (cursor !== '0');
+    this.fresh = true;
   }
 
   async knownStudents(): Promise<string[]> {
@@ -74,6 +94,7 @@ export class ReadModels {
   async flush(ruleSetOf: (programId: string) => { ruleSet: RuleSet; version: number } | undefined): Promise<void> {
     if (this.dirty.size === 0 && this.indexes.length === 0) return;
     const multi = this.redis.multi();
+    const written: [string, Membership][] = [];
     for (const [studentId, programs] of this.dirty) {
       multi.sadd(this.keys.students, studentId);
       for (const [programId, state] of programs) {
@@ -81,19 +102,41 @@ export class ReadModels {
         if (!program) continue;
         const doc = progressionDocument(studentId, program, state, this.extras.get(studentId) ?? emptyExtras(), new Date());
         multi.hset(this.keys.progression(programId), studentId, JSON.stringify(doc));
-        for (const level of program.ruleSet.levels) {
-          if (doc.level?.levelId === level.id) multi.sadd(this.keys.roster(programId, level.id), studentId);
-          else multi.srem(this.keys.roster(programId, level.id), studentId);
+        const now: Membership = { level: doc.level?.levelId ?? null, holds: new Set(doc.badges.filter((b) => b.status !== 'revoked').map((b) => b.badgeId)) };
+        const key = `${programId}/${studentId}`;
+        const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
+        if (before === undefined) {
+          // Not written by this process yet, and Redis may say anything (a restart): set every set.
+          for (const level of program.ruleSet.levels) {
+            if (now.level === level.id) multi.sadd(this.keys.roster(programId, level.id), studentId);
+            else multi.srem(this.keys.roster(programId, level.id), studentId);
+          }
+          for (const badge of program.ruleSet.badges) {
+            if (now.holds.has(badge.id)) multi.sadd(this.keys.holders(programId, badge.id), studentId);
+            else multi.srem(this.keys.holders(programId, badge.id), studentId);
+          }
+        } else {
+          if (before.level !== now.level) {
+            if (before.level !== null) multi.srem(this.keys.roster(programId, before.level), studentId);
+            if (now.level !== null) multi.sadd(this.keys.roster(programId, now.level), studentId);
+          }
+          for (const badgeId of before.holds) if (!now.holds.has(badgeId)) multi.srem(this.keys.holders(programId, badgeId), studentId);
+          for (const badgeId of now.holds) if (!before.holds.has(badgeId)) multi.sadd(this.keys.holders(programId, badgeId), studentId);
         }
-        for (const badge of program.ruleSet.badges) {
-          if (doc.badges.some((b) => b.badgeId === badge.id && b.status !== 'revoked')) multi.sadd(this.keys.holders(programId, badge.id), studentId);
-          else multi.srem(this.keys.holders(programId, badge.id), studentId);
-        }
+        written.push([key, now]);
       }
     }
     for (const { kind, id, studentId } of this.indexes) multi.hset(this.keys[kind], id, studentId);
     this.dirty.clear();
     this.indexes.length = 0;
-    await multi.exec();
+    try {
+      await multi.exec();
+    } catch (err) {
+      // Whatever Redis now holds, the next write of each student sets every set again.
+      this.written.clear();
+      this.fresh = false;
+      throw err;
+    }
+    for (const [key, membership] of written) this.written.set(key, membership);
   }
 }
