@@ -100,16 +100,21 @@ export class ProjectionRunner {
         const last = event.position;
         this.lastApplied = last;
         this.pending++;
-        clearTimeout(this.idleTimer);
         const now = Date.now();
         const live = now - event.recordedAt.getTime() < 2000;
         const maxDelay = live ? (this.options.liveMaxDelayMs ?? 50) : (this.options.maxDelayMs ?? 1000);
         if (this.pending >= (this.options.maxBatch ?? 50_000) || now - this.lastCommitAt >= maxDelay) {
+          // A cleared timer cannot be refreshed: the next quiet spell makes a new one.
+          clearTimeout(this.idleTimer);
+          this.idleTimer = undefined;
           await this.commit(last);
+        } else if (this.idleTimer) {
+          // One timer, pushed back by every event (a new timer per event cost more than the event's fold).
+          this.idleTimer.refresh();
         } else {
-          const at = last;
           this.idleTimer = setTimeout(() => {
-            this.flushing = this.commit(at).catch((err: unknown) => this.logger.error(`flush failed: ${String(err)}`));
+            if (this.lastApplied === undefined) return;
+            this.flushing = this.commit(this.lastApplied).catch((err: unknown) => this.logger.error(`flush failed: ${String(err)}`));
           }, this.options.idleFlushMs ?? 20);
         }
         if (performance.now() - this.sliceStartedAt >= SLICE_MS) {
