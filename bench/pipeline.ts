@@ -150,7 +150,7 @@ async function lag(engine: SpawnedEngine, probe: Probe, token: string, rate: num
   return { sent: acked.length, measured: lags.length, p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? NaN, seconds: (performance.now() - start) / 1000 };
 }
 
-export async function writeHistory(file: string, total: number, students: number): Promise<void> {
+async function writeHistory(file: string, total: number, students: number): Promise<void> {
   const store = SqliteEventStore.open(file);
   const perStudent = Math.ceil(total / students);
   const base = Date.now() - 400 * 86_400_000;
