@@ -33,7 +33,7 @@ export interface SqliteEventStoreOptions {
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   /** How long a write waits for another process's write lock before failing (ms). Default 5000. */
   busyTimeoutMs?: number;
-  /** How often a caught-up subscription polls for events appended by other processes (ms). Default 75. */
+  /** How often a caught-up subscription polls for events appended by other processes (ms). Default 15: one `max(position)` read per tick, which is what a projection in another process adds to its lag. */
   pollIntervalMs?: number;
   /** Most appends committed in one transaction; the rest wait for the next one. Default 1000. */
   maxBatchSize?: number;
@@ -195,7 +195,7 @@ export class SqliteEventStore implements EventStore {
   >;
 
   private constructor(file: string, options: SqliteEventStoreOptions) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 75;
+    this.pollIntervalMs = options.pollIntervalMs ?? 15;
     this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.pageSize = options.pageSize ?? 256;
     try {

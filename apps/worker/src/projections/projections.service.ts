@@ -20,7 +20,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   }
 
   private runner(): ProjectionRunner {
-    return new ProjectionRunner(this.store, this.redis, this.config.redisPrefix, this.projection, { idleFlushMs: 10, maxDelayMs: 1000, liveMaxDelayMs: 50, maxBatch: 50_000 });
+    return new ProjectionRunner(this.store, this.redis, this.config.redisPrefix, this.projection, { idleFlushMs: 2, maxDelayMs: 1000, liveMaxDelayMs: 50, maxBatch: 50_000 });
   }
 
   /** Where the projection is against the log's head. */

@@ -102,8 +102,8 @@ export class RuleProjection implements Projection {
   /**
    * Appends the derived events of every student touched since the last flush
    * (one append per student, all at once, so the store commits them in one
-   * transaction), hands the new awards to the queue in one call, then writes
-   * the read models. Only then does the runner move the checkpoint.
+   * transaction), then hands the new awards to the queue in one call while
+   * it writes the read models. Only then does the runner move the checkpoint.
    */
   async flush(): Promise<void> {
     const records = [...this.withPending];
@@ -111,8 +111,8 @@ export class RuleProjection implements Projection {
     await Promise.all(records.map((r) => this.appendPending(r)));
     const jobs = this.jobs;
     this.jobs = [];
-    if (jobs.length > 0) await this.awards.enqueueMany(jobs);
-    await this.readModels.flush((programId) => this.programs.get(programId));
+    // Both only after the append: a job's worker reads its BadgeEarned from the stream, and the read models show only what is stored.
+    await Promise.all([jobs.length > 0 ? this.awards.enqueueMany(jobs) : undefined, this.readModels.flush((programId) => this.programs.get(programId))]);
   }
 
   /** The rule set of a program as the projection last saw it. */
