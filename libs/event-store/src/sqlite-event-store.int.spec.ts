@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { pbkdf2, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -177,6 +177,21 @@ describe('SqliteEventStore', () => {
       );
       await delivered;
       for (const n of [1, 2, 3]) expect(order.indexOf(`acknowledged ${n}`)).toBeLessThan(order.indexOf(`delivered ${n}`));
+    });
+
+    it('does not queue its fsync behind work on the thread pool (signatures run there)', async () => {
+      await store.append('student-0', [event()]); // The fsync thread is started.
+      let finished = 0;
+      // Twice as many slow tasks as libuv has threads: an fsync on the pool would wait for all of them.
+      const busy = Array.from({ length: 8 }, () =>
+        new Promise<void>((resolve, reject) =>
+          pbkdf2('secret', 'salt', 400_000, 64, 'sha512', (err) => (err ? reject(err) : (finished++, resolve()))),
+        ),
+      );
+      await store.append('student-1', [event()]);
+      const whenAcknowledged = finished;
+      await Promise.all(busy);
+      expect(whenAcknowledged).toBeLessThan(4);
     });
 
     it('holds an idempotent retry back until the original write is durable too', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EventStoreError, WrongExpectedVersion } from './errors';
 import type {
@@ -16,13 +16,14 @@ import type {
   Subscription,
 } from './event-store';
 import { checkMaxCount, toJson, validateAppend } from './validate-append';
+import { WalSyncThread } from './wal-sync-thread';
 
 /** Options of {@link SqliteEventStore.open}. */
 export interface SqliteEventStoreOptions {
   /**
    * Durability. `FULL` (default): an append is acknowledged only once the
    * WAL holding it is fsynced, so it survives `kill -9` and power loss. The
-   * fsync runs on libuv's thread pool, not inside SQLite's commit (SQLite
+   * fsync runs on a thread of its own, not inside SQLite's commit (SQLite
    * itself runs at `synchronous=NORMAL` and the store fsyncs the WAL file):
    * the event loop keeps serving while the disk flushes, and one fsync
    * covers every transaction committed before it started. `EXTRA`: SQLite's
@@ -160,6 +161,8 @@ export class SqliteEventStore implements EventStore {
   };
   /** The WAL file, fsynced before appends are acknowledged; undefined when SQLite fsyncs itself or nothing is fsynced. */
   private walFd: number | undefined;
+  /** Where the WAL fsyncs run: a thread of their own, never queued behind other thread-pool work. */
+  private walSync: WalSyncThread | undefined;
   /** Transactions whose WAL fsync is running, and those committed since it started (they need the next one). */
   private syncing: Unsynced[] = [];
   private waitingSync: Unsynced[] = [];
@@ -211,7 +214,10 @@ export class SqliteEventStore implements EventStore {
       const ownSync = synchronous === 'FULL' && file !== ':memory:' && file !== '';
       this.db.pragma(`synchronous = ${ownSync ? 'NORMAL' : synchronous}`);
       this.migrate();
-      if (ownSync) this.walFd = openWal(file);
+      if (ownSync) {
+        this.walFd = openWal(file);
+        this.walSync = new WalSyncThread(this.walFd);
+      }
       this.stmt = {
         insert: this.db.prepare(
           'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -383,13 +389,21 @@ export class SqliteEventStore implements EventStore {
         error = unavailable('the disk did not confirm the last writes (fsync failed); they may or may not be stored', err);
       }
       for (const u of pending) u.settle(error);
+      const thread = this.walSync?.close();
+      this.walSync = undefined;
       closeSync(this.walFd);
       this.walFd = undefined;
+      this.endReaders();
+      return thread ?? Promise.resolve();
     }
+    this.endReaders();
+    return Promise.resolve();
+  }
+
+  private endReaders(): void {
     for (const s of [...this.subscriptions]) s.end();
     this.stopPolling();
     this.db.close();
-    return Promise.resolve();
   }
 
   // ---- group commit -------------------------------------------------------
@@ -456,7 +470,7 @@ export class SqliteEventStore implements EventStore {
     if (this.syncing.length > 0 || this.waitingSync.length === 0 || this.walFd === undefined) return;
     this.syncing = this.waitingSync;
     this.waitingSync = [];
-    fsync(this.walFd, (err) => {
+    this.walSync!.sync((err) => {
       const done = this.syncing;
       this.syncing = [];
       // close() settled them already (with its own synchronous fsync).

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { UnrecoverableError } from 'bullmq';
 import { EVENT_STORE, WrongExpectedVersion, type EventStore, type RecordedEvent } from '@laurel/event-store';
 import { buildAchievementCredential, signCredential } from '@laurel/credentials';
@@ -20,36 +19,6 @@ export type SignOutcome =
 const APPEND_ATTEMPTS = 20;
 
 /**
- * Signatures in flight at once. jose signs with WebCrypto, which runs on
- * libuv's thread pool (4 threads); so does the event store's WAL fsync. With
- * a job per award and 128 jobs at a time, a burst of signatures queued ahead
- * of an fsync held every append (the projection's, and in one process the
- * API's) for tens of milliseconds. One per core keeps the cores busy and a
- * thread free.
- */
-const SIGNING_SLOTS = Math.max(1, Math.min(availableParallelism(), 3));
-
-/** A counting semaphore: `run` waits for a free slot. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free += 1;
-    }
-  }
-}
-
-/**
  * Turns one award into its signed credential, at most once: the
  * CredentialIssued id is derived from the award id and appended at the
  * revision the decision was made on, so a retried, duplicated or concurrent
@@ -62,7 +31,6 @@ class Slots {
 @Injectable()
 export class AwardSigner {
   private readonly logger = new Logger('award-signer');
-  private readonly signing = new Slots(SIGNING_SLOTS);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -161,7 +129,7 @@ export class AwardSigner {
       }),
     );
     const key = await this.keys.activeKey();
-    const jwt = await this.signing.run(() => signCredential(credential, { privateKey: key.privateKey, kid: key.kid, alg: key.alg }));
+    const jwt = await signCredential(credential, { privateKey: key.privateKey, kid: key.kid, alg: key.alg });
     return { credentialId, jwt, kid: key.kid, alg: key.alg, status };
   }
 
