@@ -24,6 +24,9 @@ interface Membership {
 
 const NOWHERE: Membership = { level: null, holds: new Set() };
 
+/** Field-value strings per HSET (an even number): big enough to save commands, small enough not to hold Redis up. */
+const HSET_CHUNK = 2_000;
+
 /**
  * Redis read models, written in batches by the rule projection: per-student
  * progression documents, rosters per level, badge holders (program
@@ -95,13 +98,21 @@ export class ReadModels {
     if (this.dirty.size === 0 && this.indexes.length === 0) return;
     const multi = this.redis.multi();
     const written: [string, Membership][] = [];
+    // Hash fields and set members go out grouped, a command per key, not a command each: in a rebuild that is
+    // a few hundred commands per flush instead of one per participation and per student.
+    const hashes = new Map<string, string[]>();
+    const field = (key: string, name: string, value: string) => {
+      const pairs = hashes.get(key) ?? [];
+      if (pairs.length === 0) hashes.set(key, pairs);
+      pairs.push(name, value);
+    };
+    if (this.dirty.size > 0) multi.sadd(this.keys.students, [...this.dirty.keys()]);
     for (const [studentId, programs] of this.dirty) {
-      multi.sadd(this.keys.students, studentId);
       for (const [programId, state] of programs) {
         const program = ruleSetOf(programId);
         if (!program) continue;
         const doc = progressionDocument(studentId, program, state, this.extras.get(studentId) ?? emptyExtras(), new Date());
-        multi.hset(this.keys.progression(programId), studentId, JSON.stringify(doc));
+        field(this.keys.progression(programId), studentId, JSON.stringify(doc));
         const now: Membership = { level: doc.level?.levelId ?? null, holds: new Set(doc.badges.filter((b) => b.status !== 'revoked').map((b) => b.badgeId)) };
         const key = `${programId}/${studentId}`;
         const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
@@ -126,7 +137,8 @@ export class ReadModels {
         written.push([key, now]);
       }
     }
-    for (const { kind, id, studentId } of this.indexes) multi.hset(this.keys[kind], id, studentId);
+    for (const { kind, id, studentId } of this.indexes) field(this.keys[kind], id, studentId);
+    for (const [key, pairs] of hashes) for (let i = 0; i < pairs.length; i += HSET_CHUNK) multi.hset(key, ...pairs.slice(i, i + HSET_CHUNK));
     this.dirty.clear();
     this.indexes.length = 0;
     try {

@@ -19,12 +19,22 @@ interface StudentRecord {
   programs: Map<string, StudentState>;
   /** Awards made so far per `programId/badgeId` (award ids in order; the last is current). */
   awards: Map<string, string[]>;
-  /** Ids of every event known to be in the stream (folded or not): deterministic appends already made are skipped. */
+  /**
+   * Ids of the events of {@link REMEMBERED} types known to be in the stream
+   * (folded or not): deterministic appends already made are skipped, and
+   * awards already signed get no job.
+   */
   ids: Set<string>;
-  /** Ids already folded into the state (our own appends are folded when made). */
+  /** Ids of {@link REMEMBERED} events already folded into the state (our own appends are folded when made, before the subscription brings them). */
   folded: Set<string>;
   /** Last revision known in the stream. */
   head: bigint | null;
+  /**
+   * The stream has been read to its end at least once. Until then only what
+   * the subscription delivered is known: the rest (derived events a previous
+   * run appended further on) is read at the next flush that needs it.
+   */
+  tailKnown: boolean;
   /** Awards whose credential is issued, and awards revoked: no signing job for them. */
   settled: Set<string>;
   /** Derived events decided but not yet appended: they are appended together at the next flush (group commit). */
@@ -32,6 +42,18 @@ interface StudentRecord {
 }
 
 const CREDENTIAL_ISSUED = (awardId: string) => derivedId('CredentialIssued', awardId);
+
+/**
+ * The event types whose ids a student record keeps: those the projection
+ * appends itself, and CredentialIssued. Participations and the other
+ * commands' events are folded exactly once as the subscription brings them,
+ * so their ids (most of a stream) are not held in memory.
+ */
+const REMEMBERED = new Set(['BadgeEarned', 'LevelReached', 'EligibilityReached', 'AwardSupportLost', 'AwardRevoked', 'CredentialIssued']);
+
+function remember(record: StudentRecord, event: { id: string; type: string }): void {
+  if (REMEMBERED.has(event.type)) record.ids.add(event.id);
+}
 
 /**
  * The rule projection: folds every student event into that student's rule
@@ -52,7 +74,8 @@ export class RuleProjection implements Projection {
   private readonly programs = new Map<string, ActiveProgram>();
   private readonly students = new Map<string, StudentRecord>();
   private readonly withPending = new Set<StudentRecord>();
-  private jobs: AwardJob[] = [];
+  /** Awards to hand to the queue at the next flush, unless the stream shows them signed or revoked by then. */
+  private jobs: { job: AwardJob; record: StudentRecord }[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -88,8 +111,8 @@ export class RuleProjection implements Projection {
     }
     if (!event.stream.startsWith('student-')) return;
     const studentId = event.stream.slice('student-'.length);
-    const record = await this.student(studentId, event.position);
-    record.ids.add(event.id);
+    const record = await this.student(studentId, event);
+    remember(record, event);
     if (record.head === null || event.revision > record.head) record.head = event.revision;
     if (!record.folded.has(event.id)) {
       this.foldEvent(record, event);
@@ -108,9 +131,15 @@ export class RuleProjection implements Projection {
   async flush(): Promise<void> {
     const records = [...this.withPending];
     this.withPending.clear();
-    await Promise.all(records.map((r) => this.appendPending(r)));
-    const jobs = this.jobs;
+    const candidates = this.jobs;
     this.jobs = [];
+    // What lies beyond the subscription in these streams: derived events already appended, credentials already issued.
+    const unread = new Set([...records, ...candidates.map((c) => c.record)].filter((r) => !r.tailKnown));
+    await Promise.all([...unread].map((r) => this.learnTail(r)));
+    await Promise.all(records.map((r) => this.appendPending(r)));
+    const jobs = candidates
+      .filter(({ job, record }) => !record.settled.has(job.awardId) && !record.ids.has(CREDENTIAL_ISSUED(job.awardId)))
+      .map(({ job }) => job);
     // Both only after the append: a job's worker reads its BadgeEarned from the stream, and the read models show only what is stored.
     await Promise.all([jobs.length > 0 ? this.awards.enqueueMany(jobs) : undefined, this.readModels.flush((programId) => this.programs.get(programId))]);
   }
@@ -121,7 +150,7 @@ export class RuleProjection implements Projection {
   }
 
   private foldEvent(record: StudentRecord, event: RecordedEvent): void {
-    record.folded.add(event.id);
+    if (REMEMBERED.has(event.type)) record.folded.add(event.id);
     this.readModels.observe(record.studentId, event);
     if (event.type === 'BadgeEarned') {
       const d = event.data as { programId: string; badgeId: string; awardId: string };
@@ -200,9 +229,10 @@ export class RuleProjection implements Projection {
   private async learnTail(record: StudentRecord): Promise<void> {
     const tail = await this.store.readStream(studentStream(record.studentId), record.head === null ? {} : { fromRevision: record.head + 1n });
     for (const e of tail) {
-      record.ids.add(e.id);
+      remember(record, e);
       record.head = e.revision;
     }
+    record.tailKnown = true;
   }
 
   private awardStep(record: StudentRecord, event: RecordedEvent): void {
@@ -212,7 +242,7 @@ export class RuleProjection implements Projection {
       return;
     }
     if (record.settled.has(d.awardId) || record.ids.has(CREDENTIAL_ISSUED(d.awardId))) return;
-    this.jobs.push({ awardId: d.awardId, studentId: record.studentId, programId: d.programId, badgeId: d.badgeId });
+    this.jobs.push({ job: { awardId: d.awardId, studentId: record.studentId, programId: d.programId, badgeId: d.badgeId }, record });
   }
 
   private stateFor(record: StudentRecord, programId: string): StudentState {
@@ -225,11 +255,14 @@ export class RuleProjection implements Projection {
   }
 
   /**
-   * The student's record, loading it on first touch: everything in the stream
-   * before `position` was applied before the last checkpoint, so it is folded
-   * without evaluation; every id in the stream is remembered.
+   * The student's record, loading it on first touch. `at` is the event being
+   * applied (or, for a rule change, the point in the log it happens at):
+   * everything in the stream before it was applied before the last
+   * checkpoint, so it is folded without evaluation. For a student event only
+   * the events before it are read (none when it opens the stream, as in a
+   * rebuild); what follows it is learnt when a flush needs it.
    */
-  private async student(studentId: string, position: bigint): Promise<StudentRecord> {
+  private async student(studentId: string, at: RecordedEvent | bigint): Promise<StudentRecord> {
     const known = this.students.get(studentId);
     if (known) return known;
     const record: StudentRecord = {
@@ -239,13 +272,20 @@ export class RuleProjection implements Projection {
       ids: new Set(),
       folded: new Set(),
       head: null,
+      tailKnown: typeof at === 'bigint',
       settled: new Set(),
       pending: [],
     };
     for (const programId of this.programs.keys()) this.stateFor(record, programId);
-    const events = await this.store.readStream(studentStream(studentId));
-    for (const e of events) {
-      record.ids.add(e.id);
+    const position = typeof at === 'bigint' ? at : at.position;
+    const before =
+      typeof at === 'bigint'
+        ? await this.store.readStream(studentStream(studentId))
+        : at.revision > 0n
+          ? await this.store.readStream(studentStream(studentId), { maxCount: Number(at.revision) })
+          : [];
+    for (const e of before) {
+      remember(record, e);
       record.head = e.revision;
       if (e.position < position) {
         this.foldEvent(record, e);
@@ -280,7 +320,8 @@ export class RuleProjection implements Projection {
     const programId = program.ruleSet.programId;
     const state = this.stateFor(record, programId);
     for (const e of await this.store.readStream(studentStream(record.studentId))) {
-      if (e.position >= position || !record.folded.has(e.id)) continue;
+      // Everything before `position` is folded, except our own appends not yet made when the rules changed.
+      if (e.position >= position || (REMEMBERED.has(e.type) && !record.folded.has(e.id))) continue;
       const fact = toRuleFact(e, programId);
       if (fact) fold(program.ruleSet, state, fact);
     }
