@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pbkdf2, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -278,6 +279,42 @@ describe('SqliteEventStore', () => {
       );
       expect(missing).toEqual([]);
     }, 30_000);
+  });
+
+  describe('when another connection holds the write lock', () => {
+    it('waits for it with the event loop free, then appends', async () => {
+      await store.append('student-0', [event()]);
+      const other = new Database(tmp.file);
+      other.exec('BEGIN IMMEDIATE');
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      // Released from a timer: if the store slept inside SQLite's busy handler, this could not run.
+      setTimeout(() => other.exec('COMMIT'), 100);
+      try {
+        const result = await store.append('student-1', [event()], { expectedRevision: 'no_stream' });
+        expect(result.nextRevision).toBe(0n);
+        expect(ticks).toBeGreaterThanOrEqual(5);
+      } finally {
+        clearInterval(ticker);
+        other.close();
+      }
+    });
+
+    it('gives up after busyTimeoutMs, writes nothing, and appends again once it is free', async () => {
+      await store.close();
+      store = SqliteEventStore.open(tmp.file, { busyTimeoutMs: 100 });
+      const other = new Database(tmp.file);
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        await expect(store.append('student-1', [event()])).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE' });
+      } finally {
+        other.exec('COMMIT');
+        other.close();
+      }
+      expect(await store.readStream('student-1')).toHaveLength(0);
+      await store.append('student-1', [event()]);
+      expect(await store.readStream('student-1')).toHaveLength(1);
+    });
   });
 
   describe('when another process appends to the same file', () => {

@@ -151,6 +151,9 @@ export class SqliteEventStore implements EventStore {
 
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  /** When a write first found another process holding the lock (undefined: not waiting). */
+  private lockedSince: number | undefined;
+  private readonly busyTimeoutMs: number;
   private closed = false;
   private readonly counters: SqliteEventStoreStats = {
     transactions: 0,
@@ -185,6 +188,8 @@ export class SqliteEventStore implements EventStore {
     backwards: Database.Statement<[string, bigint, number], EventRow>;
     maxPosition: Database.Statement<[], bigint | null>;
     ping: Database.Statement<[], bigint>;
+    noWait: Database.Statement<[], bigint>;
+    wait: Database.Statement<[], bigint>;
   };
   private readonly filtered = new Map<
     string,
@@ -202,7 +207,8 @@ export class SqliteEventStore implements EventStore {
     this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.pageSize = options.pageSize ?? 256;
     try {
-      this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+      this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+      this.db = new Database(file, { timeout: this.busyTimeoutMs });
     } catch (err) {
       throw unavailable(`cannot open the event store file ${file}`, err);
     }
@@ -243,6 +249,8 @@ export class SqliteEventStore implements EventStore {
           .prepare<[], bigint | null>('SELECT max(position) FROM events')
           .pluck(),
         ping: this.db.prepare<[], bigint>('SELECT 1').pluck(),
+        noWait: this.db.prepare<[], bigint>('PRAGMA busy_timeout = 0').pluck(),
+        wait: this.db.prepare<[], bigint>(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`).pluck(),
       };
     } catch (err) {
       this.db.close();
@@ -408,6 +416,27 @@ export class SqliteEventStore implements EventStore {
 
   // ---- group commit -------------------------------------------------------
 
+  /**
+   * Another process (the API and the worker share the file) holds the write
+   * lock: puts the batch back at the head of the queue and tries again in a
+   * millisecond, with the event loop free meanwhile. SQLite's own busy
+   * handler would sleep on this thread, 20 to 50 ms at a time under load,
+   * stalling every request and subscription of the process. Gives up (false)
+   * once the lock has been held for `busyTimeoutMs`.
+   */
+  private retryWhenUnlocked(batch: PendingAppend[]): boolean {
+    const now = performance.now();
+    this.lockedSince ??= now;
+    if (now - this.lockedSince >= this.busyTimeoutMs) {
+      this.lockedSince = undefined;
+      return false;
+    }
+    this.queue = [...batch, ...this.queue];
+    this.flushScheduled = true;
+    setTimeout(() => this.flush(), 1);
+    return true;
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     while (this.queue.length > 0 && !this.closed) {
@@ -421,14 +450,22 @@ export class SqliteEventStore implements EventStore {
           : this.queue.slice(this.maxBatchSize);
       let outcomes: Outcome[];
       try {
-        outcomes = this.commitBatch.immediate(batch);
+        // No waiting inside SQLite for another process's write lock: its busy handler sleeps on this thread.
+        this.stmt.noWait.get();
+        try {
+          outcomes = this.commitBatch.immediate(batch);
+        } finally {
+          this.stmt.wait.get();
+        }
       } catch (err) {
-        // The transaction as a whole failed (disk full, lock timeout, I/O
+        if (sqliteCode(err) === 'SQLITE_BUSY' && this.retryWhenUnlocked(batch)) return;
+        // The transaction as a whole failed (disk full, lock held too long, I/O
         // error): nothing of the batch was written.
         const error = mapSqliteError(err);
         for (const p of batch) p.reject(error);
         continue;
       }
+      this.lockedSince = undefined;
       this.counters.transactions += 1;
       this.counters.appends += batch.length;
       this.counters.largestBatch = Math.max(
