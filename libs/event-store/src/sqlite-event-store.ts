@@ -32,7 +32,7 @@ export interface SqliteEventStoreOptions {
    * crash but may lose the last commits on power loss.
    */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
-  /** How long a write waits for another process's write lock before failing (ms). Default 5000. */
+  /** How long a write waits for another process's write lock before failing (ms), retrying every millisecond with the event loop free; reads wait as long inside SQLite. Default 5000. */
   busyTimeoutMs?: number;
   /** How often a caught-up subscription polls for events appended by other processes (ms). Default 15: one `max(position)` read per tick, which is what a projection in another process adds to its lag. */
   pollIntervalMs?: number;
