@@ -2,12 +2,13 @@
  * `npm run bench -- pipeline [--duration 30] [--connections 64] [--events 1000000]`
  *
  * 1. HTTP `POST /participations` with 64 concurrent connections for 30 s
- *    against the real engine (a child process on the embedded store, with its
- *    projection and award worker) -> requests/s, p50/p99 latency.
- * 2. Projection lag at 1,000 events/s: from the moment an append is
- *    acknowledged to the moment the read models include it (the projection
- *    checkpoint passes it) -> p50/p99.
- * 3. Rebuild: 1,000,000 participation events written straight to a store
+ *    against the real engine on the embedded store, in three topologies: one
+ *    process (`npm start`); the API and a worker; the API, a projection-only
+ *    worker and an award-only worker -> requests/s, p50/p99 latency.
+ * 2. Projection lag at 1,000 events/s, once the load's awards are signed:
+ *    from the moment an append is acknowledged to the moment the read models
+ *    include it (the projection checkpoint passes it) -> p50/p99.
+ * 3. Rebuild (`--events 0` skips it): 1,000,000 participation events written straight to a store
  *    file, processed once by the engine, then rebuilt from scratch (no
  *    checkpoint) -> events/s of each.
  */
@@ -229,25 +230,35 @@ export async function run(args: string[]): Promise<void> {
   const line = (s: string) => process.stdout.write(`${s}\n`);
 
   line(`pipeline benchmark: embedded SQLite (synchronous=FULL), engine in child processes, Node ${process.version}, ${cpus().length} cores`);
-  for (const topology of ['all-in-one (npm start)', 'API process + worker process'] as const) {
+  // Each topology: the API's environment and one environment per worker process (apps/worker/src/main.ts).
+  const topologies: { name: string; api: Record<string, string>; workers: Record<string, string>[] }[] = [
+    { name: 'all-in-one (npm start)', api: {}, workers: [] },
+    { name: 'API process + worker process', api: { LAUREL_ROLE: 'api' }, workers: [{}] },
+    {
+      name: 'API process + projection process + award process',
+      api: { LAUREL_ROLE: 'api' },
+      workers: [{ LAUREL_AWARD_WORKER: 'off' }, { LAUREL_PROJECTION: 'off' }],
+    },
+  ];
+  for (const topology of topologies) {
     const live = await environment();
     let engine: SpawnedEngine | undefined;
-    let worker: ChildProcess | undefined;
+    const workers: ChildProcess[] = [];
     const probe = new Probe(live);
     try {
-      if (topology === 'all-in-one (npm start)') {
-        engine = await spawnEngine({ ...live.env, LAUREL_LOG_LEVEL: 'warn' });
-      } else {
-        engine = await spawnEngine({ ...live.env, LAUREL_LOG_LEVEL: 'warn', LAUREL_ROLE: 'api' });
-        worker = spawn(process.execPath, ['-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/worker/src/main.ts')], {
-          cwd: REPO_ROOT,
-          env: { ...process.env, ...live.env, LAUREL_LOG_LEVEL: 'warn', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') },
-          stdio: 'ignore',
-        });
-        await caughtUp(probe, 60_000).catch(() => undefined);
+      engine = await spawnEngine({ ...live.env, LAUREL_LOG_LEVEL: 'warn', ...topology.api });
+      for (const env of topology.workers) {
+        workers.push(
+          spawn(process.execPath, ['-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/worker/src/main.ts')], {
+            cwd: REPO_ROOT,
+            env: { ...process.env, ...live.env, LAUREL_LOG_LEVEL: 'warn', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
+            stdio: 'ignore',
+          }),
+        );
       }
+      if (workers.length > 0) await caughtUp(probe, 60_000).catch(() => undefined);
       const token = await live.token('coordinator');
-      line(`\n[${topology}]`);
+      line(`\n[${topology.name}]`);
       line(`1) POST /participations, ${connections} connections, ${duration} s`);
       const load = await httpLoad(engine, token, connections, duration);
       line(`   ${load.requests.average.toFixed(0)} requests/s (total ${load.requests.total}), latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`);
@@ -264,7 +275,7 @@ export async function run(args: string[]): Promise<void> {
       throw err;
     } finally {
       if (engine) await kill9(engine.child);
-      if (worker) await kill9(worker);
+      for (const worker of workers) await kill9(worker);
       await probe.close();
       rmSync(live.dir, { recursive: true, force: true });
     }

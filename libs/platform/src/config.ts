@@ -20,6 +20,12 @@ export interface LaurelConfig {
   rulesDir: string;
   /** Whether this process runs the award (signing) worker; `false` leaves the queue to other worker processes. */
   awardWorker: boolean;
+  /**
+   * Whether this process runs the rule projection; `false` in a worker
+   * process that only signs awards, so signing never holds up the projection
+   * (each gets an event loop of its own).
+   */
+  projection: boolean;
   auth: AuthConfig;
   /** Requests each caller (token subject, else client IP) may make per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -130,8 +136,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
       throw new ConfigError(`LAUREL_CORS_ORIGINS: ${origin} is not an origin; use scheme://host[:port], e.g. https://badges.example.edu`);
     }
   }
+  const role = oneOf(env, 'LAUREL_ROLE', ['all', 'api', 'worker'] as const, 'all');
+  const awardWorker = oneOf(env, 'LAUREL_AWARD_WORKER', ['on', 'off'] as const, 'on') === 'on';
+  const projection = oneOf(env, 'LAUREL_PROJECTION', ['on', 'off'] as const, 'on') === 'on';
+  if (!projection && role === 'all') {
+    throw new ConfigError('LAUREL_PROJECTION=off is for worker processes: with LAUREL_ROLE=all nothing would update the read models this API serves');
+  }
+  if (!projection && !awardWorker && role === 'worker') {
+    throw new ConfigError('LAUREL_PROJECTION=off and LAUREL_AWARD_WORKER=off leave this worker nothing to do: turn one of them on');
+  }
   return {
-    role: oneOf(env, 'LAUREL_ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    role,
     host,
     port: p,
     publicUrl,
@@ -140,7 +155,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: env.LAUREL_REDIS_PREFIX ?? 'laurel',
     rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
-    awardWorker: oneOf(env, 'LAUREL_AWARD_WORKER', ['on', 'off'] as const, 'on') === 'on',
+    awardWorker,
+    projection,
     auth,
     rateLimitPerMinute,
     corsOrigins,

@@ -39,6 +39,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): Promise<void> {
+    // LAUREL_PROJECTION=off: an award-only worker process; the projection runs elsewhere.
+    if (!this.config.projection) return Promise.resolve();
     return this.rules.start();
   }
 
