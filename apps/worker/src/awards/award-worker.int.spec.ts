@@ -133,6 +133,24 @@ async function expectOneCredentialPerAward(f: Fixture, jobs: AwardJob[]): Promis
   expect(allocations).toHaveLength(jobs.length);
 }
 
+/** An AwardSigner wired by hand on the fixture's store and Redis, outside any queue worker. */
+async function standaloneSigner(f: Fixture): Promise<{ signer: AwardSigner; registry: RuleSetRegistry }> {
+  const registry = new RuleSetRegistry(f.store, f.config);
+  await registry.start();
+  const keys = new SigningKeys(f.config);
+  await keys.ready();
+  const signer = new AwardSigner(
+    f.store,
+    f.config,
+    registry,
+    keys,
+    new StatusListAllocator(f.store),
+    new LookupIndex(f.redis, f.config),
+    new StudentHistory(f.store),
+  );
+  return { signer, registry };
+}
+
 describe('when the award worker is killed in the middle of 1,000 awards and started again', () => {
   let f: Fixture;
   const children: ChildProcess[] = [];
@@ -198,19 +216,7 @@ describe('when the same award is signed more than once', () => {
     expect(await f.queue.queue.getJobCountByTypes('waiting', 'delayed', 'active')).toBe(1);
     await f.queue.queue.drain();
 
-    const registry = new RuleSetRegistry(f.store, f.config);
-    await registry.start();
-    const keys = new SigningKeys(f.config);
-    await keys.ready();
-    const signer = new AwardSigner(
-      f.store,
-      f.config,
-      registry,
-      keys,
-      new StatusListAllocator(f.store),
-      new LookupIndex(f.redis, f.config),
-      new StudentHistory(f.store),
-    );
+    const { signer, registry } = await standaloneSigner(f);
     // A duplicate delivered after completion, or a stalled job run again while the first run is still going.
     const outcomes = await Promise.all([signer.sign(job!), signer.sign(job!), signer.sign(job!)]);
     const again = await signer.sign(job!);
@@ -237,19 +243,7 @@ describe('when the same award is signed more than once', () => {
       { id: unknownRules.awardId, type: 'BadgeEarned', data: { ...(earned!.data as object), ...unknownRules, ruleSetHash: 'f'.repeat(64) } },
     ]);
 
-    const registry = new RuleSetRegistry(f.store, f.config);
-    await registry.start();
-    const keys = new SigningKeys(f.config);
-    await keys.ready();
-    const signer = new AwardSigner(
-      f.store,
-      f.config,
-      registry,
-      keys,
-      new StatusListAllocator(f.store),
-      new LookupIndex(f.redis, f.config),
-      new StudentHistory(f.store),
-    );
+    const { signer, registry } = await standaloneSigner(f);
     expect(await signer.sign(revoked!)).toEqual({ outcome: 'revoked', awardId: revoked!.awardId });
     await expect(signer.sign(unknownRules)).rejects.toMatchObject({
       name: 'UnrecoverableError',

@@ -241,7 +241,8 @@ export class RuleProjection implements Projection {
       record.settled.add(d.awardId);
       return;
     }
-    if (record.settled.has(d.awardId) || record.ids.has(CREDENTIAL_ISSUED(d.awardId))) return;
+    // Whether its credential is already further on in the stream is checked at the flush, once the tail is known.
+    if (record.settled.has(d.awardId)) return;
     this.jobs.push({ job: { awardId: d.awardId, studentId: record.studentId, programId: d.programId, badgeId: d.badgeId }, record });
   }
 
