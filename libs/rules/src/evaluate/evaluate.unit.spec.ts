@@ -293,6 +293,35 @@ describe('fold', () => {
     });
   });
 
+  describe('when hundreds of participations are recorded and voided in any order', () => {
+    it('finds each one by id, ignores repeats, and counts what is left', () => {
+      const state = initialState('f4');
+      const live = new Set<string>();
+      // 'p-139599' and 'p-322382' share their 32-bit id hash: the id itself decides.
+      const ids = ['p-139599', 'p-322382', ...Array.from({ length: 400 }, (_, i) => `id-${i}`)];
+      ids.forEach((id, i) => {
+        fold(ruleSet, state, took('running', `2025-10-${String((i % 28) + 1).padStart(2, '0')}`, { id }));
+        live.add(id);
+        if (i % 3 === 2) {
+          const victim = ids[(i * 7) % (i + 1)]!;
+          fold(ruleSet, state, { type: 'participation-voided', participationId: victim });
+          live.delete(victim);
+        }
+        fold(ruleSet, state, took('running', '2025-10-01', { id }));
+      });
+      fold(ruleSet, state, { type: 'participation-voided', participationId: 'p-322382' });
+      live.delete('p-322382');
+      expect(state.participations.map((p) => p.participationId).sort()).toEqual([...live].sort());
+      for (const id of live) fold(ruleSet, state, took('running', '2025-10-01', { id }));
+      expect(state.participations).toHaveLength(live.size);
+      const copy = JSON.parse(JSON.stringify(state)) as StudentState;
+      // The copy's counters are rebuilt from its participations: they must agree with those kept up to date.
+      expect(evaluate(ruleSet, copy, day('2025-11-01'))).toEqual(evaluate(ruleSet, state, day('2025-11-01')));
+      fold(ruleSet, copy, took('running', '2025-10-01', { id: 'p-139599' }));
+      expect(copy.participations).toHaveLength(live.size);
+    });
+  });
+
   describe('when a state comes back from JSON', () => {
     it('evaluates exactly as the original', () => {
       const state = initialState('f3');

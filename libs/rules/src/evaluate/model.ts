@@ -169,9 +169,16 @@ export type Tally = {
   facts: number;
   /** Live participations. */
   n: number;
-  /** Row i (stride ROW): activity index, role index, epoch ms, hours; aligned with `state.participations`. */
+  /** Row i (stride ROW): activity index, role index, epoch ms, hours, id hash; aligned with `state.participations`. */
   rows: Float64Array;
-  byId: Map<string, number>;
+  /**
+   * Participation id -> row, an open-addressing hash table: slot k holds
+   * the id's hash at 2k and its row + 1 at 2k + 1 (0: empty). A `Map` with
+   * a few hundred string keys per student cost a third of a rebuild (cache
+   * misses on its entries and keys, a table growing in steps); this is one
+   * probe in a small typed array, reading the id only on a hash match.
+   */
+  slots: Int32Array;
   /**
    * Everything else in one buffer, so an event touches few cache lines
    * (a student's data is rarely still in cache when their next event comes):

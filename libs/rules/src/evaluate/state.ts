@@ -13,7 +13,9 @@ import {
   F_EXPIRES,
   F_FLAGS,
   F_REVOKED,
+  hashId,
   removeParticipation,
+  rowOf,
   setBadgeField,
   setLevelAt,
   tallyOf,
@@ -61,7 +63,8 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
   t.facts = state.facts;
   switch (fact.type) {
     case 'participation-recorded': {
-      if (t.byId.has(fact.participationId)) return state;
+      const hash = hashId(fact.participationId);
+      if (rowOf(t, state.participations, fact.participationId, hash) >= 0) return state;
       const at = time(fact.occurredAt);
       const hours = fact.hours ?? 0;
       state.participations.push({
@@ -72,18 +75,18 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
         at,
         hours,
       });
-      addParticipation(t, fact.participationId, fact.activityId, fact.role, at, hours);
+      addParticipation(t, hash, fact.activityId, fact.role, at, hours);
       return state;
     }
     case 'participation-voided': {
-      const i = t.byId.get(fact.participationId);
-      if (i === undefined) return state;
+      const i = rowOf(t, state.participations, fact.participationId);
+      if (i < 0) return state;
       const p = state.participations[i]!;
       // Swap-remove: O(1), order does not matter.
       const last = state.participations.pop()!;
       const moved = last !== p;
       if (moved) state.participations[i] = last;
-      removeParticipation(t, i, fact.participationId, moved ? last.participationId : undefined);
+      removeParticipation(t, i);
       // Only awards that rested on this participation can lose their support.
       for (const id in state.badges) {
         const held = state.badges[id]!;

@@ -1,8 +1,9 @@
 import type { Role } from '../language/types';
 import { roleIndex } from './compile';
-import type { CompiledRuleSet, StudentState, Tally } from './model';
+import type { CompiledRuleSet, ParticipationEntry, StudentState, Tally } from './model';
 
-export const ROW = 4;
+/** Columns of `Tally.rows`: activity index, role index, epoch ms, hours, hash of the participation id. */
+export const ROW = 5;
 
 /** Badge fields. NaN in F_AT: never awarded; F_EXPIRES +Infinity: no expiry. */
 export const F_AT = 0;
@@ -60,6 +61,7 @@ function buildTally(state: StudentState, c: CompiledRuleSet): Tally {
   const nb = c.badges.length;
   const nl = c.levels.length;
   const capacity = Math.max(16, state.participations.length * 2);
+  const slots = new Int32Array(2 * slotCapacity(capacity));
   const badgeBase = stride * 10;
   const levelBase = badgeBase + nb * BADGE_FIELDS;
   const data = new Float64Array(levelBase + nl);
@@ -68,8 +70,8 @@ function buildTally(state: StudentState, c: CompiledRuleSet): Tally {
   data.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
   data.fill(Number.NEGATIVE_INFINITY, badgeBase + F_VALID_UNTIL * nb, badgeBase + (F_VALID_UNTIL + 1) * nb);
   data.fill(Number.NaN, levelBase);
-  const t: Tally = { c, facts: state.facts, n: 0, rows: new Float64Array(capacity * ROW), byId: new Map(), data, stride, nb, badgeBase, levelBase };
-  for (const p of state.participations) addParticipation(t, p.participationId, p.activityId, p.role, p.at, p.hours);
+  const t: Tally = { c, facts: state.facts, n: 0, rows: new Float64Array(capacity * ROW), slots, data, stride, nb, badgeBase, levelBase };
+  for (const p of state.participations) addParticipation(t, hashId(p.participationId), p.activityId, p.role, p.at, p.hours);
   for (const [id, h] of Object.entries(state.badges)) {
     const i = c.badgeIndex.get(id);
     if (i === undefined) continue;
@@ -111,7 +113,52 @@ function count(t: Tally, a: number, r: number, hours: number, sign: 1 | -1): voi
   data[totalRow + 4 + r]! += sign * hours;
 }
 
-export function addParticipation(t: Tally, id: string, activityId: string, role: Role, at: number, hours: number): void {
+/** 32-bit FNV-1a of a participation id: its key in the tally's id table. */
+export function hashId(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Slots for `rows` participations at a load factor of at most one half (a power of two). */
+function slotCapacity(rows: number): number {
+  let n = 32;
+  while (n < 2 * rows) n *= 2;
+  return n;
+}
+
+function place(slots: Int32Array, hash: number, row: number): void {
+  const mask = (slots.length >> 1) - 1;
+  let k = hash & mask;
+  while (slots[2 * k + 1] !== 0) k = (k + 1) & mask;
+  slots[2 * k] = hash;
+  slots[2 * k + 1] = row + 1;
+}
+
+/** Refills the id table from the hashes in `rows` (after a removal moved a row, or to grow it). */
+function reindex(t: Tally, capacity: number): void {
+  const slots = capacity * 2 === t.slots.length ? t.slots.fill(0) : new Int32Array(capacity * 2);
+  for (let i = 0; i < t.n; i++) place(slots, t.rows[i * ROW + 4]!, i);
+  t.slots = slots;
+}
+
+/**
+ * The row of participation `id`, or -1. `entries` is the state's
+ * `participations` (aligned with the rows): the id string is compared only
+ * when the hash matches.
+ */
+export function rowOf(t: Tally, entries: readonly ParticipationEntry[], id: string, hash = hashId(id)): number {
+  const slots = t.slots;
+  const mask = (slots.length >> 1) - 1;
+  for (let k = hash & mask; ; k = (k + 1) & mask) {
+    const row = slots[2 * k + 1]! - 1;
+    if (row < 0) return -1;
+    if (slots[2 * k] === hash && entries[row]?.participationId === id) return row;
+  }
+}
+
+/** Adds a participation (its id's `hashId`) as the last row. */
+export function addParticipation(t: Tally, hash: number, activityId: string, role: Role, at: number, hours: number): void {
   if ((t.n + 1) * ROW > t.rows.length) {
     const rows = new Float64Array(t.rows.length * 2);
     rows.set(t.rows);
@@ -125,18 +172,17 @@ export function addParticipation(t: Tally, id: string, activityId: string, role:
   t.rows[o + 1] = r;
   t.rows[o + 2] = at;
   t.rows[o + 3] = hours;
-  t.byId.set(id, i);
+  t.rows[o + 4] = hash;
+  if (2 * t.n > t.slots.length >> 1) reindex(t, slotCapacity(t.n));
+  else place(t.slots, hash, i);
   count(t, a, r, hours, 1);
 }
 
-/** Removes the participation at position `i` the way `fold` does: the last one moves into its place. */
-export function removeParticipation(t: Tally, i: number, id: string, lastId: string | undefined): void {
+/** Removes the participation at row `i` the way `fold` does: the last one moves into its place. O(rows): the id table is refilled. */
+export function removeParticipation(t: Tally, i: number): void {
   const o = i * ROW;
   count(t, t.rows[o]!, t.rows[o + 1]!, t.rows[o + 3]!, -1);
   const last = --t.n;
-  t.byId.delete(id);
-  if (i !== last && lastId !== undefined) {
-    t.rows.copyWithin(o, last * ROW, last * ROW + ROW);
-    t.byId.set(lastId, i);
-  }
+  if (i !== last) t.rows.copyWithin(o, last * ROW, last * ROW + ROW);
+  reindex(t, t.slots.length >> 1);
 }
