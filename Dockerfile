@@ -9,7 +9,8 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production LAUREL_HOST=0.0.0.0 LAUREL_DATA_DIR=/data
+# A 64 MiB young generation for every engine process (docs/adr/0006-young-generation-size.md).
+ENV NODE_ENV=production LAUREL_HOST=0.0.0.0 LAUREL_DATA_DIR=/data NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -8,13 +8,16 @@ export interface SpawnedEngine {
   output: () => string;
 }
 
+/** Node flags the engine runs with, as `npm start` and the Dockerfile give them (docs/adr/0006-young-generation-size.md). */
+export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /**
  * Starts the real engine entry point (apps/api/src/main.ts) in a child
  * process, from source through SWC, and resolves with its URL once it says
  * it is listening.
  */
 export function spawnEngine(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedEngine> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/api/src/main.ts')], {
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/api/src/main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, LAUREL_PORT: '0', LAUREL_LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
