@@ -146,11 +146,10 @@ export class EventStoreDbEventStore implements EventStore {
       // Idempotent retries (and servers before 20.6) report no position:
       // read the original one back, as the port promises it.
       const commit = result.position?.commit;
-      const position =
-        commit !== undefined && commit >= 0n && commit !== NO_POSITION
-          ? commit
-          : await this.positionOf(stream, result.nextExpectedRevision);
-      return { nextRevision: result.nextExpectedRevision, position };
+      const reported = commit !== undefined && commit >= 0n && commit !== NO_POSITION;
+      const position = reported ? commit : await this.positionOf(stream, result.nextExpectedRevision);
+      // A reported position means this call wrote; none means a retry or an old server: cannot tell.
+      return { nextRevision: result.nextExpectedRevision, position, ...(reported && { written: true }) };
     } catch (err) {
       throw mapError(err, { stream, expected });
     }

@@ -76,6 +76,14 @@ export interface AppendResult {
   nextRevision: bigint;
   /** The global position of the last event appended (or of the already-stored event on an idempotent retry). */
   position: bigint;
+  /**
+   * Whether this call stored the events: false when an idempotent retry
+   * found them already there (stored by an earlier call, perhaps another
+   * process's, with the same ids but maybe other data). Undefined when the
+   * store cannot tell (EventStoreDB reports no position for a retry, nor
+   * does a server before 20.6 for any append).
+   */
+  written?: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -592,7 +592,7 @@ export class SqliteEventStore implements EventStore {
       if (first) {
         if (first.stream !== stream) throw duplicateId(events[0]!.id, first);
         const replay = this.storedAs(stream, first.revision, events);
-        if (replay) return { result: replay, written: 0 };
+        if (replay) return { result: { ...replay, written: false }, written: 0 };
         throw refuse();
       }
     } else {
@@ -603,7 +603,7 @@ export class SqliteEventStore implements EventStore {
           expectedHead < head
             ? this.storedAs(stream, expectedHead + 1n, events)
             : undefined;
-        if (replay) return { result: replay, written: 0 };
+        if (replay) return { result: { ...replay, written: false }, written: 0 };
         throw refuse();
       }
     }
@@ -613,7 +613,7 @@ export class SqliteEventStore implements EventStore {
         ? this.insert(p, head, now)
         : this.insertEvents(p, head, now);
     heads.set(stream, result.nextRevision);
-    return { result, written: events.length };
+    return { result: { ...result, written: true }, written: events.length };
   }
 
   /** The original result when `events` are stored in `stream` from revision `from` on, in order. */

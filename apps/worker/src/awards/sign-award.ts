@@ -25,7 +25,8 @@ const APPEND_ATTEMPTS = 20;
  * job finds the credential already issued instead of issuing a second one.
  *
  * Per award it costs one read of what is new in the student's stream
- * ({@link StudentHistory}), one signature and one append; the status list
+ * ({@link StudentHistory}), one signature and one append (and a second read
+ * when the store cannot say whether that append wrote); the status list
  * index comes from a block reserved in advance ({@link StatusListAllocator}).
  */
 @Injectable()
@@ -96,12 +97,16 @@ export class AwardSigner {
         indexed.catch(() => undefined);
       }
       try {
-        await appended;
+        if ((await appended).written === true) {
+          // This call stored it (not an idempotent replay of another worker's append): no need to read it back.
+          await Promise.all([this.allocator.record(job.awardId, signed.status), indexed]);
+          return { outcome: 'issued', credentialId: signed.credentialId, kid: signed.kid, statusListId: signed.status.listId, statusListIndex: signed.status.index };
+        }
       } catch (err) {
         if (!(err instanceof WrongExpectedVersion) || attempt >= APPEND_ATTEMPTS) throw err;
         // Someone wrote to the stream meanwhile (perhaps this very credential, or a revocation): decide again.
       }
-      // Appended, or refused: either way the stream now says which credential the award has.
+      // Refused, or a store that cannot say whether it wrote: either way the stream now says which credential the award has.
     }
   }
 
