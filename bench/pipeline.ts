@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- pipeline [--duration 30] [--connections 64] [--events 1000000]`
+ * `npm run bench -- pipeline [--duration 30] [--connections 64] [--events 1000000] [--topologies 1,2,3]`
  *
  * 1. HTTP `POST /participations` with 64 concurrent connections for 30 s
  *    (`--duration 0` skips this and the lag phase)
@@ -273,7 +273,9 @@ export async function run(args: string[]): Promise<void> {
       workers: [{ LAUREL_AWARD_WORKER: 'off' }, { LAUREL_PROJECTION: 'off' }],
     },
   ];
-  for (const topology of duration > 0 ? topologies : []) {
+  const chosen = new Set((args[args.indexOf('--topologies') + 1] ?? '').split(',').filter(Boolean).map(Number));
+  const run = args.includes('--topologies') ? topologies.filter((_, i) => chosen.has(i + 1)) : topologies;
+  for (const topology of duration > 0 ? run : []) {
     const live = await environment();
     let engine: SpawnedEngine | undefined;
     const workers: ChildProcess[] = [];
