@@ -40,18 +40,7 @@ export interface SqliteEventStoreOptions {
   maxBatchSize?: number;
   /** Events a subscription reads per query. Default 256. */
   pageSize?: number;
-  /**
-   * Bytes of the store file SQLite reads through a memory map rather than
-   * `read()` calls (`PRAGMA mmap_size`; this build of SQLite caps it near
-   * 2 GiB; 0 turns it off). Default: the cap. A page read then costs no
-   * system call and no copy into SQLite's cache: a subscription reading a
-   * large log (a rebuild) goes 1.4× faster. Writes still use `write()`.
-   */
-  mmapSizeBytes?: number;
 }
-
-/** SQLite's build limit on `mmap_size` (SQLITE_MAX_MMAP_SIZE); larger values are clamped to it. */
-const MAX_MMAP_SIZE = 0x7fff0000;
 
 /** Counters of {@link SqliteEventStore}, for tests and the benchmark. */
 export interface SqliteEventStoreStats {
@@ -226,7 +215,6 @@ export class SqliteEventStore implements EventStore {
     try {
       this.db.defaultSafeIntegers(true);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`mmap_size = ${Math.max(0, Math.floor(options.mmapSizeBytes ?? MAX_MMAP_SIZE))}`);
       const synchronous = options.synchronous ?? 'FULL';
       // At FULL the store does the WAL fsync itself, off the event loop (see the option).
       const ownSync = synchronous === 'FULL' && file !== ':memory:' && file !== '';
