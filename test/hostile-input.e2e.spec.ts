@@ -93,6 +93,9 @@ describe('input limits', () => {
       const body = participation({ evidence: 'שלום\u200f 😀 Žalgirio\u200b', activityId: 'no-such-activity' });
       const res = await post('/participations').send(body).expect(422);
       expect(res.body.code).toBe('UNKNOWN_ACTIVITY');
+      // Nothing is close to it: no guess, but where the known activities are listed.
+      expect(res.body).toMatchObject({ nearMatches: [] });
+      expect(res.body.message).toContain('no known activity id is close to it; GET /programs/vilnius-tech/rules lists the known ones');
     });
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { closest, distance } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import { RuleSetRegistry } from '@laurel/platform';
 import { DomainError } from '@laurel/progression';
 
@@ -29,7 +29,11 @@ export class ActivityCheck {
     const hint =
       nearMatches.length > 0
         ? `did you mean ${nearMatches.map((m) => `"${m}"`).join(' or ')}?`
-        : `the nearest known activity is "${closest(activityId, known)}"`;
+        : // The nearest id of all would be a guess (chess-clubb -> photo-club): say where the list is instead.
+          `no known activity id is close to it; ${this.registry
+            .all()
+            .map((a) => `GET /programs/${a.ruleSet.programId}/rules`)
+            .join(' or ')} lists the known ones`;
     throw new DomainError('UNKNOWN_ACTIVITY', `activity "${activityId}" is not in any published rule set; ${hint}`, { nearMatches });
   }
 }
