@@ -2,13 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
 import { kill9, spawnEngine } from './support/spawn-engine';
 
 describe('when the engine is killed with SIGKILL and started again', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'laurel-crash-'));
   const env = { LAUREL_DATA_DIR: dataDir, LAUREL_REDIS_PREFIX: `laurel-test:${randomUUID()}` };
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    // The killed engines leave their read models, checkpoint and queue in Redis.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${env.LAUREL_REDIS_PREFIX}:*`);
+    if (keys.length > 0) await redis.unlink(...keys);
+    redis.disconnect();
+  });
 
   it('still has every participation it acknowledged', async () => {
     // The engine verifies tokens with the key in its data folder; make it first and sign with it.
