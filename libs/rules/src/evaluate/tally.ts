@@ -61,7 +61,7 @@ function buildTally(state: StudentState, c: CompiledRuleSet): Tally {
   const nb = c.badges.length;
   const nl = c.levels.length;
   const capacity = Math.max(16, state.participations.length * 2);
-  const slots = new Int32Array(2 * slotCapacity(capacity));
+  const slots = new Int32Array(2 * slotCapacity(state.participations.length));
   const badgeBase = stride * 10;
   const levelBase = badgeBase + nb * BADGE_FIELDS;
   const data = new Float64Array(levelBase + nl);
