@@ -99,12 +99,20 @@ export class ReadModels {
     const multi = this.redis.multi();
     const written: [string, Membership][] = [];
     // Hash fields and set members go out grouped, a command per key, not a command each: in a rebuild that is
-    // a few hundred commands per flush instead of one per participation and per student.
+    // a few hundred commands per flush instead of one per participation and per student, and live, one SADD per
+    // roster instead of one per student who moved. A student is added to or removed from a set once per flush.
     const hashes = new Map<string, string[]>();
     const field = (key: string, name: string, value: string) => {
       const pairs = hashes.get(key) ?? [];
       if (pairs.length === 0) hashes.set(key, pairs);
       pairs.push(name, value);
+    };
+    const added = new Map<string, string[]>();
+    const removed = new Map<string, string[]>();
+    const member = (sets: Map<string, string[]>, key: string, studentId: string) => {
+      const members = sets.get(key);
+      if (members) members.push(studentId);
+      else sets.set(key, [studentId]);
     };
     if (this.dirty.size > 0) multi.sadd(this.keys.students, [...this.dirty.keys()]);
     for (const [studentId, programs] of this.dirty) {
@@ -118,25 +126,21 @@ export class ReadModels {
         const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
         if (before === undefined) {
           // Not written by this process yet, and Redis may say anything (a restart): set every set.
-          for (const level of program.ruleSet.levels) {
-            if (now.level === level.id) multi.sadd(this.keys.roster(programId, level.id), studentId);
-            else multi.srem(this.keys.roster(programId, level.id), studentId);
-          }
-          for (const badge of program.ruleSet.badges) {
-            if (now.holds.has(badge.id)) multi.sadd(this.keys.holders(programId, badge.id), studentId);
-            else multi.srem(this.keys.holders(programId, badge.id), studentId);
-          }
+          for (const level of program.ruleSet.levels) member(now.level === level.id ? added : removed, this.keys.roster(programId, level.id), studentId);
+          for (const badge of program.ruleSet.badges) member(now.holds.has(badge.id) ? added : removed, this.keys.holders(programId, badge.id), studentId);
         } else {
           if (before.level !== now.level) {
-            if (before.level !== null) multi.srem(this.keys.roster(programId, before.level), studentId);
-            if (now.level !== null) multi.sadd(this.keys.roster(programId, now.level), studentId);
+            if (before.level !== null) member(removed, this.keys.roster(programId, before.level), studentId);
+            if (now.level !== null) member(added, this.keys.roster(programId, now.level), studentId);
           }
-          for (const badgeId of before.holds) if (!now.holds.has(badgeId)) multi.srem(this.keys.holders(programId, badgeId), studentId);
-          for (const badgeId of now.holds) if (!before.holds.has(badgeId)) multi.sadd(this.keys.holders(programId, badgeId), studentId);
+          for (const badgeId of before.holds) if (!now.holds.has(badgeId)) member(removed, this.keys.holders(programId, badgeId), studentId);
+          for (const badgeId of now.holds) if (!before.holds.has(badgeId)) member(added, this.keys.holders(programId, badgeId), studentId);
         }
         written.push([key, now]);
       }
     }
+    for (const [key, members] of removed) multi.srem(key, members);
+    for (const [key, members] of added) multi.sadd(key, members);
     for (const { kind, id, studentId } of this.indexes) field(this.keys[kind], id, studentId);
     for (const [key, pairs] of hashes) for (let i = 0; i < pairs.length; i += HSET_CHUNK) multi.hset(key, ...pairs.slice(i, i + HSET_CHUNK));
     this.dirty.clear();
