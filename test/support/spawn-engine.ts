@@ -17,11 +17,15 @@ export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=64'];
  * it is listening.
  */
 export function spawnEngine(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedEngine> {
-  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/api/src/main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LAUREL_PORT: '0', LAUREL_LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/api/src/main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LAUREL_PORT: '0', LAUREL_LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

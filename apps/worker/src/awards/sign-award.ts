@@ -100,7 +100,13 @@ export class AwardSigner {
         if ((await appended).written === true) {
           // This call stored it (not an idempotent replay of another worker's append): no need to read it back.
           await Promise.all([this.allocator.record(job.awardId, signed.status), indexed]);
-          return { outcome: 'issued', credentialId: signed.credentialId, kid: signed.kid, statusListId: signed.status.listId, statusListIndex: signed.status.index };
+          return {
+            outcome: 'issued',
+            credentialId: signed.credentialId,
+            kid: signed.kid,
+            statusListId: signed.status.listId,
+            statusListIndex: signed.status.index,
+          };
         }
       } catch (err) {
         if (!(err instanceof WrongExpectedVersion) || attempt >= APPEND_ATTEMPTS) throw err;

@@ -121,13 +121,18 @@ export class ReadModels {
         if (!program) continue;
         const doc = progressionDocument(studentId, program, state, this.extras.get(studentId) ?? emptyExtras(), new Date());
         field(this.keys.progression(programId), studentId, JSON.stringify(doc));
-        const now: Membership = { level: doc.level?.levelId ?? null, holds: new Set(doc.badges.filter((b) => b.status !== 'revoked').map((b) => b.badgeId)) };
+        const now: Membership = {
+          level: doc.level?.levelId ?? null,
+          holds: new Set(doc.badges.filter((b) => b.status !== 'revoked').map((b) => b.badgeId)),
+        };
         const key = `${programId}/${studentId}`;
         const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
         if (before === undefined) {
           // Not written by this process yet, and Redis may say anything (a restart): set every set.
-          for (const level of program.ruleSet.levels) member(now.level === level.id ? added : removed, this.keys.roster(programId, level.id), studentId);
-          for (const badge of program.ruleSet.badges) member(now.holds.has(badge.id) ? added : removed, this.keys.holders(programId, badge.id), studentId);
+          for (const level of program.ruleSet.levels)
+            member(now.level === level.id ? added : removed, this.keys.roster(programId, level.id), studentId);
+          for (const badge of program.ruleSet.badges)
+            member(now.holds.has(badge.id) ? added : removed, this.keys.holders(programId, badge.id), studentId);
         } else {
           if (before.level !== now.level) {
             if (before.level !== null) member(removed, this.keys.roster(programId, before.level), studentId);
