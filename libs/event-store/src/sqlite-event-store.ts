@@ -484,7 +484,7 @@ export class SqliteEventStore implements EventStore {
         outcomes.forEach((outcome, i) => {
           const p = batch[i]!;
           if (syncError && outcome.ok && outcome.written > 0) p.reject(syncError);
-          else if (outcome.ok) p.resolve(outcome.result);
+          else if (outcome.ok) p.resolve({ ...outcome.result, written: outcome.written > 0 });
           else p.reject(outcome.error);
         });
       if (this.walFd === undefined) {
@@ -580,7 +580,7 @@ export class SqliteEventStore implements EventStore {
       if (first) {
         if (first.stream !== stream) throw duplicateId(events[0]!.id, first);
         const replay = this.storedAs(stream, first.revision, events);
-        if (replay) return { result: { ...replay, written: false }, written: 0 };
+        if (replay) return { result: replay, written: 0 };
         throw refuse();
       }
     } else {
@@ -591,7 +591,7 @@ export class SqliteEventStore implements EventStore {
           expectedHead < head
             ? this.storedAs(stream, expectedHead + 1n, events)
             : undefined;
-        if (replay) return { result: { ...replay, written: false }, written: 0 };
+        if (replay) return { result: replay, written: 0 };
         throw refuse();
       }
     }
@@ -601,7 +601,7 @@ export class SqliteEventStore implements EventStore {
         ? this.insert(p, head, now)
         : this.insertEvents(p, head, now);
     heads.set(stream, result.nextRevision);
-    return { result: { ...result, written: true }, written: events.length };
+    return { result, written: events.length };
   }
 
   /** The original result when `events` are stored in `stream` from revision `from` on, in order. */

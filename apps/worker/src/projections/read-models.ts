@@ -102,18 +102,14 @@ export class ReadModels {
     // a few hundred commands per flush instead of one per participation and per student, and live, one SADD per
     // roster instead of one per student who moved. A student is added to or removed from a set once per flush.
     const hashes = new Map<string, string[]>();
-    const field = (key: string, name: string, value: string) => {
-      const pairs = hashes.get(key) ?? [];
-      if (pairs.length === 0) hashes.set(key, pairs);
-      pairs.push(name, value);
-    };
     const added = new Map<string, string[]>();
     const removed = new Map<string, string[]>();
-    const member = (sets: Map<string, string[]>, key: string, studentId: string) => {
-      const members = sets.get(key);
-      if (members) members.push(studentId);
-      else sets.set(key, [studentId]);
+    const add = (grouped: Map<string, string[]>, key: string, ...values: string[]) => {
+      const list = grouped.get(key);
+      if (list) list.push(...values);
+      else grouped.set(key, values);
     };
+    const field = (key: string, name: string, value: string) => add(hashes, key, name, value);
     if (this.dirty.size > 0) multi.sadd(this.keys.students, [...this.dirty.keys()]);
     for (const [studentId, programs] of this.dirty) {
       for (const [programId, state] of programs) {
@@ -129,17 +125,16 @@ export class ReadModels {
         const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
         if (before === undefined) {
           // Not written by this process yet, and Redis may say anything (a restart): set every set.
-          for (const level of program.ruleSet.levels)
-            member(now.level === level.id ? added : removed, this.keys.roster(programId, level.id), studentId);
+          for (const level of program.ruleSet.levels) add(now.level === level.id ? added : removed, this.keys.roster(programId, level.id), studentId);
           for (const badge of program.ruleSet.badges)
-            member(now.holds.has(badge.id) ? added : removed, this.keys.holders(programId, badge.id), studentId);
+            add(now.holds.has(badge.id) ? added : removed, this.keys.holders(programId, badge.id), studentId);
         } else {
           if (before.level !== now.level) {
-            if (before.level !== null) member(removed, this.keys.roster(programId, before.level), studentId);
-            if (now.level !== null) member(added, this.keys.roster(programId, now.level), studentId);
+            if (before.level !== null) add(removed, this.keys.roster(programId, before.level), studentId);
+            if (now.level !== null) add(added, this.keys.roster(programId, now.level), studentId);
           }
-          for (const badgeId of before.holds) if (!now.holds.has(badgeId)) member(removed, this.keys.holders(programId, badgeId), studentId);
-          for (const badgeId of now.holds) if (!before.holds.has(badgeId)) member(added, this.keys.holders(programId, badgeId), studentId);
+          for (const badgeId of before.holds) if (!now.holds.has(badgeId)) add(removed, this.keys.holders(programId, badgeId), studentId);
+          for (const badgeId of now.holds) if (!before.holds.has(badgeId)) add(added, this.keys.holders(programId, badgeId), studentId);
         }
         written.push([key, now]);
       }
