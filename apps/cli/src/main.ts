@@ -28,16 +28,21 @@ export function buildProgram(io: CliIo = processIo()): Command {
   return program;
 }
 
-/** Runs the command line and returns the exit code (never calls `process.exit`). */
+/**
+ * Runs the command line and returns the exit code (never calls `process.exit`):
+ * the highest of what the `rules` commands report through `io` and what the
+ * other commands (import, token, projections) set in `process.exitCode`.
+ */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const reported = () => Math.max(io.exitCode, Number(process.exitCode ?? 0));
   try {
     await buildProgram(io).parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? io.exitCode : Math.max(e.exitCode, 1);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? reported() : Math.max(e.exitCode, 1);
     io.err(`laurel: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
-  return io.exitCode;
+  return reported();
 }
 
 // Run when started as a program: directly, or through bin/laurel.js.

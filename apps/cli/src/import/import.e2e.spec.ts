@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
-import { importCommand } from './import.command';
+import { main } from '../main';
 
 describe('when a coordinator imports an attendance CSV', () => {
   let engine: TestEngine;
@@ -42,8 +42,9 @@ describe('when a coordinator imports an attendance CSV', () => {
     const previous = process.exitCode;
     process.exitCode = 0;
     try {
-      await importCommand().parseAsync([file, '--url', url, '--token', token, ...args], { from: 'user' });
-      return { out, exitCode: Number(process.exitCode ?? 0) };
+      // Through the CLI's entry point, which decides the process's exit code.
+      const exitCode = await main(['import', file, '--url', url, '--token', token, ...args]);
+      return { out, exitCode };
     } finally {
       write.mockRestore();
       process.exitCode = previous;
