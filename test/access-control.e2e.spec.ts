@@ -31,6 +31,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/students/:own/portfolio', roles: ['coordinator', 'student'] },
   { method: 'post', path: '/students/:own/applications', body: { badgeId: 'no-such-badge' }, roles: ['coordinator', 'student'] },
   { method: 'post', path: '/students/:own/awards/no-such-badge/revoke', body: { reason: 'plagiarism' }, roles: ['coordinator'] },
+  { method: 'post', path: `/credentials/${ANY_UUID}/revoke`, body: { reason: 'plagiarism' }, roles: ['coordinator'] },
   { method: 'post', path: `/applications/${ANY_UUID}/approve`, body: {}, roles: ['coordinator'] },
   { method: 'post', path: `/applications/${ANY_UUID}/reject`, body: { comment: 'not enough evidence' }, roles: ['coordinator'] },
   { method: 'get', path: `/programs/${PROGRAM}/rules`, roles: ['designer', 'coordinator', 'student'] },

@@ -493,6 +493,17 @@ const ENDPOINTS: Endpoint[] = [
     }),
   },
   {
+    name: 'POST /credentials/:id/revoke',
+    weight: 5,
+    make: (r) => ({
+      method: 'POST',
+      path: `/credentials/${chance(r, 0.6) ? hostileSegment(r, hostileValue(r)) : uuid(r)}/revoke`,
+      caller: 'coordinator',
+      allows2xx: false,
+      body: hostileJsonBody(r, () => ({ reason: 'plagiarism' }), { reason }),
+    }),
+  },
+  {
     name: 'POST /programs/:id/rules',
     weight: 9,
     make: (r) => ({

@@ -20,6 +20,8 @@ export class RevokeAwardCommand extends Command<RevokeAwardResult> {
     readonly reason: string,
     readonly metadata: EventMetadata,
     readonly now: Date,
+    /** Revoke only if this is still the badge's current award (revocation by credential id). */
+    readonly awardId?: string,
   ) {
     super();
   }
@@ -33,7 +35,7 @@ export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
     private readonly registry: RuleSetRegistry,
   ) {}
 
-  async execute({ studentId, badgeId, reason, metadata, now }: RevokeAwardCommand): Promise<RevokeAwardResult> {
+  async execute({ studentId, badgeId, reason, metadata, now, awardId }: RevokeAwardCommand): Promise<RevokeAwardResult> {
     const program = this.registry.programOfBadge(badgeId);
     if (!program) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
     const programId = program.ruleSet.programId;
@@ -52,6 +54,7 @@ export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
               reason,
               revokedAt: now.toISOString(),
             },
+            ...(awardId === undefined ? {} : { awardId }),
           },
           state,
         ),

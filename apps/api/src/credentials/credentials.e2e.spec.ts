@@ -275,6 +275,38 @@ describe('when students earn badges and the engine signs them', () => {
       // Other credentials on the same list are untouched.
       expect((await verify(sports.jwt)).verified).toBe(true);
     });
+
+    it('can be revoked by credential id, by a coordinator, once', async () => {
+      const other = `s-${randomUUID().slice(0, 8)}`;
+      await participate(other, 'running-club', '2026-09-10T16:00:00Z');
+      await participate(other, 'orienteering-cup', '2026-09-11T16:00:00Z');
+      const issued = await credentialOf(other, 'sports-participant');
+      const path = `/credentials/urn:uuid:${issued.credentialId}/revoke`;
+
+      const own = await engine.as('student', other);
+      await request(engine.http).post(path).set(own).send({ reason: 'I changed my mind' }).expect(403);
+      const noReason = await request(engine.http).post(path).set(coordinator).send({}).expect(400);
+      expect(noReason.body.message).toMatch(/reason/);
+      const unknown = await request(engine.http).post(`/credentials/${randomUUID()}/revoke`).set(coordinator).send({ reason: 'typo' }).expect(404);
+      expect(unknown.body.message).toMatch(/no credential .* was issued here/);
+      expect((await verify(issued.jwt)).verified).toBe(true);
+
+      const revoked = await request(engine.http).post(path).set(coordinator).send({ reason: 'recorded for the wrong student' }).expect(200);
+      expect(revoked.body).toMatchObject({
+        credentialId: issued.credentialId,
+        awardId: issued.awardId,
+        studentId: other,
+        badgeId: 'sports-participant',
+      });
+      expect(failedChecks((await verify(issued.jwt)).checks)).toEqual(['status:REVOKED']);
+      const again = await request(engine.http).post(path).set(coordinator).send({ reason: 'twice' }).expect(409);
+      expect(again.body.code).toBe('AWARD_ALREADY_REVOKED');
+      const timeline = await request(engine.http).get(`/students/${other}/timeline`).set(coordinator).expect(200);
+      const revocations = (timeline.body.events as { type: string; data: { awardId: string; reason: string } }[]).filter(
+        (e) => e.type === 'AwardRevoked',
+      );
+      expect(revocations.map((e) => [e.data.awardId, e.data.reason])).toEqual([[issued.awardId, 'recorded for the wrong student']]);
+    });
   });
 
   describe('when the signing key is rotated', () => {
