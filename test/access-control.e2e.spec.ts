@@ -44,6 +44,7 @@ const ENDPOINTS: Endpoint[] = [
 
 const PUBLIC: Omit<Endpoint, 'roles'>[] = [
   { method: 'get', path: '/health' },
+  { method: 'get', path: '/metrics' },
   { method: 'get', path: '/.well-known/jwks.json' },
   { method: 'get', path: '/keys/no-such-key-id-at-all-here' },
   { method: 'get', path: `/issuers/${PROGRAM}` },

@@ -8,6 +8,8 @@ import { ReviewApplicationHandler, SubmitApplicationHandler } from './applicatio
 import { RevokeAwardHandler } from './awards/revoke-award.handler';
 import { CredentialsModule } from './credentials/credentials.module';
 import { HealthController } from './health/health.controller';
+import { Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProgramsController } from './programs/programs.controller';
 import { GetProgressionHandler } from './students/get-progression.handler';
 import { ParticipationsController } from './participations/participations.controller';
@@ -21,9 +23,10 @@ import { StudentsController } from './students/students.controller';
 /** The HTTP face: controllers, command and query handlers. Infrastructure comes from PlatformModule. */
 @Module({
   imports: [CqrsModule.forRoot(), CredentialsModule],
-  controllers: [ParticipationsController, StudentsController, ApplicationsController, ProgramsController, HealthController],
+  controllers: [ParticipationsController, StudentsController, ApplicationsController, ProgramsController, HealthController, MetricsController],
   providers: [
     TokenVerifier,
+    Metrics,
     { provide: APP_GUARD, useClass: AuthGuard },
     ActivityCheck,
     RecordParticipationHandler,

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { EventStore } from '@laurel/event-store';
 import { PlatformModule, type LaurelConfig } from '@laurel/platform';
 import { ApiModule } from './api.module';
+import { Metrics } from './metrics/metrics';
 import { ProblemFilter } from './http/problem.filter';
 import { applySecurity, clientErrorHandler } from './http/security';
 import { validationPipe } from './http/validation';
@@ -40,6 +41,14 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
     abortOnError: false,
   });
   applySecurity(app, deps.config);
+  const metrics = app.get(Metrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      metrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
   // Rule files are published as YAML text.
   app
     .getHttpAdapter()

@@ -71,7 +71,7 @@ export class CredentialsController {
   @ApiBearerAuth()
   @ApiOperation({
     summary:
-      "Revoke the award behind a credential (as POST /students/:id/awards/:badgeId/revoke does); 409 if the badge was earned again since, or is already revoked",
+      'Revoke the award behind a credential (as POST /students/:id/awards/:badgeId/revoke does); 409 if the badge was earned again since, or is already revoked',
   })
   async revoke(
     @Param('id') id: string,

@@ -20,6 +20,6 @@ import { StatusListsController } from './status-lists.controller';
   controllers: [KeysController, IssuersController, CredentialsController, StatusListsController, PortfolioController, FailedAwardsController],
   // The API's own handle on the award queue (for failed jobs): with LAUREL_ROLE=api no WorkerModule runs here.
   providers: [StatusLists, CredentialVerifier, Portfolios, JwtBodyParser, AwardQueue],
-  exports: [StatusLists, CredentialVerifier],
+  exports: [StatusLists, CredentialVerifier, AwardQueue],
 })
 export class CredentialsModule {}

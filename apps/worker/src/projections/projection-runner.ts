@@ -39,6 +39,9 @@ export interface RunnerOptions {
   liveMaxDelayMs?: number;
 }
 
+/** The Redis key holding a projection's checkpoint (the position of the last event whose effects are flushed). */
+export const checkpointKeyOf = (redisPrefix: string, projection: string): string => `${redisPrefix}:projection:${projection}:checkpoint`;
+
 /**
  * Runs a projection on a catch-up subscription with its checkpoint in Redis
  * (`<prefix>:projection:<name>:checkpoint`). Work is flushed in batches so a
@@ -69,7 +72,7 @@ export class ProjectionRunner {
   }
 
   get checkpointKey(): string {
-    return `${this.prefix}:projection:${this.projection.name}:checkpoint`;
+    return checkpointKeyOf(this.prefix, this.projection.name);
   }
 
   /** The position of the last event whose effects are flushed. */

@@ -55,6 +55,9 @@ function remember(record: StudentRecord, event: { id: string; type: string }): v
   if (REMEMBERED.has(event.type)) record.ids.add(event.id);
 }
 
+/** The rule projection's name: its checkpoint key is `checkpointKeyOf(prefix, RULE_PROJECTION_NAME)`. */
+export const RULE_PROJECTION_NAME = 'rules';
+
 /**
  * The rule projection: folds every student event into that student's rule
  * state, evaluates the rule set active at that point of the log (with the
@@ -67,7 +70,7 @@ function remember(record: StudentRecord, event: { id: string; type: string }): v
  */
 @Injectable()
 export class RuleProjection implements Projection {
-  readonly name = 'rules';
+  readonly name = RULE_PROJECTION_NAME;
   /** Everything: the checkpoint then tracks the log's head, which makes "caught up" a plain comparison. */
   readonly filter = {};
   private readonly logger = new Logger('rule-projection');

@@ -141,7 +141,7 @@ describe('when revoking an award', () => {
   });
 
   it('revokes a named award only while it is the badge\'s current one (revocation by credential)', () => {
-    const renewed: StudentEvent = { ...earned, data: { ...earned.data, awardId: 'aw-2', earnedAt: '2027-10-05T00:00:00Z' } } as StudentEvent;
+    const renewed: StudentEvent = { ...earned, data: { ...earned.data, awardId: 'aw-2', earnedAt: '2027-10-05T00:00:00Z' } };
     expect(decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned)).data.awardId).toBe('aw-1');
     expect(codeOf(() => decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned, renewed)))).toBe('AWARD_SUPERSEDED');
     expect(decideRevokeAward({ ...command, awardId: 'aw-2' }, given(earned, renewed)).data.awardId).toBe('aw-2');
