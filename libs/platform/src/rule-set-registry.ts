@@ -29,6 +29,9 @@ export class RuleSetRejected extends Error {
   }
 }
 
+/** The actor of the RuleSetPublished events the engine appends for the rule files it finds at start-up. */
+export const RULES_DIRECTORY_ACTOR = 'system:startup';
+
 export type PublishOutcome = { published: boolean; programId: string; version: number; sha256: string };
 
 /**
@@ -55,7 +58,7 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.start();
     if (existsSync(this.config.rulesDir)) {
-      await this.publishDirectory(this.config.rulesDir, { actor: 'system:startup', reason: `rule files in ${this.config.rulesDir}` });
+      await this.publishDirectory(this.config.rulesDir, { actor: RULES_DIRECTORY_ACTOR, reason: `rule files in ${this.config.rulesDir}` });
     }
   }
 
@@ -193,13 +196,39 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Publishes every `*.yaml` in `dir` whose content changed; a file that fails the checks stops start-up. */
-  async publishDirectory(dir: string, metadata: EventMetadata): Promise<PublishOutcome[]> {
+  /**
+   * Publishes every `*.yaml` in `dir` whose content changed since the rule
+   * files were last published from here (`metadata.actor`); a file that
+   * fails the checks stops start-up. A file left as it was does not undo a
+   * version published since through the API: that version stays active, and
+   * a warning says the file differs from it.
+   */
+  async publishDirectory(dir: string, metadata: EventMetadata & { actor: string }): Promise<PublishOutcome[]> {
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
       .sort();
     const outcomes: PublishOutcome[] = [];
-    for (const f of files) outcomes.push(await this.publish(readFileSync(join(dir, f), 'utf8'), join(dir, f), metadata));
+    for (const f of files) {
+      const path = join(dir, f);
+      const content = readFileSync(path, 'utf8');
+      const loaded = loadRuleSet(content, path);
+      if (loaded.ok) {
+        const { programId, sha256 } = loaded.ruleSet;
+        const versions = (await this.store.readStream(programStream(programId))) as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>[];
+        const fromHere = versions.filter((e) => e.metadata?.actor === metadata.actor).at(-1);
+        const last = versions.at(-1);
+        if (fromHere && last && fromHere.data.sha256 === sha256) {
+          if (last.data.sha256 !== sha256) {
+            this.logger.warn(
+              `${f} is unchanged since it was published as ${programId} v${fromHere.data.version}; v${last.data.version}, published since by ${String(last.metadata?.actor ?? 'someone')}, stays active. Edit the file (or publish through the API) to replace it`,
+            );
+          }
+          outcomes.push({ published: false, programId, version: last.data.version, sha256: last.data.sha256 });
+          continue;
+        }
+      }
+      outcomes.push(await this.publish(content, path, metadata));
+    }
     return outcomes;
   }
 
