@@ -22,6 +22,44 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
   });
   afterAll(() => engine.close());
 
+  it('lets a rejected student apply again, and refuses to approve once the facts behind the eligibility are voided', async () => {
+    const drive = ladder(engine, coordinator);
+    const third = `s-${randomUUID().slice(0, 8)}`;
+    const asThird = await engine.as('student', third);
+    const apply = (badgeId: string) => request(engine.http).post(`/students/${third}/applications`).set(asThird).send({ badgeId });
+    const basketball = await drive.participate(third, 'basketball-league', daysAgo(60), { role: 'organiser' });
+    const volleyball = await drive.participate(third, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
+    await drive.participate(third, 'food-bank', daysAgo(50), { role: 'volunteer', hours: 12 });
+    await drive.participate(third, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
+    const mentoring = [
+      await drive.participate(third, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 }),
+      await drive.participate(third, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
+    ];
+    expect((await drive.progression(third)).eligible.map((e) => e.badgeId).sort()).toEqual(['meta-community', 'meta-leadership']);
+
+    // Rejected, the student still meets the criteria: they may apply again, and this time it is approved.
+    const first = await apply('meta-community').expect(201);
+    await request(engine.http).post(`/applications/${first.body.applicationId}/reject`).set(coordinator).send({ comment: 'add a statement' }).expect(200);
+    const second = await apply('meta-community').expect(201);
+    expect(second.body.applicationId).not.toBe(first.body.applicationId);
+    const approved = await request(engine.http).post(`/applications/${second.body.applicationId}/approve`).set(coordinator).send({}).expect(200);
+    await drive.settle(approved.body.position);
+    expect(held(await drive.progression(third))).toContain('meta-community');
+
+    // Applied for META Leadership, then four of the five organiser/leader participations turn out wrong: no approval.
+    const leadership = await apply('meta-leadership').expect(201);
+    for (const id of [basketball, volleyball, ...mentoring]) {
+      await request(engine.http).delete(`/participations/${id}`).set(coordinator).send({ reason: 'recorded for the wrong student' }).expect(200);
+    }
+    const refused = await request(engine.http).post(`/applications/${leadership.body.applicationId}/approve`).set(coordinator).send({}).expect(409);
+    expect(refused.body.code).toBe('NOT_ELIGIBLE');
+    expect(refused.body.message).toMatch(/no longer meets the criteria for meta-leadership/);
+    await request(engine.http).post(`/applications/${leadership.body.applicationId}/reject`).set(coordinator).send({ comment: 'not enough evidence' }).expect(200);
+    const after = await drive.progression(third);
+    expect(held(after)).not.toContain('meta-leadership');
+    expect(after.applications.find((a) => a.applicationId === leadership.body.applicationId)?.status).toBe('rejected');
+  });
+
   it('reaches each level, is refused META until eligible, and earns it on approval', async () => {
     const drive = ladder(engine, coordinator);
     const asStudent = await engine.as('student', student);

@@ -64,4 +64,4 @@ export type { MissingStep } from './explain/plan';
 export { applyOutcome, heldBadges, replay, settle, type ReplayResult, type TimedFact } from './replay/replay';
 export { runExamples, type ExampleResult } from './replay/examples';
 export { diffRuleSets, type DiffEntry, type RuleSetDiff, type StudentDiff, type StudentHistory } from './replay/diff';
-export { recheckSupport } from './evaluate/recheck';
+export { eligibilityStands, recheckSupport } from './evaluate/recheck';

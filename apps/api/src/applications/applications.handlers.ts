@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex, RuleSetRegistry } from '@laurel/platform';
 import { decideApplicationReview, decideSubmitApplication, DomainError, foldStudent } from '@laurel/progression';
-import { explain } from '@laurel/rules';
+import { eligibilityStands, explain } from '@laurel/rules';
 import { decideAndAppend, eventId } from '../students/student-stream';
 
 export interface ApplicationResult {
@@ -52,7 +52,10 @@ export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicati
       metadata,
       (state, events) => {
         const explained = explain(program.ruleSet, foldStudent(studentId, program.ruleSet, events), now).badges.find((b) => b.badgeId === badgeId);
-        const eligible = explained?.status === 'eligible';
+        // Rejected (or held and expired) before: the student may apply again once the criteria hold.
+        const eligible =
+          explained?.status === 'eligible' ||
+          ((explained?.status === 'rejected' || explained?.status === 'expired') && explained.met && explained.levelReached);
         const missing = explained?.missing.map((m) => m.text).join('; ') ?? '';
         return decideSubmitApplication(
           {
@@ -88,12 +91,18 @@ export class ReviewApplicationCommand extends Command<ApplicationResult> {
   }
 }
 
-/** A coordinator approves (the rule projection then awards the badge) or rejects an application. */
+/**
+ * A coordinator approves (the rule projection then awards the badge) or
+ * rejects an application. An approval is refused while the student's
+ * eligibility no longer stands: a participation or badge it rested on was
+ * voided or revoked since the student applied.
+ */
 @CommandHandler(ReviewApplicationCommand)
 export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicationCommand> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly index: LookupIndex,
+    private readonly registry: RuleSetRegistry,
   ) {}
 
   async execute({ applicationId, decision, comment, metadata, now }: ReviewApplicationCommand): Promise<ApplicationResult> {
@@ -103,14 +112,29 @@ export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicati
       this.store,
       studentId,
       { ...metadata, ...(comment && { reason: comment }) },
-      (state) =>
-        decideApplicationReview(
+      (state, events) => {
+        const application = state.applications.get(applicationId);
+        const program = application && this.registry.get(application.programId);
+        if (decision === 'approve' && application?.status === 'pending' && program) {
+          const ruleState = foldStudent(studentId, program.ruleSet, events);
+          if (!eligibilityStands(program.ruleSet, ruleState, application.badgeId, now)) {
+            const explained = explain(program.ruleSet, ruleState, now).badges.find((b) => b.badgeId === application.badgeId);
+            const missing = explained?.missing.map((m) => m.text).join('; ');
+            throw new DomainError(
+              'NOT_ELIGIBLE',
+              `student ${studentId} no longer meets the criteria for ${application.badgeId}: a participation or badge the eligibility rested on was voided or revoked since the application${missing ? ` (missing now: ${missing})` : ''}. Reject the application with a comment saying why, or approve it once the criteria are met again`,
+              { explanation: explained },
+            );
+          }
+        }
+        return decideApplicationReview(
           {
             type: decision === 'approve' ? 'ApproveApplication' : 'RejectApplication',
             data: { applicationId, studentId, decidedAt: now.toISOString(), ...(comment !== undefined && { comment }) },
           },
           state,
-        ),
+        );
+      },
       (e) => eventId(e.type, applicationId),
     );
     return {

@@ -325,3 +325,18 @@ export function supportedAsOf(c: CompiledRuleSet, state: StudentState, badgeId: 
 }
 
 export type { Context } from './model';
+
+/**
+ * Whether an application badge's eligibility still stands: its criteria hold
+ * at `now`, or held when the eligibility was recorded, with the facts known
+ * now (a time window that has since moved on does not take it away; a voided
+ * participation the eligibility rested on does).
+ */
+export function eligibilityStands(c: CompiledRuleSet, state: StudentState, badgeId: string, now: number): boolean {
+  const i = c.badgeIndex.get(badgeId);
+  if (i === undefined) return false;
+  const criteria = c.badges[i]!.criteria;
+  if (holds(criteria, makeContext(c, state, now))) return true;
+  const since = state.eligible[badgeId];
+  return since !== undefined && holds(criteria, makeContext(c, state, since, true));
+}

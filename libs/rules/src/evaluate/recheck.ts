@@ -1,6 +1,6 @@
 import type { RuleSet } from '../language/types';
 import { compile } from './compile';
-import { supportedAsOf } from './conditions';
+import { eligibilityStands as stands, supportedAsOf } from './conditions';
 import { flagSupportLost, type StudentState } from './state';
 
 /**
@@ -25,4 +25,17 @@ export function recheckSupport(ruleSet: RuleSet, state: StudentState): string[] 
     }
   }
   return marked;
+}
+
+/**
+ * Whether a student may still be given an application badge: its criteria
+ * hold at `now`, or held when the eligibility was recorded with the facts
+ * known now (a window that moved on does not take it away; a voided
+ * participation it rested on does).
+ *
+ * @example
+ * if (!eligibilityStands(ruleSet, state, 'meta-leadership', new Date())) refuseApproval();
+ */
+export function eligibilityStands(ruleSet: RuleSet, state: StudentState, badgeId: string, now: Date): boolean {
+  return stands(compile(ruleSet), state, badgeId, now.getTime());
 }
