@@ -102,6 +102,18 @@ describe('POST /participations', () => {
     });
   });
 
+  describe('when a voided participation is sent again', () => {
+    it('answers 409 saying it was voided and to use a new participationId, in a batch too', async () => {
+      const body = participation();
+      await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
+      await request(engine.http).delete(`/participations/${body.participationId}`).set(coordinator).send({ reason: 'wrong student' }).expect(200);
+      const again = await request(engine.http).post('/participations').set(coordinator).send(body).expect(409);
+      expect(again.body).toMatchObject({ code: 'PARTICIPATION_ALREADY_VOIDED', message: expect.stringMatching(/was voided .* new participationId/) });
+      const batch = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: [body] }).expect(200);
+      expect(batch.body.results).toEqual([expect.objectContaining({ status: 'rejected', code: 'PARTICIPATION_ALREADY_VOIDED' })]);
+    });
+  });
+
   describe('when the body is invalid', () => {
     it('answers 400 naming each bad field, and writes nothing', async () => {
       const before = await engine.store.lastPosition();

@@ -23,6 +23,12 @@ export function decideRecordParticipation(command: RecordParticipation, state: S
   if (!existing) {
     return { kind: 'append', event: { type: 'ParticipationRecorded', data: command.data } };
   }
+  if (existing.voided) {
+    throw new DomainError(
+      'PARTICIPATION_ALREADY_VOIDED',
+      `participation ${command.data.participationId} was voided and cannot be recorded again under the same id; if it did take place, record it with a new participationId (in a CSV import, give the row a participationId column)`,
+    );
+  }
   if (isDeepStrictEqual(existing.data, command.data)) {
     return { kind: 'already-recorded', stored: existing };
   }

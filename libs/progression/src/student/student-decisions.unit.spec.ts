@@ -52,6 +52,14 @@ describe('when recording a participation', () => {
       'PARTICIPATION_CONFLICT',
     );
   });
+
+  it('refuses to record a voided participation again under its id, instead of answering that nothing changed', () => {
+    const state = given(
+      { type: 'ParticipationRecorded', data: recorded },
+      { type: 'ParticipationVoided', data: { participationId: 'p-1', studentId: 's-1', reason: 'duplicate', voidedAt: '2026-10-02T00:00:00Z' } },
+    );
+    expect(codeOf(() => decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded } }, state))).toBe('PARTICIPATION_ALREADY_VOIDED');
+  });
 });
 
 describe('when voiding a participation', () => {
