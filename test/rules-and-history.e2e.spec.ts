@@ -52,7 +52,11 @@ describe('rules, history and corrections', () => {
       expect(then).toMatchObject({ source: 'log', at: between, level: { levelId: 'participation' }, badges: [] });
       expect(then.next.level?.levelId).toBe('activity');
 
-      await request(engine.http).get(`/students/${student}/progression?asOf=2001-01-01`).set(coordinator).expect(404);
+      const early = await request(engine.http).get(`/students/${student}/progression?asOf=2001-01-01`).set(coordinator).expect(404);
+      expect(early.body.message).toMatch(/had no published rule set yet on 2001-01-01T23:59:59.999Z: its first one was published on \d{4}-/);
+      // A date alone is that whole day: today's includes what was recorded a moment ago.
+      const today = await drive.progression(student, coordinator, `?asOf=${new Date().toISOString().slice(0, 10)}`);
+      expect(today.level?.levelId).toBe((await drive.progression(student)).level?.levelId);
       const bad = await request(engine.http).get(`/students/${student}/progression?asOf=last-tuesday`).set(coordinator).expect(400);
       expect(bad.body.message).toMatch(/asOf must be an ISO-8601 date/);
     });

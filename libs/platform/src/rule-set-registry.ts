@@ -119,6 +119,11 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     return this.active.get(programId);
   }
 
+  /** Every version of a program published so far, oldest first. */
+  versions(programId: string): readonly ActiveRuleSet[] {
+    return this.history.get(programId) ?? [];
+  }
+
   /** The version that was active at `date` (publication time), if any. */
   activeAt(programId: string, date: Date): ActiveRuleSet | undefined {
     return (this.history.get(programId) ?? []).filter((v) => new Date(v.publishedAt) <= date).at(-1);

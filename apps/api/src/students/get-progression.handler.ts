@@ -93,9 +93,14 @@ export class GetProgressionHandler implements IQueryHandler<GetProgression> {
     }
     const found = asOf ? this.registry.activeAt(id, asOf) : this.registry.get(id);
     if (!found) {
+      const first = this.registry.versions(id)[0];
       throw new DomainError(
         'UNKNOWN_PROGRAM',
-        asOf ? `program ${id} had no published rule set on ${asOf.toISOString()}` : `program ${id} has no published rule set`,
+        !asOf
+          ? `program ${id} has no published rule set`
+          : first
+            ? `program ${id} had no published rule set yet on ${asOf.toISOString()}: its first one was published on ${first.publishedAt}; ask for asOf on or after that (asOf follows when events were recorded in the log)`
+            : `program ${id} had no published rule set on ${asOf.toISOString()}`,
       );
     }
     return found;

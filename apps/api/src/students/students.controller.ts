@@ -37,7 +37,8 @@ export class StudentsController {
   @OwnStudent('id')
   @ApiOperation({ summary: 'Level, badges, eligibility, applications and the shortest path to the next level; `asOf` for any past date' })
   progression(@Param('id', StudentIdPipe) studentId: string, @Query() query: ProgressionQueryDto): Promise<ProgressionView> {
-    const asOf = query.asOf ? new Date(query.asOf) : undefined;
+    // A date alone means that whole day, as `laurel rules explain --at` reads it.
+    const asOf = query.asOf ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(query.asOf) ? `${query.asOf}T23:59:59.999Z` : query.asOf) : undefined;
     return this.queries.execute(new GetProgression(studentId, query.programId, asOf));
   }
 
