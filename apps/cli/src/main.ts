@@ -6,6 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { describeError } from './cli-error';
 import { processIo, type CliIo } from './rules/io';
 import { importCommand } from './import/import.command';
 import { projectionsCommand } from './projections/projections.command';
@@ -20,7 +21,8 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .description('Laurel: event-sourced progression engine for university digital badges')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText('after', '\nEnvironment:\n  LAUREL_DEBUG=1  print the stack trace of every error, not only of unexpected ones\n');
   registerRulesCommands(program, io);
   program.addCommand(importCommand());
   program.addCommand(tokenCommand());
@@ -39,7 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await buildProgram(io).parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? reported() : Math.max(e.exitCode, 1);
-    io.err(`laurel: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.err(`laurel: ${describeError(e)}\n`);
     return 1;
   }
   return reported();

@@ -28,12 +28,36 @@ export interface CsvProblem {
   message: string;
 }
 
-/** `2026-10-14` means that day at 00:00 UTC; full ISO-8601 date-times pass through. */
-function normaliseDate(value: string): string | undefined {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
-  const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `2026-10-14` means that day at 00:00 UTC; ISO-8601 date-times with a zone
+ * pass through, also with a space for the `T` as spreadsheets write them. A
+ * time without a zone is refused: the file does not say which zone it is in.
+ * `Date` would roll 2026-02-30 over to March, so the calendar is checked here.
+ */
+function normaliseDate(value: string): { iso: string } | { problem: string } {
+  const m = DATE_TIME.exec(value);
+  if (!m) return { problem: `occurredAt "${value}" is not a date; use YYYY-MM-DD or an ISO-8601 date-time` };
+  const [, y = '', mo = '', d = '', h, mi = '00', s, fraction = '', zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined) return { problem: `occurredAt "${value}" is not a date: there is no month ${mo}` };
+  if (Number(d) < 1 || Number(d) > days) return { problem: `occurredAt "${value}" is not a date: ${y}-${mo} has ${days} days` };
+  if (h === undefined) return { iso: `${y}-${mo}-${d}T00:00:00.000Z` };
+  const time = `${h}:${mi}${s === undefined ? '' : `:${s}${fraction}`}`;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)
+    return { problem: `occurredAt "${value}" is not a time of day: use 00:00 to 23:59:59` };
+  if (zone === undefined)
+    return {
+      problem: `occurredAt "${value}" has no time zone: write ${y}-${mo}-${d}T${time}Z for UTC, or add the offset, e.g. ${y}-${mo}-${d}T${time}+03:00`,
+    };
+  if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(-2)) > 59))
+    return { problem: `occurredAt "${value}" has an impossible time zone offset ${zone}` };
+  return { iso: new Date(`${y}-${mo}-${d}T${time}${zone}`).toISOString() };
 }
 
 /**
@@ -41,23 +65,43 @@ function normaliseDate(value: string): string | undefined {
  * participation bodies, with every problem tied to its line number.
  */
 export function readParticipationCsv(text: string): { rows: CsvParticipation[]; problems: CsvProblem[] } {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const known: readonly string[] = [...CSV_COLUMNS.required, ...CSV_COLUMNS.optional];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  const firstLine = lines[headerIndex];
+  if (firstLine === undefined)
+    return {
+      rows: [],
+      problems: [
+        { line: 1, message: `the file is empty; its first line must be a header naming the columns, at least ${CSV_COLUMNS.required.join(',')}` },
+      ],
+    };
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  // Spreadsheets capitalise and pad headers (`StudentID `): the names are matched as written in CSV_COLUMNS.
+  const canonical = (name: string): string => known.find((k) => k.toLowerCase() === name.trim().toLowerCase()) ?? name.trim();
+  let header: string[] = [];
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, info: true, delimiter, relax_column_count: false });
+    records = parse(text, {
+      columns: (names: string[]) => (header = names.map(canonical)),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+      delimiter,
+      relax_column_count: false,
+    });
   } catch (err) {
     const e = err as Error & { lines?: number };
     return { rows: [], problems: [{ line: e.lines ?? 1, message: `the file is not valid CSV: ${e.message}` }] };
   }
-  const header = firstLine.split(delimiter).map((h) => h.trim().replace(/^\uFEFF/, ''));
-  const known: readonly string[] = [...CSV_COLUMNS.required, ...CSV_COLUMNS.optional];
   const problems: CsvProblem[] = [];
   const missing = CSV_COLUMNS.required.filter((c) => !header.includes(c));
   const unknown = header.filter((h) => !known.includes(h));
   if (missing.length > 0)
-    problems.push({ line: 1, message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}` });
-  if (unknown.length > 0) problems.push({ line: 1, message: `unknown column(s) ${unknown.join(', ')}; columns are ${known.join(', ')}` });
+    problems.push({ line: headerIndex + 1, message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}` });
+  if (unknown.length > 0)
+    problems.push({ line: headerIndex + 1, message: `unknown column(s) ${unknown.join(', ')}; columns are ${known.join(', ')}` });
   if (problems.length > 0) return { rows: [], problems };
 
   const rows: CsvParticipation[] = [];
@@ -65,9 +109,9 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
     const line = info.lines;
     const rowProblems: string[] = [];
     for (const c of CSV_COLUMNS.required) if (!record[c]) rowProblems.push(`${c} is empty`);
-    const occurredAt = record.occurredAt ? normaliseDate(record.occurredAt) : undefined;
-    if (record.occurredAt && !occurredAt)
-      rowProblems.push(`occurredAt "${record.occurredAt}" is not a date; use YYYY-MM-DD or an ISO-8601 date-time`);
+    const date = record.occurredAt ? normaliseDate(record.occurredAt) : undefined;
+    if (date && 'problem' in date) rowProblems.push(date.problem);
+    const occurredAt = date && 'iso' in date ? date.iso : undefined;
     let hours: number | undefined;
     if (record.hours) {
       hours = Number(record.hours.replace(',', '.'));
@@ -77,7 +121,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
       problems.push({ line, message: rowProblems.join('; ') });
       continue;
     }
-    const role = record.role || undefined;
+    const role = record.role?.toLowerCase() || undefined;
     const participationId =
       record.participationId || uuidv5([record.studentId, record.activityId, occurredAt, role ?? 'participant'].join('|'), ROW_NAMESPACE);
     rows.push({

@@ -36,4 +36,45 @@ describe('when reading an attendance CSV', () => {
       { line: 1, message: expect.stringMatching(/unknown column\(s\) student/) },
     ]);
   });
+
+  it('refuses dates and times that are not in the calendar, naming the line', () => {
+    const { rows, problems } = readParticipationCsv(
+      'studentId,activityId,occurredAt\n1,a,2026-02-30\n2,a,2026-13-01\n3,a,2026-10-01T24:00:00Z\n4,a,2028-02-29\n5,a,2026-10-01T10:00+25:00\n',
+    );
+    expect(rows.map((r) => r.body.occurredAt)).toEqual(['2028-02-29T00:00:00.000Z']);
+    expect(problems).toEqual([
+      { line: 2, message: 'occurredAt "2026-02-30" is not a date: 2026-02 has 28 days' },
+      { line: 3, message: 'occurredAt "2026-13-01" is not a date: there is no month 13' },
+      { line: 4, message: 'occurredAt "2026-10-01T24:00:00Z" is not a time of day: use 00:00 to 23:59:59' },
+      { line: 6, message: 'occurredAt "2026-10-01T10:00+25:00" has an impossible time zone offset +25:00' },
+    ]);
+  });
+
+  it('accepts a space for the T, as spreadsheets write date-times, and says how to write a time without a zone', () => {
+    const { rows, problems } = readParticipationCsv('studentId,activityId,occurredAt\n1,a,2026-10-01 10:00+03:00\n2,a,2026-10-01 10:00\n');
+    expect(rows.map((r) => r.body.occurredAt)).toEqual(['2026-10-01T07:00:00.000Z']);
+    expect(problems).toEqual([
+      {
+        line: 3,
+        message: 'occurredAt "2026-10-01 10:00" has no time zone: write 2026-10-01T10:00Z for UTC, or add the offset, e.g. 2026-10-01T10:00+03:00',
+      },
+    ]);
+  });
+
+  it('says an empty file is empty and names the required header', () => {
+    for (const empty of ['', '\uFEFF\r\n\r\n'])
+      expect(readParticipationCsv(empty).problems).toEqual([
+        { line: 1, message: 'the file is empty; its first line must be a header naming the columns, at least studentId,activityId,occurredAt' },
+      ]);
+  });
+
+  it('finds no rows and no problem in a file with only a header', () => {
+    expect(readParticipationCsv('studentId,activityId,occurredAt\n')).toEqual({ rows: [], problems: [] });
+  });
+
+  it('matches header names and roles whatever their case and padding', () => {
+    const { rows, problems } = readParticipationCsv(' StudentID ;ACTIVITYID;occurredat;Role\n1;photo-club;2026-10-01; Volunteer\n');
+    expect(problems).toEqual([]);
+    expect(rows[0]?.body).toMatchObject({ studentId: '1', activityId: 'photo-club', role: 'volunteer' });
+  });
 });

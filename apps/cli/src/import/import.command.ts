@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
+import { CliError } from '../cli-error';
+import { engineUrl, requestEngine } from '../engine-request';
 import { CSV_COLUMNS, readParticipationCsv, type CsvParticipation } from './csv-rows';
 
 /** Larger attendance files should be split; the engine accepts 1,000 rows per request. */
@@ -13,9 +15,19 @@ async function bearer(explicit: string | undefined): Promise<string> {
   if (explicit) return explicit;
   if (process.env.LAUREL_TOKEN) return process.env.LAUREL_TOKEN;
   const config = loadConfig();
-  if (config.auth.kind !== 'local') throw new Error('set LAUREL_TOKEN (or --token) to a coordinator token from your identity provider');
+  if (config.auth.kind !== 'local') throw new CliError('set LAUREL_TOKEN (or --token) to a coordinator token from your identity provider');
   const key = await loadOrCreateLocalAuthKey(config.auth.keyFile);
   return mintLocalToken(key, config.auth, { sub: process.env.USER ?? 'cli', roles: ['coordinator'], ttlSeconds: 900 });
+}
+
+/** The per-row results of a batch answer, or undefined when something other than the engine answered. */
+function resultsOf(text: string): RowResult[] | undefined {
+  try {
+    const body = JSON.parse(text) as { results?: unknown } | null;
+    return Array.isArray(body?.results) ? (body.results as RowResult[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -32,10 +44,17 @@ export function importCommand(): Command {
     .option('--token <jwt>', 'coordinator bearer token (default: $LAUREL_TOKEN, or one minted with the local key)')
     .option('--json', 'print the per-line results as JSON')
     .action(async (file: string, options: { dryRun?: boolean; url: string; token?: string; json?: boolean }) => {
-      const size = statSync(file).size;
-      if (size > MAX_CSV_BYTES)
-        throw new Error(`${file} is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1048576} MB, split the file`);
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat === undefined) throw new CliError(`file ${file} not found`);
+      if (!stat.isFile()) throw new CliError(`${file} is not a file: name a CSV file`);
+      if (stat.size > MAX_CSV_BYTES)
+        throw new CliError(`${file} is ${(stat.size / 1048576).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1048576} MB, split the file`);
+      const target = engineUrl(options.url, '/participations/batch');
       const { rows, problems } = readParticipationCsv(readFileSync(file, 'utf8'));
+      if (rows.length === 0 && problems.length === 0 && !options.json) {
+        process.stdout.write(`${file}: no rows below the header, nothing to import\n`);
+        return;
+      }
       const lines: { line: number; status: string; message?: string }[] = problems.map((p) => ({
         line: p.line,
         status: 'invalid',
@@ -44,14 +63,18 @@ export function importCommand(): Command {
       const token = rows.length > 0 ? await bearer(options.token) : '';
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk: CsvParticipation[] = rows.slice(i, i + CHUNK);
-        const res = await fetch(new URL('/participations/batch', options.url), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ participations: chunk.map((r) => r.body), dryRun: options.dryRun ?? false }),
-        });
-        const body = (await res.json()) as { results?: RowResult[]; message?: string };
-        if (!res.ok || !body.results) throw new Error(`the engine answered ${res.status}: ${body.message ?? 'no details'}`);
-        for (const r of body.results) {
+        const text = await requestEngine(
+          target,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ participations: chunk.map((r) => r.body), dryRun: options.dryRun ?? false }),
+          },
+          'coordinator',
+        );
+        const results = resultsOf(text);
+        if (results === undefined) throw new CliError(`${target.origin} answered without per-row results: is --url the Laurel engine?`);
+        for (const r of results) {
           lines.push({ line: chunk[r.row]?.line ?? -1, status: r.status, ...(r.message && { message: r.message }) });
         }
       }

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
-import { main } from '../main';
+import { main, memoryIo } from '../main';
+import { MAX_CSV_BYTES } from './import.command';
 
 describe('when a coordinator imports an attendance CSV', () => {
   let engine: TestEngine;
@@ -33,7 +35,7 @@ describe('when a coordinator imports an attendance CSV', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(...args: string[]): Promise<{ out: string; exitCode: number }> {
+  async function laurel(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
     let out = '';
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk);
@@ -42,14 +44,16 @@ describe('when a coordinator imports an attendance CSV', () => {
     const previous = process.exitCode;
     process.exitCode = 0;
     try {
-      // Through the CLI's entry point, which decides the process's exit code.
-      const exitCode = await main(['import', file, '--url', url, '--token', token, ...args]);
-      return { out, exitCode };
+      // Through the CLI's entry point, which decides the process's exit code and prints errors.
+      const io = memoryIo();
+      const exitCode = await main(args, io);
+      return { out, err: io.stderr, exitCode };
     } finally {
       write.mockRestore();
       process.exitCode = previous;
     }
   }
+  const run = (...args: string[]) => laurel('import', file, '--url', url, '--token', token, ...args);
 
   it('checks every line on --dry-run and records nothing', async () => {
     const before = await engine.store.lastPosition();
@@ -66,5 +70,67 @@ describe('when a coordinator imports an attendance CSV', () => {
     expect((await run()).out).toContain('0 created, 2 already recorded, 2 rejected');
     const timeline = await request(engine.http).get('/students/imp-1/timeline').set(await engine.as('coordinator'));
     expect(timeline.body.events.filter((e: { type: string }) => e.type === 'ParticipationRecorded')).toHaveLength(2);
+  });
+
+  it('says a file with only a header has no rows, and exits 0', async () => {
+    const headerOnly = join(dir, 'header-only.csv');
+    writeFileSync(headerOnly, 'studentId,activityId,occurredAt\n');
+    const { out, exitCode } = await laurel('import', headerOnly, '--url', url, '--token', token);
+    expect(out).toBe(`${headerOnly}: no rows below the header, nothing to import\n`);
+    expect(exitCode).toBe(0);
+  });
+
+  describe('when the import cannot start', () => {
+    // One plain line saying what to do, never a stack trace.
+    it('says the engine cannot be reached at the address', async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      await new Promise((resolve) => server.close(resolve));
+      const { err, exitCode } = await laurel('import', file, '--url', `http://127.0.0.1:${port}`, '--token', token);
+      expect(err).toBe(
+        `laurel: cannot reach the engine at http://127.0.0.1:${port} (connection refused): is it running? start it with \`npm start\`, or pass --url\n`,
+      );
+      expect(exitCode).toBe(1);
+    });
+
+    it('says the engine refused the token, in its own words, and how to mint one', async () => {
+      const { err, exitCode } = await laurel('import', file, '--url', url, '--token', 'not-a-token');
+      expect(err).toMatch(
+        /^laurel: the engine refused the token \(401: [^)]+\): mint one with `laurel token --role coordinator --sub <your id>`.*\n$/,
+      );
+      expect(exitCode).toBe(1);
+    });
+
+    it('says which role is missing from a token', async () => {
+      const student = (await engine.as('student')).authorization!.slice('Bearer '.length);
+      const { err, exitCode } = await laurel('import', file, '--url', url, '--token', student);
+      expect(err).toContain('laurel: the engine refused the request (403: this needs one of the roles coordinator, admin; your token has student)');
+      expect(err).not.toMatch(/\n\s+at /);
+      expect(exitCode).toBe(1);
+    });
+
+    it.each([
+      ['a missing file', () => [join(dir, 'nope.csv')], `laurel: file ${join(dir, 'nope.csv')} not found\n`],
+      [
+        'a URL that is not one',
+        () => [file, '--url', 'notaurl'],
+        expect.stringMatching(/^laurel: the engine's address "notaurl" .*is not an http\(s\) URL: pass e\.g\. --url http:\/\/127\.0\.0\.1:3000\n$/),
+      ],
+      [
+        'a file over 20 MB',
+        () => {
+          const big = join(dir, 'big.csv');
+          writeFileSync(big, '');
+          truncateSync(big, MAX_CSV_BYTES + 1);
+          return [big];
+        },
+        `laurel: ${join(dir, 'big.csv')} is 20.0 MB; the limit is 20 MB, split the file\n`,
+      ],
+    ])('names %s', async (_what, args, message) => {
+      const { err, exitCode } = await laurel('import', ...args(), '--token', token);
+      expect(err).toEqual(message);
+      expect(exitCode).toBe(1);
+    });
   });
 });

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { connectRedis, loadConfig, loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
+import { CliError } from '../cli-error';
+import { engineUrl, requestEngine } from '../engine-request';
 
 /**
  * `laurel projections status|rebuild`: asks the running engine (admin token
@@ -9,17 +11,15 @@ import { connectRedis, loadConfig, loadOrCreateLocalAuthKey, mintLocalToken } fr
  */
 export function projectionsCommand(): Command {
   const command = new Command('projections').description('inspect or rebuild the read models');
-  const url = (options: { url: string }, path: string) => new URL(path, options.url);
+  const url = (options: { url: string }, path: string) => engineUrl(options.url, path);
   const token = async () => {
     if (process.env.LAUREL_TOKEN) return process.env.LAUREL_TOKEN;
     const config = loadConfig();
-    if (config.auth.kind !== 'local') throw new Error('set LAUREL_TOKEN to an admin token from your identity provider');
+    if (config.auth.kind !== 'local') throw new CliError('set LAUREL_TOKEN to an admin token from your identity provider');
     return mintLocalToken(await loadOrCreateLocalAuthKey(config.auth.keyFile), config.auth, { sub: process.env.USER ?? 'cli', roles: ['admin'], ttlSeconds: 300 });
   };
   const call = async (method: string, target: URL) => {
-    const res = await fetch(target, { method, headers: { authorization: `Bearer ${await token()}` } });
-    const body = await res.text();
-    if (!res.ok) throw new Error(`the engine answered ${res.status}: ${body}`);
+    const body = await requestEngine(target, { method, headers: { authorization: `Bearer ${await token()}` } }, 'admin');
     process.stdout.write(`${body}\n`);
   };
   command

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, loadOrCreateLocalAuthKey, mintLocalToken, ROLE_NAMES, type Role } from '@laurel/platform';
+import { CliError } from '../cli-error';
 
 /** Parses `30m`, `1h`, `7d` or plain seconds. */
 export function parseTtl(value: string): number {
@@ -23,7 +24,7 @@ export function tokenCommand(): Command {
     .action(async (options: { role: Role[]; sub: string; ttl: number }) => {
       const config = loadConfig();
       if (config.auth.kind !== 'local') {
-        throw new Error('LAUREL_AUTH_JWKS_URL is set: tokens come from your identity provider, not from `laurel token`');
+        throw new CliError('LAUREL_AUTH_JWKS_URL is set: tokens come from your identity provider, not from `laurel token`');
       }
       const key = await loadOrCreateLocalAuthKey(config.auth.keyFile);
       process.stdout.write(`${await mintLocalToken(key, config.auth, { sub: options.sub, roles: options.role, ttlSeconds: options.ttl })}\n`);
