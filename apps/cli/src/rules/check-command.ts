@@ -47,19 +47,22 @@ export function checkFiles(io: CliIo, paths: string[], opts: { json?: boolean; e
     io.out(`${JSON.stringify({ ok: reports.every((r) => r.ok) && io.exitCode === 0, files: reports }, null, 2)}\n`);
     return;
   }
+  // Nothing was read: the errors printed above say why, and a verdict would only contradict them.
+  if (reports.length === 0) return;
+  const unread = io.exitCode > 0 && reports.every((r) => r.ok) ? ', but not every path could be read' : '';
   const errors = reports.reduce((n, r) => n + r.errors.length, 0);
   const warnings = reports.reduce((n, r) => n + r.warnings.length, 0);
   if (opts.examples) {
     const all = reports.flatMap((r) => r.examples ?? []);
     const failed = all.filter((e) => !e.passed).length;
-    const verdict = failed > 0 || errors > 0 ? paint(io, 'red', 'FAILED') : paint(io, 'green', 'passed');
+    const verdict = failed > 0 || errors > 0 || unread ? paint(io, 'red', 'FAILED') : paint(io, 'green', 'passed');
     io.out(
-      `\n${plural(all.length, 'example')} in ${plural(reports.length, 'file')}: ${all.length - failed} passed, ${failed} failed${errors ? `, ${plural(errors, 'error')} loading` : ''} - ${verdict}\n`,
+      `\n${plural(all.length, 'example')} in ${plural(reports.length, 'file')}: ${all.length - failed} passed, ${failed} failed${errors ? `, ${plural(errors, 'error')} loading` : ''}${unread} - ${verdict}\n`,
     );
   } else {
     const bad = reports.filter((r) => !r.ok).length;
     io.out(
-      `\n${plural(reports.length, 'file')} checked: ${bad === 0 ? paint(io, 'green', 'all clean') : paint(io, 'red', `${bad} with errors`)} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})\n`,
+      `\n${plural(reports.length, 'file')} checked: ${bad === 0 ? paint(io, unread ? 'yellow' : 'green', 'all clean') : paint(io, 'red', `${bad} with errors`)} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})${unread}\n`,
     );
   }
 }

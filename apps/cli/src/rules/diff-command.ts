@@ -1,10 +1,17 @@
+import { InvalidArgumentError } from 'commander';
 import { diffRuleSets, type DiffEntry } from '@laurel/rules';
 import { parseAt } from './explain-command';
 import { readEventLog } from './event-log';
 import { fail, paint, type CliIo } from './io';
 import { printIssue, readRuleFile } from './rule-files';
 
-export type DiffOptions = { events: string; at?: string; json?: boolean; limit?: string };
+export type DiffOptions = { events: string; at?: string; json?: boolean; limit?: number };
+
+/** `--limit`: how many student ids to list per line, 1 or more. */
+export function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('use a whole number of student ids, 1 or more');
+  return Number(value);
+}
 
 /** `laurel rules diff`: who would gain or lose which badge or level if `after` replaced `before`. */
 export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts: DiffOptions): void {
@@ -26,7 +33,7 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
     io.out(`${JSON.stringify(diff, null, 2)}\n`);
     return;
   }
-  const limit = Math.max(1, Number(opts.limit ?? 20) || 20);
+  const limit = opts.limit ?? 20;
   const names = (ids: string[]): string =>
     ids.length > limit ? `${ids.slice(0, limit).join(', ')}, ... (${ids.length - limit} more)` : ids.join(', ');
   const section = (title: string, entries: DiffEntry[]): string[] => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkFiles } from './check-command';
-import { diffFiles, type DiffOptions } from './diff-command';
+import { diffFiles, parseLimit, type DiffOptions } from './diff-command';
 import { explainStudent, type ExplainOptions } from './explain-command';
 import type { CliIo } from './io';
 
@@ -39,7 +39,7 @@ export function registerRulesCommands(program: Command, io: CliIo): void {
     .argument('<new>', 'the draft')
     .requiredOption('--events <file>', 'newline-delimited JSON events, as the engine stores them')
     .option('--at <date>', 'compare as of this date or instant (default: now)')
-    .option('--limit <n>', 'student ids listed per line', '20')
+    .option('--limit <n>', 'student ids listed per line', parseLimit, 20)
     .option('--json', 'machine-readable output')
     .action((before: string, after: string, opts: DiffOptions) => diffFiles(io, before, after, opts));
 }

@@ -21,7 +21,10 @@ export function expandPaths(io: CliIo, paths: string[]): string[] {
         .filter((f) => /\.ya?ml$/.test(f))
         .sort()
         .map((f) => display(io, join(abs, f)));
-      if (found.length === 0) io.err(`laurel: ${p}: no .yaml rule files in this directory\n`);
+      if (found.length === 0) {
+        io.err(`laurel: ${p}: no rule files (*.yaml, *.yml) found in this directory\n`);
+        fail(io);
+      }
       files.push(...found);
     } else files.push(display(io, abs));
   }
@@ -46,7 +49,10 @@ export function readRuleFile(io: CliIo, file: string): { source: string; result:
   return { source, result: loadRuleSet(source, file) };
 }
 
-/** `file:line:col severity: message [code]`, then the line and a caret under the column. */
+/** Characters of the offending line shown on each side of the column: a one-line 100 KB file must not flood the terminal. */
+const SNIPPET_WINDOW = 60;
+
+/** `file:line:col severity: message [code]`, then the line (around the column if it is long) and a caret under the column. */
 export function printIssue(io: CliIo, issue: RuleIssue, source: string | undefined): void {
   const head = formatIssue(issue).replace(
     ` ${issue.severity}: `,
@@ -54,9 +60,14 @@ export function printIssue(io: CliIo, issue: RuleIssue, source: string | undefin
   );
   const write = (text: string): void => io.out(text);
   write(`${head}\n`);
-  const line = source?.split(/\r?\n/)[issue.line - 1];
-  if (line === undefined) return;
+  const full = source?.split(/\r?\n/)[issue.line - 1];
+  if (full === undefined) return;
+  const at = Math.max(0, issue.column - 1);
+  const start = Math.max(0, at - SNIPPET_WINDOW);
+  const end = at + SNIPPET_WINDOW;
+  const before = start > 0 ? '…' : '';
+  const line = `${before}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
   const gutter = String(issue.line).length + 1;
   write(`${paint(io, 'dim', `${String(issue.line).padStart(gutter)} |`)} ${line}\n`);
-  write(`${paint(io, 'dim', `${' '.repeat(gutter)} |`)} ${' '.repeat(Math.max(0, issue.column - 1))}${paint(io, 'red', '^')}\n`);
+  write(`${paint(io, 'dim', `${' '.repeat(gutter)} |`)} ${' '.repeat(before.length + at - start)}${paint(io, 'red', '^')}\n`);
 }
