@@ -102,6 +102,14 @@ describe('rules, history and corrections', () => {
       expect(mine).toMatchObject({ lostBadges: ['sports-participant'] });
       expect(preview.body.badges).toContainEqual(expect.objectContaining({ id: 'sports-participant', lost: expect.arrayContaining([student]) }));
 
+      // As of a moment before these participations were recorded, the same draft takes nothing from this student.
+      const before = new Date(Date.now() - 60_000).toISOString();
+      const earlier = await request(engine.http).post(`/programs/vilnius-tech/rules/preview?at=${before}`).set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
+      expect(earlier.body.at).toBe(before);
+      expect(earlier.body.changed.map((c: { studentId: string }) => c.studentId)).not.toContain(student);
+      const bad = await request(engine.http).post('/programs/vilnius-tech/rules/preview?at=last-week').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(400);
+      expect(JSON.stringify(bad.body)).toMatch(/at must be an ISO-8601 date/);
+
       await request(engine.http).post('/programs/vilnius-tech/rules').set(coordinator).set('content-type', 'text/yaml').send(STRICTER).expect(403);
       const published = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(201);
       expect(published.body).toMatchObject({ published: true, programId: 'vilnius-tech', version: 2 });

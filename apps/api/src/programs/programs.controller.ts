@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
@@ -9,6 +10,17 @@ import { diffRuleSets, loadRuleSet, type RuleSetDiff, type StudentHistory } from
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
+import { instantOf } from '../students/students.dto';
+
+export class PreviewQueryDto {
+  @ApiPropertyOptional({
+    description: 'Compare as of this instant (default now): only what was recorded by then is replayed. A date alone means the end of that day.',
+    example: '2026-06-30',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z' })
+  at?: string;
+}
 
 /** Rule files arrive as YAML text (`text/yaml`) or as JSON `{ content, fileName? }`. */
 function ruleFile(body: unknown, programId: string): { content: string; fileName: string } {
@@ -95,7 +107,7 @@ export class ProgramsController {
   @Roles('designer')
   @ApiConsumes('text/yaml', 'application/json')
   @ApiOperation({ summary: 'What-if: replay the real history under a draft rule file and list who would gain or lose what' })
-  async preview(@Param('id') id: string, @Body() body: unknown, @Query('at') at?: string): Promise<RuleSetDiff> {
+  async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<RuleSetDiff> {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
     if (!active) throw new NotFoundException(`program ${programId} has no published rule set to compare with`);
@@ -111,7 +123,7 @@ export class ProgramsController {
       throw new UnprocessableEntityException(
         `the draft is for program ${draft.ruleSet.programId}, not ${programId}; preview it at /programs/${draft.ruleSet.programId}/rules/preview`,
       );
-    const when = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : new Date();
+    const when = query.at ? instantOf(query.at) : new Date();
     const events = await this.store.readAll({ filter: { streamPrefixes: ['student-'] } });
     const byStudent = new Map<string, typeof events>();
     for (const e of events) {

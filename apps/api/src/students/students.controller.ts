@@ -10,7 +10,7 @@ import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto'
 import { GetProgression, type ProgressionView } from './get-progression.handler';
 import { GetTimeline, type TimelineEntry } from './get-timeline.handler';
 import { StudentIdPipe } from './student-id.pipe';
-import { ProgressionQueryDto, ReasonDto, SubmitApplicationDto } from './students.dto';
+import { instantOf, ProgressionQueryDto, ReasonDto, SubmitApplicationDto } from './students.dto';
 import { BadRequestException } from '@nestjs/common';
 
 @ApiTags('students')
@@ -37,9 +37,7 @@ export class StudentsController {
   @OwnStudent('id')
   @ApiOperation({ summary: 'Level, badges, eligibility, applications and the shortest path to the next level; `asOf` for any past date' })
   progression(@Param('id', StudentIdPipe) studentId: string, @Query() query: ProgressionQueryDto): Promise<ProgressionView> {
-    // A date alone means that whole day, as `laurel rules explain --at` reads it.
-    const asOf = query.asOf ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(query.asOf) ? `${query.asOf}T23:59:59.999Z` : query.asOf) : undefined;
-    return this.queries.execute(new GetProgression(studentId, query.programId, asOf));
+    return this.queries.execute(new GetProgression(studentId, query.programId, query.asOf ? instantOf(query.asOf) : undefined));
   }
 
   @Post(':id/applications')

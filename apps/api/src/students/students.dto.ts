@@ -3,6 +3,16 @@ import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 
 import { IsOmittable, IsPlainText } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 
+/**
+ * The instant an `asOf` / `at` query names. A date alone means the end of
+ * that day (UTC), as `laurel rules explain --at` reads it: asking for
+ * today's date includes what was recorded today.
+ *
+ * @example
+ * instantOf('2026-06-30') // 2026-06-30T23:59:59.999Z
+ */
+export const instantOf = (value: string): Date => new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
+
 export class ProgressionQueryDto {
   @ApiPropertyOptional({ description: "The student's state at this instant, computed from the log", example: '2026-06-30T00:00:00Z' })
   @IsOptional()

@@ -83,23 +83,24 @@ describe('laurel rules', () => {
   });
 
   describe('when explaining a student', () => {
+    const explainAt = (at: string) =>
+      laurel('rules', 'explain', 'rules/vilnius-tech.yaml', '--events', events, '--student', '20250052', '--at', at);
+
     it('shows levels, badges with current against required values, and the next steps', async () => {
-      const { code, out } = await laurel(
-        'rules',
-        'explain',
-        'rules/vilnius-tech.yaml',
-        '--events',
-        events,
-        '--student',
-        '20250052',
-        '--at',
-        '2026-06-30',
-      );
+      const { code, out } = await explainAt('2026-06-30');
       expect(code).toBe(0);
       expect(out).toContain('Current level: meta');
       expect(out).toContain('✗ at least 6 participations in Sports in the current academic year (3 of 6)');
       expect(out).toContain('to do: 3 more participations in Sports before 2026-09-01');
       expect(out).toMatch(/Next level \(uber\): 2 more badges of level META/);
+    });
+
+    it('shows the student as of --at: nothing recorded after it counts', async () => {
+      const { code, out } = await explainAt('2025-10-01');
+      expect(code).toBe(0);
+      expect(out).toContain('Current level: participation\n');
+      expect(out).toContain('✗ meta - META');
+      expect(out).not.toMatch(/reached 2025-1[0-2]-|reached 2026-/);
     });
 
     it('tells which students exist when the id is unknown', async () => {
@@ -116,6 +117,14 @@ describe('laurel rules', () => {
       expect(out).toMatch(/levels:\n {2}meta +\+0 +-16\n {6}lose: 20250010, 20250013, /);
       expect(out).toMatch(/meta-leadership +\+0 +-9/);
       expect(out).toContain('16 of 79 students affected.');
+    });
+
+    it('replays nothing and affects no one as of a date before the first event', async () => {
+      const { code, out } = await laurel('rules', 'diff', 'rules/vilnius-tech.yaml', raised, '--events', events, '--at', '2025-09-01');
+      expect(code).toBe(0);
+      expect(out).toContain('replayed 0 facts of 0 students');
+      expect(out).toContain('levels: no change\nbadges: no change\n');
+      expect(out).toContain('0 of 0 students affected.');
     });
 
     it('gives the same in JSON', async () => {

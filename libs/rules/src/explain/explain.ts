@@ -33,7 +33,13 @@ export type BadgeExplanation = {
   met: boolean;
   levelReached: boolean;
   condition: ConditionExplanation;
-  /** Shortest set of steps found to earn it; empty when held. */
+  /**
+   * Shortest set of steps found to earn it; empty when held. Applying for
+   * it is among them only when the student may apply now (`eligible`, or
+   * `rejected` / `expired` with the criteria met and the level reached):
+   * otherwise an application would be refused, and the steps say what it
+   * lacks.
+   */
   missing: MissingStep[];
   /** Rough effort (participations) of `missing`; Infinity when it cannot be earned any more. */
   cost: number;
@@ -130,6 +136,10 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
                   ? 'in-progress'
                   : 'locked';
   const plan = planBadge(planner, index);
+  // Applying is a step only while an application would be taken: otherwise this is the answer to a refused
+  // application, and "apply for it" would answer it with itself.
+  const mayApply = status === 'eligible' || ((status === 'rejected' || status === 'expired') && met && levelReached);
+  const missing = mayApply ? plan.steps : plan.steps.filter((s) => !(s.kind === 'apply' && s.badgeId === b.id));
   const out: BadgeExplanation = {
     badgeId: b.id,
     name: b.name,
@@ -139,7 +149,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
     met,
     levelReached,
     condition: explainCondition(cb.criteria, ctx),
-    missing: plan.steps,
+    missing,
     cost: plan.cost,
   };
   if (valid) out.heldSince = iso(awardTime(ctx, index));
@@ -191,7 +201,7 @@ export function explain(ruleSet: RuleSet, state: StudentState, now: Date): Expla
   const reached = levels.filter((l) => l.reached);
   const nextLevel = levels.find((l) => !l.reached);
   const candidates = badges
-    .filter((b) => b.status !== 'held' && Number.isFinite(b.cost))
+    .filter((b) => b.status !== 'held' && b.missing.length > 0 && Number.isFinite(b.cost))
     .sort((a, b) => Number(b.levelReached) - Number(a.levelReached) || a.cost - b.cost);
   const nextBadge = candidates[0];
   const out: Explanation = {

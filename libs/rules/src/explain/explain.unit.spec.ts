@@ -1,5 +1,5 @@
 import type { StudentState } from '../evaluate/state';
-import { replay } from '../replay/replay';
+import { replay, type TimedFact } from '../replay/replay';
 import { badge, day, program, ruleSetFrom, took } from '../test-support/rule-set';
 import { explain } from './explain';
 
@@ -19,13 +19,17 @@ const ruleSet = ruleSetFrom(
   ),
 );
 
+const timed = (...facts: Parameters<typeof took>[]): TimedFact[] => facts.map((f) => ({ fact: took(...f), at: `${f[1]}T12:00:00.000Z` }));
+
 function student(...facts: Parameters<typeof took>[]): StudentState {
-  return replay(
-    ruleSet,
-    's',
-    facts.map((f) => ({ fact: took(...f), at: `${f[1]}T12:00:00.000Z` })),
-  ).state;
+  return replay(ruleSet, 's', timed(...facts)).state;
 }
+
+const hackathons: Parameters<typeof took>[] = [
+  ['hackathon', '2025-10-03'],
+  ['hackathon', '2025-10-04'],
+  ['hackathon', '2025-10-05'],
+];
 
 describe('explain', () => {
   describe('when a student is one badge short of a level', () => {
@@ -53,10 +57,11 @@ describe('explain', () => {
       expect(explorer.missing.map((s) => s.text)).toEqual(['participations in 2 more categories (e.g. Sports, Art)']);
     });
 
-    it('lists an application step for a badge on application', () => {
+    it('lists what a badge on application lacks, not applying for it, while an application would be refused', () => {
       const meta = why.badges.find((b) => b.badgeId === 'meta-science')!;
       expect(meta.status).toBe('locked');
-      expect(meta.missing.map((s) => s.kind)).toEqual(['reach-level', 'earn-badges', 'log-hours', 'apply']);
+      expect(meta.missing.map((s) => s.kind)).toEqual(['reach-level', 'earn-badges', 'log-hours']);
+      expect(meta.missing[0]!.text).toBe('first reach level META');
     });
   });
 
@@ -67,6 +72,91 @@ describe('explain', () => {
       const meta = why.levels.find((l) => l.levelId === 'meta')!;
       expect(meta.cost).toBe(Number.POSITIVE_INFINITY);
       expect(meta.missing.map((s) => s.kind)).toEqual(['blocked']);
+    });
+  });
+
+  describe('when a student may apply for a badge on application', () => {
+    it('lists applying for it as the one step left', () => {
+      const state = student(['robotics', '2025-10-01', { hours: 5 }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons);
+      const meta = explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
+      expect(meta.status).toBe('eligible');
+      expect(meta.missing.map((s) => s.text)).toEqual(['apply for «meta-science»']);
+    });
+  });
+
+  describe('when an application was rejected', () => {
+    const rejected = (...more: TimedFact[]) => {
+      const decided = (type: 'application-submitted' | 'application-rejected', at: string): TimedFact => ({
+        at,
+        fact: { type, badgeId: 'meta-science', eventId: `${type}-1`, at },
+      });
+      const state = replay(ruleSet, 's', [
+        ...timed(['robotics', '2025-10-01', { hours: 5, id: 'r1' }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons),
+        decided('application-submitted', '2025-11-01T12:00:00.000Z'),
+        decided('application-rejected', '2025-11-02T12:00:00.000Z'),
+        ...more,
+      ]).state;
+      return explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
+    };
+
+    it('lists applying again while the criteria hold', () => {
+      expect(rejected()).toMatchObject({ status: 'rejected', met: true });
+      expect(rejected().missing.map((s) => s.text)).toEqual(['apply for «meta-science» again']);
+    });
+
+    it('lists only what the criteria lack once they no longer hold, not applying again', () => {
+      const meta = rejected({ at: '2025-11-03T12:00:00.000Z', fact: { type: 'participation-voided', participationId: 'r1' } });
+      expect(meta).toMatchObject({ status: 'rejected', met: false });
+      expect(meta.missing.map((s) => s.text)).toEqual(['5 more hours in Science']);
+    });
+  });
+
+  describe('when a step names the closest badge', () => {
+    // META asks for two activity badges, one of them in Science; UBER for a META badge.
+    const ladder = ruleSetFrom(
+      program(
+        badge('starter', 'participations: 1') +
+          badge('robot-builder', 'participations: { at-least: 2, activity: robotics }', '    category: science\n', 'activity') +
+          badge('hacker', 'participations: { at-least: 3, activity: hackathon }', '    category: science\n', 'activity') +
+          badge('meta-science', 'holds-badge: robot-builder\nhours: { at-least: 10, category: science }', '    award: on-application\n', 'meta'),
+        {
+          levels:
+            levels.replace(
+              'reached-when: { badges: { at-least: 2, level: activity, category: science, within: { before: 2027-06-30 } } }',
+              'reached-when: { all: [{ badges: { at-least: 2, level: activity } }, { badges: { at-least: 1, level: activity, category: science } }] }',
+            ) + '\n  - { id: uber, name: { lt: UBER, en: UBER }, reached-when: { badges: { at-least: 1, level: meta } } }',
+        },
+      ),
+    );
+    const missing = (facts: TimedFact[], id: string): string[] => {
+      const why = explain(ladder, replay(ladder, 's', facts).state, day('2026-01-10'));
+      return why.levels.find((l) => l.levelId === id)!.missing.map((s) => s.text);
+    };
+
+    it('says what that badge lacks after "needs", in words that follow it', () => {
+      expect(missing([], 'activity')).toEqual([
+        '1 more participation',
+        '1 more badge of level Participation (closest: «starter», needs level Participation first)',
+      ]);
+    });
+
+    it('details that badge once, and then only names it', () => {
+      expect(missing(timed(['choir', '2025-10-01']), 'meta')).toEqual([
+        '2 more badges of level Activity (closest: «robot-builder», needs 2 more participations in Robotics)',
+        '1 more badge of level Activity in Science (closest: «robot-builder»)',
+      ]);
+    });
+
+    it('does not repeat the way to a level inside each badge named', () => {
+      const text = missing([], 'uber').join('; ');
+      expect(text.match(/1 more participation\b/g)).toHaveLength(1);
+      expect(text.match(/closest: «starter»/g)).toHaveLength(1);
+      expect(text).toContain('(closest: «meta-science», needs level META first; «robot-builder»; 10 more hours in Science; an application)');
+    });
+
+    it('says a badge on application needs an application', () => {
+      const facts = timed(['robotics', '2025-10-01', { hours: 5 }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons);
+      expect(missing(facts, 'uber')).toEqual(['1 more badge of level META (closest: «meta-science», needs an application)']);
     });
   });
 

@@ -39,22 +39,94 @@ export type Planner = {
   ctx: Context;
   badges: Map<number, Plan | 'planning'>;
   levels: Map<number, Plan | 'planning'>;
+  /**
+   * A badge's own steps, to mention it inside another step: its level (not
+   * the way there, which the level's plan gives), its criteria, its application.
+   */
+  own: Map<number, MissingStep[]>;
 };
 
 export function makePlanner(ctx: Context): Planner {
-  return { ctx, badges: new Map(), levels: new Map() };
+  return { ctx, badges: new Map(), levels: new Map(), own: new Map() };
+}
+
+/**
+ * Steps are written as instructions ("first reach level Activity", "apply
+ * for «X»") or as what is lacking ("2 more participations in Sports").
+ * After "needs", an instruction reads as what it lacks: "level Activity
+ * first", "an application". Only instructions have an entry.
+ */
+const lacking = new WeakMap<MissingStep, string>();
+
+/**
+ * A step's wording after "needs": what is lacking rather than what to do.
+ *
+ * @example
+ * `still needs ${explanation.missing.map(lackingText).join(', ')}` // still needs level META first, an application
+ */
+export const lackingText = (step: MissingStep): string => lacking.get(step) ?? step.text;
+
+const instruction = (step: MissingStep, asLacking: string): MissingStep => {
+  lacking.set(step, asLacking);
+  return step;
+};
+
+/**
+ * What the earlier steps of a list have said: the badges they detailed
+ * (by index) and the steps themselves, theirs included (by `alone`).
+ */
+type Said = Set<number | string>;
+/** A step that tells how to earn another badge, written for its place in a list: it gains what it says. */
+type Write = (said: Said) => MissingStep;
+const writers = new WeakMap<MissingStep, { write: Write; alone: string }>();
+
+/** A step's wording alone in a list: the same step reads the same however it is written. */
+const alone = (step: MissingStep): string => writers.get(step)?.alone ?? step.text;
+
+/** A step written by `write`, first as if alone in its list. */
+function detailing(write: Write): MissingStep {
+  const step = write(new Set());
+  writers.set(step, { write, alone: step.text });
+  return step;
+}
+
+/** `step` written for its place in a list, after what `said` holds. */
+function writeFor(step: MissingStep, said: Said): MissingStep {
+  said.add(alone(step));
+  const writer = writers.get(step);
+  if (writer === undefined) return step;
+  const written = writer.write(said);
+  writers.set(written, writer);
+  return written;
+}
+
+/** Badge `i`'s own steps written for a list: none when an earlier step detailed it, and none said already. */
+function detailOnce(own: MissingStep[], i: number, said: Said): MissingStep[] {
+  if (said.has(i)) return [];
+  said.add(i);
+  const out: MissingStep[] = [];
+  for (const step of own) if (!said.has(alone(step))) out.push(writeFor(step, said));
+  return out;
 }
 
 const name = (p: Planner, i: number): string => `«${p.ctx.c.badges[i]!.badge.name.en}»`;
-/** Both plans' steps; a step both need (same wording) is done once. */
+/**
+ * Both plans' steps; a step both need (same wording) is done once. Inside
+ * a step, a badge an earlier step has already detailed is only named, and
+ * what an earlier step has said is not said again.
+ */
 const combine = (plans: Plan[]): Plan => {
   const steps: MissingStep[] = [];
+  const said: Said = new Set();
   let cost = 0;
   for (const plan of plans) {
     let shared = 0;
     for (const step of plan.steps) {
-      if (steps.some((s) => s.text === step.text)) shared += step.kind === 'log-hours' ? step.amount / 2 : step.amount;
-      else steps.push(step);
+      if (steps.some((s) => alone(s) === alone(step))) {
+        shared += step.kind === 'log-hours' ? step.amount / 2 : step.amount;
+        continue;
+      }
+      steps.push(writeFor(step, said));
     }
     cost += Math.max(0, plan.cost - shared);
   }
@@ -67,46 +139,71 @@ export function planBadge(p: Planner, i: number): Plan {
   if (memo === 'planning') return blocked('a requirement circle');
   if (memo) return memo;
   p.badges.set(i, 'planning');
-  const plan = computeBadgePlan(p, i);
+  const { plan, own } = computeBadgePlan(p, i);
   p.badges.set(i, plan);
+  p.own.set(i, own);
   return plan;
 }
 
-function computeBadgePlan(p: Planner, i: number): Plan {
+/** A badge's own steps (see `Planner.own`), once it is planned. */
+function ownSteps(p: Planner, i: number): MissingStep[] {
+  planBadge(p, i);
+  return p.own.get(i) ?? [];
+}
+
+function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep[] } {
   const { ctx } = p;
-  if (ctx.valid[i] !== 0) return DONE;
+  const alone = (plan: Plan) => ({ plan, own: plan.steps });
+  if (ctx.valid[i] !== 0) return alone(DONE);
   const cb = ctx.c.badges[i]!;
   const held = ctx.state.badges[cb.badge.id];
-  if (held?.revoked === 'coordinator') return blocked(`${name(p, i)} was revoked by a coordinator; it is not awarded again automatically`);
+  if (held?.revoked === 'coordinator') return alone(blocked(`${name(p, i)} was revoked by a coordinator; it is not awarded again automatically`));
   const parts: Plan[] = [];
+  const own: Plan[] = [];
   if (cb.level >= 0 && ctx.reached[cb.level] !== 1) {
     const lp = planLevel(p, cb.level);
-    parts.push({
-      cost: lp.cost,
-      steps: [
-        { kind: 'reach-level', amount: 1, levelId: cb.badge.level, text: `reach level ${ctx.c.levels[cb.level]!.level.name.en} first` },
-        ...lp.steps,
-      ],
-    });
+    const level = ctx.c.levels[cb.level]!.level.name.en;
+    const reach = instruction(
+      { kind: 'reach-level', amount: 1, levelId: cb.badge.level, text: `first reach level ${level}` },
+      `level ${level} first`,
+    );
+    parts.push({ cost: lp.cost, steps: [reach, ...lp.steps] });
+    own.push({ cost: 0, steps: [reach] });
   }
   const criteria = holds(cb.criteria, ctx) ? DONE : planCondition(p, cb.criteria);
   parts.push(criteria);
+  own.push(criteria);
   if (cb.badge.award === 'application') {
     const app = ctx.state.applications[cb.badge.id]?.status;
-    if (app === 'submitted' || app === 'approved')
-      parts.push({
-        cost: 0,
-        steps: [
-          { kind: 'await-decision', amount: 1, badgeId: cb.badge.id, text: `wait for a coordinator to decide on the application for ${name(p, i)}` },
-        ],
-      });
-    else
-      parts.push({
-        cost: 1,
-        steps: [{ kind: 'apply', amount: 1, badgeId: cb.badge.id, text: `apply for ${name(p, i)}${app === 'rejected' ? ' again' : ''}` }],
-      });
+    const application: Plan =
+      app === 'submitted' || app === 'approved'
+        ? {
+            cost: 0,
+            steps: [
+              instruction(
+                {
+                  kind: 'await-decision',
+                  amount: 1,
+                  badgeId: cb.badge.id,
+                  text: `wait for a coordinator to decide on the application for ${name(p, i)}`,
+                },
+                "a coordinator's decision on its application",
+              ),
+            ],
+          }
+        : {
+            cost: 1,
+            steps: [
+              instruction(
+                { kind: 'apply', amount: 1, badgeId: cb.badge.id, text: `apply for ${name(p, i)}${app === 'rejected' ? ' again' : ''}` },
+                app === 'rejected' ? 'a new application' : 'an application',
+              ),
+            ],
+          };
+    parts.push(application);
+    own.push(application);
   }
-  return combine(parts);
+  return { plan: combine(parts), own: combine(own).steps };
 }
 
 /** What is missing for a level not reached (including the levels before it). */
@@ -194,26 +291,39 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       const deadline = deadlineOf(cc, ctx);
       if (deadline === 'closed') return blocked('the time window for these badges has closed');
       const by = deadline ? ` before ${deadline}` : '';
-      const closest = chosen[0]
-        ? ` (closest: ${name(p, chosen[0].i)}${chosen[0].plan.steps[0] ? `, needs ${chosen[0].plan.steps.map((s) => s.text).join('; ')}` : ''})`
-        : '';
-      const text =
+      const first = chosen[0];
+      const what =
         cc.measure === 'badges'
-          ? join(`${need} more ${need === 1 ? 'badge' : 'badges'}`, filter) + by + closest
-          : join('badges', filter, `in ${need} more ${need === 1 ? 'category' : 'categories'}`) + by + closest;
-      const s: MissingStep = { kind: 'earn-badges', amount: need, text, suggestions: chosen.map((x) => ctx.c.badges[x.i]!.badge.id) };
-      if (deadline) s.deadline = deadline;
+          ? join(`${need} more ${need === 1 ? 'badge' : 'badges'}`, filter) + by
+          : join('badges', filter, `in ${need} more ${need === 1 ? 'category' : 'categories'}`) + by;
+      const own = first ? ownSteps(p, first.i) : [];
+      const s = detailing((said) => {
+        let text = what;
+        if (first) {
+          const detail = detailOnce(own, first.i, said).map(lackingText);
+          text += ` (closest: ${name(p, first.i)}${detail.length > 0 ? `, needs ${detail.join('; ')}` : ''})`;
+        }
+        const step: MissingStep = { kind: 'earn-badges', amount: need, text, suggestions: chosen.map((x) => ctx.c.badges[x.i]!.badge.id) };
+        if (deadline) step.deadline = deadline;
+        return step;
+      });
       const cost = chosen.length < need ? Number.POSITIVE_INFINITY : chosen.reduce((sum, x) => sum + x.plan.cost, 0) || need;
       return { cost, steps: [s] };
     }
     case 'holds-badge': {
       const sub = planBadge(p, cc.badge);
       const b = ctx.c.badges[cc.badge]!.badge;
-      const detail = sub.steps.length > 0 ? `: ${sub.steps.map((s) => s.text).join('; ')}` : '';
-      return {
-        cost: sub.cost + 0.001,
-        steps: [{ kind: 'earn-badge', amount: 1, badgeId: b.id, text: `earn «${b.name.en}»${detail}` }],
-      };
+      const own = ownSteps(p, cc.badge);
+      const badge = `«${b.name.en}»`;
+      const step = detailing((said) => {
+        const detail = detailOnce(own, cc.badge, said);
+        const texts = (f: (x: MissingStep) => string, lead = ''): string => (detail.length > 0 ? ` (${lead}${detail.map(f).join('; ')})` : '');
+        return instruction(
+          { kind: 'earn-badge', amount: 1, badgeId: b.id, text: `earn ${badge}${texts((x) => x.text)}` },
+          `${badge}${texts(lackingText, 'needs ')}`,
+        );
+      });
+      return { cost: sub.cost + 0.001, steps: [step] };
     }
     case 'all':
       return combine(cc.children.map((x) => planCondition(p, x)));

@@ -1,5 +1,5 @@
 import type { RuleSet } from '../language/types';
-import { heldBadges, replay, type TimedFact } from './replay';
+import { heldBadges, recordedBy, replay, type TimedFact } from './replay';
 
 export type StudentHistory = { studentId: string; facts: TimedFact[] };
 
@@ -18,7 +18,9 @@ export type RuleSetDiff = {
   at: string;
   before: { programId: string; sha256: string; fileName: string };
   after: { programId: string; sha256: string; fileName: string };
+  /** Students with at least one fact recorded by `at`. */
   students: number;
+  /** Facts recorded by `at`: the ones replayed. */
   facts: number;
   /** Only badges and levels with a change, in rule-file order. */
   badges: DiffEntry[];
@@ -30,7 +32,8 @@ export type RuleSetDiff = {
 /**
  * Replays the same history under two rule sets and lists who would gain or
  * lose which badge or level (held and valid at `at`), with counts: the
- * what-if preview before publishing a rule change.
+ * what-if preview before publishing a rule change. The history is cut at
+ * `at`: facts recorded after it are not replayed (as in `replay`).
  *
  * @example
  * const diff = diffRuleSets(published, draft, histories, new Date());
@@ -48,10 +51,12 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
   let students = 0;
   let facts = 0;
   for (const h of histories) {
+    const known = h.facts.filter((f) => recordedBy(f, at));
+    if (known.length === 0) continue;
     students += 1;
-    facts += h.facts.length;
-    const a = replay(before, h.studentId, h.facts, at).state;
-    const b = replay(after, h.studentId, h.facts, at).state;
+    facts += known.length;
+    const a = replay(before, h.studentId, known, at).state;
+    const b = replay(after, h.studentId, known, at).state;
     const [oldBadges, newBadges] = [new Set(heldBadges(a, at)), new Set(heldBadges(b, at))];
     const [oldLevels, newLevels] = [new Set(Object.keys(a.levels)), new Set(Object.keys(b.levels))];
     const d: StudentDiff = {

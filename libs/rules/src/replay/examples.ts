@@ -1,6 +1,7 @@
 import type { Example, ExampleStep, RuleSet } from '../language/types';
 import type { RuleIssue } from '../load/issues';
 import { explain } from '../explain/explain';
+import { lackingText } from '../explain/plan';
 import type { StudentState } from '../evaluate/state';
 import { heldBadges, replay, type TimedFact } from './replay';
 
@@ -103,6 +104,7 @@ function why(ruleSet: RuleSet, state: StudentState, at: Date, key: 'badges' | 'l
   const e = explain(ruleSet, state, at);
   const item = key === 'levels' ? e.levels.find((l) => l.levelId === id) : e.badges.find((b) => b.badgeId === id);
   if (item === undefined) return `\`${id}\``;
-  const steps = item.missing.map((s) => s.text);
+  // After "still needs", each step reads as what is lacking ("level META first", "an application").
+  const steps = item.missing.map(lackingText);
   return `\`${id}\` (${steps.length > 0 ? `still needs ${steps.join(', ')}` : 'its conditions hold; check the order of the steps'})`;
 }

@@ -2,7 +2,11 @@ import type { RuleSet } from '../language/types';
 import { evaluate, type Outcome } from '../evaluate/evaluate';
 import { fold, initialState, type Fact, type StudentState } from '../evaluate/state';
 
-/** A fact and the time the engine evaluated it (ISO-8601): its evaluation clock. */
+/**
+ * A fact and the time its event was recorded in the log (ISO-8601, the
+ * event's `recordedAt`, not a participation's `occurredAt`): the engine
+ * evaluates it then, and an `asOf` view counts it from then on.
+ */
 export type TimedFact = { fact: Fact; at: string };
 
 export type ReplayResult = {
@@ -18,21 +22,40 @@ export type ReplayResult = {
  * policy). Facts the engine derives (`badge-awarded`, `level-reached`, ...)
  * should not be in the input: they are recomputed under this rule set.
  *
+ * With `until`, the student as of that instant: facts recorded after it
+ * are left out (see {@link recordedBy}) and the last evaluation runs at
+ * `until`, so time windows and expiries are judged then.
+ *
  * @example
  * const { state } = replay(ruleSet, 's1', [
  *   { at: '2025-10-01T12:00:00Z', fact: { type: 'participation-recorded', eventId: 'e1', participationId: 'p1', activityId: 'basketball', occurredAt: '2025-10-01T12:00:00Z', role: 'participant' } },
- * ]);
+ * ], new Date('2025-12-31T23:59:59.999Z'));
  */
 export function replay(ruleSet: RuleSet, studentId: string, facts: Iterable<TimedFact>, until?: Date): ReplayResult {
   const state = initialState(studentId);
   const outcomes: ReplayResult['outcomes'] = [];
   let n = 0;
   for (const { fact, at } of facts) {
+    if (until && !recordedBy({ fact, at }, until)) continue;
     fold(ruleSet, state, fact);
     settle(ruleSet, state, new Date(at), outcomes, () => `replay-${studentId}-${(n += 1)}`);
   }
   if (until) settle(ruleSet, state, until, outcomes, () => `replay-${studentId}-${(n += 1)}`);
   return { state, outcomes };
+}
+
+/**
+ * Whether a fact was in the log at `until` (recorded at or before it): the
+ * same cut-off as the engine's `asOf` views, which read the events whose
+ * `recordedAt` is not after `asOf`. A participation recorded late counts
+ * from when it was recorded, not from its `occurredAt`.
+ *
+ * @example
+ * const asOf = new Date('2025-10-01T23:59:59.999Z');
+ * const known = history.facts.filter((f) => recordedBy(f, asOf));
+ */
+export function recordedBy(fact: TimedFact, until: Date): boolean {
+  return Date.parse(fact.at) <= until.getTime();
 }
 
 /**

@@ -1,6 +1,8 @@
+import { explain } from '../explain/explain';
 import { badge, ONE_LEVEL, program, ruleSetFrom, took } from '../test-support/rule-set';
 import { diffRuleSets, type StudentHistory } from './diff';
 import { runExamples } from './examples';
+import { replay, type TimedFact } from './replay';
 
 const examples = `examples:
   - name: Two sports earn sporty
@@ -48,21 +50,90 @@ describe('runExamples', () => {
   });
 });
 
+describe('replay', () => {
+  // Sporty after two sports participations; the activity level after two participation badges.
+  const levels = `${ONE_LEVEL}
+  - { id: activity, name: { lt: Aktyvumas, en: Activity }, reached-when: { badges: { at-least: 2, level: participation } } }`;
+  const ruleSet = ruleSetFrom(
+    program(badge('sporty', 'participations: { at-least: 2, category: sports }') + badge('starter', 'participations: 1'), { levels }),
+  );
+  /** A participation recorded in the log at `recordedAt` (it may have taken place earlier). */
+  const recorded = (activityId: string, occurredOn: string, recordedAt = `${occurredOn}T12:00:00.000Z`): TimedFact => ({
+    at: recordedAt,
+    fact: took(activityId, occurredOn),
+  });
+  const history = [recorded('basketball', '2025-10-01'), recorded('running', '2025-10-02'), recorded('choir', '2025-10-03')];
+  const awarded = (facts: TimedFact[], until?: Date): string[] => Object.keys(replay(ruleSet, 's', facts, until).state.badges);
+
+  describe('when cut off before some facts were recorded (`until`)', () => {
+    const until = new Date('2025-10-01T23:59:59.999Z');
+    const { state, outcomes } = replay(ruleSet, 's', history, until);
+
+    it('leaves the later facts out: no badge or level they led to', () => {
+      expect(state.participations.map((p) => p.activityId)).toEqual(['basketball']);
+      expect(Object.keys(state.badges)).toEqual(['starter']);
+      expect(Object.keys(state.levels)).toEqual(['participation']);
+    });
+
+    it('evaluates nothing after the cut-off', () => {
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.filter((o) => o.at > until.toISOString())).toEqual([]);
+    });
+
+    it('explains the student as they stood then', () => {
+      const why = explain(ruleSet, state, until);
+      expect(why.currentLevel).toBe('participation');
+      expect(why.levels.find((l) => l.levelId === 'activity')).toMatchObject({ reached: false });
+      expect(why.levels.find((l) => l.levelId === 'activity')!.reachedAt).toBeUndefined();
+    });
+  });
+
+  describe('when a participation was recorded after the cut-off but took place before it', () => {
+    it('does not count it: the cut-off reads the log as it was, like the engine`s asOf', () => {
+      const late = [recorded('basketball', '2025-10-01'), recorded('running', '2025-10-02', '2025-10-20T09:00:00.000Z')];
+      expect(awarded(late, new Date('2025-10-10T00:00:00.000Z'))).toEqual(['starter']);
+      expect(awarded(late, new Date('2025-10-20T09:00:00.000Z'))).toEqual(['starter', 'sporty']);
+    });
+  });
+
+  describe('when not cut off', () => {
+    it('replays every fact', () => {
+      expect(awarded(history)).toEqual(['starter', 'sporty']);
+    });
+  });
+});
+
 describe('diffRuleSets', () => {
+  const before = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 2, category: sports }'), { levels: ONE_LEVEL }));
+  const after = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 3, category: sports }'), { levels: ONE_LEVEL }));
+  const history = (id: string, n: number): StudentHistory => ({
+    studentId: id,
+    facts: Array.from({ length: n }, (_, i) => {
+      const on = `2025-10-0${i + 1}`;
+      return { at: `${on}T12:00:00.000Z`, fact: took('basketball', on) };
+    }),
+  });
+  const histories = [history('two', 2), history('three', 3), history('one', 1)];
+
   describe('when a threshold is raised', () => {
     it('lists exactly the students who lose the badge, with counts', () => {
-      const before = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 2, category: sports }'), { levels: ONE_LEVEL }));
-      const after = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 3, category: sports }'), { levels: ONE_LEVEL }));
-      const history = (id: string, n: number): StudentHistory => ({
-        studentId: id,
-        facts: Array.from({ length: n }, (_, i) => {
-          const on = `2025-10-0${i + 1}`;
-          return { at: `${on}T12:00:00.000Z`, fact: took('basketball', on) };
-        }),
-      });
-      const diff = diffRuleSets(before, after, [history('two', 2), history('three', 3), history('one', 1)], new Date('2026-01-01'));
+      const diff = diffRuleSets(before, after, histories, new Date('2026-01-01'));
       expect(diff).toMatchObject({ students: 3, facts: 6, badges: [{ id: 'sporty', gained: [], lost: ['two'] }], levels: [] });
       expect(diff.changed).toEqual([{ studentId: 'two', gainedBadges: [], lostBadges: ['sporty'], gainedLevels: [], lostLevels: [] }]);
+    });
+  });
+
+  describe('when compared as of a date before the first fact', () => {
+    it('replays nothing and reports no one affected', () => {
+      const diff = diffRuleSets(before, after, histories, new Date('2025-09-01T23:59:59.999Z'));
+      expect(diff).toMatchObject({ at: '2025-09-01T23:59:59.999Z', students: 0, facts: 0, badges: [], levels: [], changed: [] });
+    });
+  });
+
+  describe('when compared as of a date between facts', () => {
+    it('replays only the facts recorded by then', () => {
+      const diff = diffRuleSets(before, after, histories, new Date('2025-10-02T23:59:59.999Z'));
+      expect(diff).toMatchObject({ students: 3, facts: 5, badges: [{ id: 'sporty', gained: [], lost: ['three', 'two'] }] });
     });
   });
 });
