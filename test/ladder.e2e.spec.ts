@@ -108,7 +108,17 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
       .send({ comment: 'well documented' })
       .expect(200);
     await drive.settle(approved.body.position);
-    await request(engine.http).post(`/applications/${applied.body.applicationId}/approve`).set(coordinator).send({}).expect(409);
+    // A retried approval answers as the first did and records nothing; a different decision is refused.
+    const retried = await request(engine.http)
+      .post(`/applications/${applied.body.applicationId}/approve`)
+      .set(coordinator)
+      .send({ comment: 'well documented' })
+      .expect(200);
+    expect(retried.body).toEqual({ ...approved.body, repeated: true });
+    expect(approved.body.repeated).toBe(false);
+    const reversed = await request(engine.http).post(`/applications/${applied.body.applicationId}/reject`).set(coordinator).send({ comment: 'changed my mind' }).expect(409);
+    expect(reversed.body.code).toBe('APPLICATION_ALREADY_DECIDED');
+    expect(reversed.body.detail ?? reversed.body.message).toMatch(/already approved on .*a decision is final/);
     p = await drive.progression(student, asStudent);
     expect(held(p)).toContain('meta-leadership');
     expect(p.applications).toEqual([expect.objectContaining({ applicationId: applied.body.applicationId, status: 'approved' })]);

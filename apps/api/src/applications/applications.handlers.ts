@@ -14,6 +14,8 @@ export interface ApplicationResult {
   status: 'pending' | 'approved' | 'rejected';
   streamRevision: number;
   position: number;
+  /** On a decision: true when the same decision had been made already (a retried request); nothing new was recorded. */
+  repeated?: boolean;
 }
 
 export class SubmitApplicationCommand extends Command<ApplicationResult> {
@@ -93,7 +95,8 @@ export class ReviewApplicationCommand extends Command<ApplicationResult> {
 
 /**
  * A coordinator approves (the rule projection then awards the badge) or
- * rejects an application. An approval is refused while the student's
+ * rejects an application. The same decision sent again answers as the
+ * first did (`repeated: true`); the other decision is refused. An approval is refused while the student's
  * eligibility no longer stands: a participation or badge it rested on was
  * voided or revoked since the student applied.
  */
@@ -108,7 +111,7 @@ export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicati
   async execute({ applicationId, decision, comment, metadata, now }: ReviewApplicationCommand): Promise<ApplicationResult> {
     const studentId = await this.index.studentOf('applications', applicationId);
     if (!studentId) throw new DomainError('APPLICATION_NOT_FOUND', `application ${applicationId} does not exist; check the id`);
-    const { event, streamRevision, position } = await decideAndAppend(
+    const { event, streamRevision, position, repeated } = await decideAndAppend(
       this.store,
       studentId,
       { ...metadata, ...(comment && { reason: comment }) },
@@ -144,6 +147,7 @@ export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicati
       status: event.type === 'ApplicationApproved' ? 'approved' : 'rejected',
       streamRevision,
       position,
+      repeated,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { WrongExpectedVersion, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
-import { evolveStudent, initialStudentState, studentStream, type StudentEvent, type StudentState } from '@laurel/progression';
+import { evolveStudent, initialStudentState, studentStream, type Stored, type StudentEvent, type StudentState } from '@laurel/progression';
 
 /** Namespace for deterministic event ids: the same fact always gets the same id, so retries are idempotent. */
 const EVENT_ID_NAMESPACE = '6f1d5b8e-4a43-4c6e-9d3c-7f1c2e9a8b10';
@@ -90,7 +90,12 @@ export interface Appended<E extends StudentEvent> {
   event: E;
   streamRevision: number;
   position: number;
+  /** True when the command had been carried out already (a retry): nothing was appended, `event` is the one stored then. */
+  repeated: boolean;
 }
+
+/** What `decide` returns for a command carried out already: the event it stored then, and where. */
+export type AlreadyDone<E extends StudentEvent> = { already: E; stored: Stored };
 
 /**
  * The common shape of a student command: load the stream, decide one event
@@ -102,13 +107,16 @@ export function decideAndAppend<E extends StudentEvent>(
   store: EventStore,
   studentId: string,
   metadata: EventMetadata,
-  decide: (state: StudentState, events: RecordedEvent[]) => E,
+  decide: (state: StudentState, events: RecordedEvent[]) => E | AlreadyDone<E>,
   idOf: (event: E) => string,
 ): Promise<Appended<E>> {
   return serialised(studentId, () =>
     withOptimisticRetry(async () => {
       const { state, events } = await loadStudentWithEvents(store, studentId);
       const event = decide(state, events);
+      if ('already' in event) {
+        return { event: event.already, streamRevision: Number(event.stored.revision), position: Number(event.stored.position), repeated: true };
+      }
       const result = await store.append(studentStream(studentId), [{ id: idOf(event), type: event.type, data: event.data, metadata }], {
         expectedRevision: state.revision ?? 'no_stream',
       });
@@ -116,6 +124,7 @@ export function decideAndAppend<E extends StudentEvent>(
         event,
         streamRevision: Number(result.nextRevision),
         position: Number(result.position),
+        repeated: false,
       };
     }),
   );

@@ -1,6 +1,6 @@
 import type { ApplicationApproved, ApplicationRejected, ApplicationSubmitted } from '../events';
 import { DomainError } from '../domain-error';
-import { awardKey, type StudentState } from './student-state';
+import { awardKey, type Stored, type StudentState } from './student-state';
 
 export type SubmitApplication = {
   type: 'SubmitApplication';
@@ -33,14 +33,31 @@ export type DecideApplication = {
   data: { applicationId: string; studentId: string; decidedAt: string; comment?: string };
 };
 
-/** A coordinator approves or rejects a pending application; a decided one cannot be decided again. */
-export function decideApplicationReview(command: DecideApplication, state: StudentState): ApplicationApproved | ApplicationRejected {
+/** A decision already made, sent again: the event that recorded it and where it is stored. */
+export type AlreadyDecided = { already: ApplicationApproved | ApplicationRejected; stored: Stored };
+
+/**
+ * A coordinator approves or rejects a pending application. A decided one
+ * cannot be decided otherwise; the same decision sent again (a retried
+ * request: same outcome, same comment) answers with the one recorded.
+ */
+export function decideApplicationReview(command: DecideApplication, state: StudentState): ApplicationApproved | ApplicationRejected | AlreadyDecided {
   const application = state.applications.get(command.data.applicationId);
   if (!application) {
     throw new DomainError('APPLICATION_NOT_FOUND', `application ${command.data.applicationId} does not exist`);
   }
   if (application.status !== 'pending') {
-    throw new DomainError('APPLICATION_ALREADY_DECIDED', `application ${command.data.applicationId} was already ${application.status}`);
+    const made = application.decision;
+    const same =
+      made !== undefined &&
+      made.event.type === (command.type === 'ApproveApplication' ? 'ApplicationApproved' : 'ApplicationRejected') &&
+      (made.event.data.comment ?? '') === (command.data.comment ?? '');
+    if (same) return { already: made.event, stored: made.stored };
+    const when = made ? ` on ${made.event.data.decidedAt}` : '';
+    throw new DomainError(
+      'APPLICATION_ALREADY_DECIDED',
+      `application ${command.data.applicationId} was already ${application.status}${when}; a decision is final (the student may apply again if it was rejected)`,
+    );
   }
   const data = { ...command.data, programId: application.programId, badgeId: application.badgeId };
   if (command.type === 'ApproveApplication') return { type: 'ApplicationApproved', data };

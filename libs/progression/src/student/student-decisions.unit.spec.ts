@@ -113,8 +113,18 @@ describe('when applying for a badge', () => {
     const review = { type: 'ApproveApplication' as const, data: { applicationId: 'a-1', studentId: 's-1', decidedAt: '2026-10-04T00:00:00Z' } };
     const approved = decideApplicationReview(review, state);
     expect(approved).toMatchObject({ type: 'ApplicationApproved', data: { badgeId: 'meta', programId: 'vt' } });
-    evolveStudent(state, approved, { revision: 1n, position: 200n, eventId: 'e-x' });
+    evolveStudent(state, approved as StudentEvent, { revision: 1n, position: 200n, eventId: 'e-x' });
     expect(codeOf(() => decideApplicationReview({ ...review, type: 'RejectApplication' }, state))).toBe('APPLICATION_ALREADY_DECIDED');
+  });
+
+  it('answers the same decision sent again with the one recorded, and refuses it with another comment', () => {
+    const state = given({ type: 'ApplicationSubmitted', data });
+    const review = { type: 'RejectApplication' as const, data: { applicationId: 'a-1', studentId: 's-1', decidedAt: '2026-10-04T00:00:00Z', comment: 'too early' } };
+    const rejected = decideApplicationReview(review, state);
+    evolveStudent(state, rejected as StudentEvent, { revision: 1n, position: 200n, eventId: 'e-x' });
+    const again = decideApplicationReview({ ...review, data: { ...review.data, decidedAt: '2026-10-05T00:00:00Z' } }, state);
+    expect(again).toEqual({ already: rejected, stored: { revision: 1n, position: 200n, eventId: 'e-x' } });
+    expect(codeOf(() => decideApplicationReview({ ...review, data: { ...review.data, comment: 'no' } }, state))).toBe('APPLICATION_ALREADY_DECIDED');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { StudentEvent } from '../events';
+import type { ApplicationApproved, ApplicationRejected, StudentEvent } from '../events';
 
 /** Where an event sits in the log, as the store reported it. */
 export interface Stored {
@@ -18,6 +18,8 @@ export interface ApplicationEntry {
   badgeId: string;
   status: 'pending' | 'approved' | 'rejected';
   comment?: string;
+  /** The decision once made, and where it was stored: a retried request gets the same answer. */
+  decision?: { event: ApplicationApproved | ApplicationRejected; stored: Stored };
 }
 
 export interface AwardEntry {
@@ -77,6 +79,7 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
       if (entry) {
         entry.status = event.type === 'ApplicationApproved' ? 'approved' : 'rejected';
         if (event.data.comment !== undefined) entry.comment = event.data.comment;
+        entry.decision = { event, stored };
       }
       return state;
     }
