@@ -55,9 +55,15 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
     expect(refused.body.code).toBe('NOT_ELIGIBLE');
     expect(refused.body.message).toMatch(/no longer meets the criteria for meta-leadership/);
     await request(engine.http).post(`/applications/${leadership.body.applicationId}/reject`).set(coordinator).send({ comment: 'not enough evidence' }).expect(200);
+    await drive.settle(Number(await engine.store.lastPosition()));
     const after = await drive.progression(third);
     expect(held(after)).not.toContain('meta-leadership');
     expect(after.applications.find((a) => a.applicationId === leadership.body.applicationId)?.status).toBe('rejected');
+    // The eligibility those participations gave is no longer listed, and a new application is refused saying what is missing.
+    expect(after.eligible.map((e) => e.badgeId)).not.toContain('meta-leadership');
+    const again = await apply('meta-leadership').expect(409);
+    expect(again.body.code).toBe('NOT_ELIGIBLE');
+    expect(again.body.message).toMatch(/not eligible for meta-leadership yet: .+/);
   });
 
   it('reaches each level, is refused META until eligible, and earns it on approval', async () => {

@@ -1,4 +1,4 @@
-import type { RuleSet, StudentState } from '@laurel/rules';
+import { eligibilityStands, type RuleSet, type StudentState } from '@laurel/rules';
 import type { StudentEvent } from './events';
 
 /** One badge a student holds (or held), as progression queries show it. */
@@ -144,7 +144,8 @@ export function progressionDocument(
       .sort(byRuleOrder)
       .filter(([badgeId]) => {
         const held = state.badges[badgeId];
-        return !held || held.revoked !== undefined;
+        // Once a participation or badge it rested on is voided or revoked, an application would be refused: not listed.
+        return (!held || held.revoked !== undefined) && eligibilityStands(program.ruleSet, state, badgeId, now);
       })
       .map(([badgeId, since]) => ({ badgeId, since: iso(since) })),
     applications: [...extras.applications.values()].sort(

@@ -1,7 +1,7 @@
 import { describeCondition } from '../language/describe';
 import type { AwardMode, Condition, LocalizedText, RuleSet, SourcePosition } from '../language/types';
 import { compile, type Compiled } from '../evaluate/compile';
-import { awardTime, badgeValue, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
+import { awardTime, badgeValue, eligibilityStands, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
 import type { StudentState } from '../evaluate/state';
 import { badgeField, F_ELIGIBLE, levelAt } from '../evaluate/tally';
 import { day, iso, windowRange } from '../evaluate/time';
@@ -108,6 +108,14 @@ export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanati
   }
 }
 
+/**
+ * An eligibility recorded earlier still counts when a window has moved on
+ * since, but not once a participation or badge it rested on is gone: an
+ * application would then be refused.
+ */
+const eligibilityRecordedAndStands = (ctx: Context, index: number): boolean =>
+  !Number.isNaN(badgeField(ctx.t, F_ELIGIBLE, index)) && eligibilityStands(ctx.c, ctx.state, ctx.c.badges[index]!.badge.id, ctx.now);
+
 /** Why a badge is (not) held, and what is missing. */
 export function explainBadge(planner: Planner, index: number): BadgeExplanation {
   const { ctx } = planner;
@@ -130,7 +138,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
             ? 'applied'
             : app === 'rejected'
               ? 'rejected'
-              : b.award === 'application' && levelReached && (met || !Number.isNaN(badgeField(ctx.t, F_ELIGIBLE, index)))
+              : b.award === 'application' && levelReached && (met || eligibilityRecordedAndStands(ctx, index))
                 ? 'eligible'
                 : levelReached
                   ? 'in-progress'
