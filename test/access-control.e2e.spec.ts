@@ -51,6 +51,9 @@ const PUBLIC: Omit<Endpoint, 'roles'>[] = [
   { method: 'get', path: `/credentials/${ANY_UUID}` },
   { method: 'post', path: '/credentials/verify', body: { jwt: 'a.b.c' } },
   { method: 'get', path: '/status-lists/1' },
+  { method: 'get', path: `/programs/${PROGRAM}/badges/sports-participant` },
+  { method: 'get', path: `/programs/${PROGRAM}/levels/participation` },
+  { method: 'get', path: `/programs/${PROGRAM}/competencies/teamwork` },
 ];
 
 const ROLES: Role[] = ['designer', 'coordinator', 'student', 'admin'];

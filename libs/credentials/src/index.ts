@@ -59,12 +59,17 @@ export {
   verifyCredentialJson,
 } from './verification/verify-credential';
 export type { VerifyCredentialOptions } from './verification/verify-credential';
+export {
+  checkEmbeddedCredentials,
+  MAX_EMBEDDED_CREDENTIALS,
+} from './verification/embedded-credentials';
 export type {
   Check,
   CheckName,
   CheckFailureCode,
   CheckError,
   FailedCheck,
+  EmbeddedCredentialResult,
   VerificationResult,
   JsonCheckResult,
 } from './verification/checks';

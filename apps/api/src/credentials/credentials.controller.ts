@@ -1,18 +1,19 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { decodeJwt } from 'jose';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { studentStream, type CredentialIssued } from '@laurel/progression';
-import type { Check } from '@laurel/credentials';
+import type { Check, EmbeddedCredentialResult } from '@laurel/credentials';
 import { Public, Roles } from '../auth/access';
 import { RevokeAwardCommand, type RevokeAwardResult } from '../awards/revoke-award.handler';
 import { Metadata } from '../http/request-metadata';
 import { ReasonDto } from '../students/students.dto';
 import { prefersJwt, withoutJwtClaims } from './accept';
 import { CredentialVerifier } from './credential-verifier';
+import { verifyBodyHint } from './verify-body';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -20,6 +21,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export interface VerifyResponse {
   verified: boolean;
   checks: Check[];
+  /** ClrCredential (portfolio) only: each credential it bundles, which badge it is, and whether it verified on its own. */
+  embedded?: EmbeddedCredentialResult[];
 }
 
 /** The credentials Laurel issued, and verification of any VC-JWT against its keys and status lists. */
@@ -51,18 +54,35 @@ export class CredentialsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Verify a VC-JWT: every check by name (format, dataModel, schema, issuerKey, signature, claims, validityWindow, status); 200 even when not verified',
+      'Verify a VC-JWT: every check by name (format, dataModel, schema, issuerKey, signature, claims, validityWindow, status; embeddedCredentials for a portfolio); 200 even when not verified',
+    description: [
+      'Takes the compact VC-JWT (a badge, a status list or a graduation portfolio): `{ "jwt": "<header>.<payload>.<signature>" }` as application/json, or the JWT itself as `application/jwt`.',
+      'A credential sent as JSON (or as `application/vc`, `application/ld+json`) carries no signature to check: 400 / 415 with code `VC_JWT_REQUIRED` saying where its JWT is.',
+      '',
+      '**Portfolios (CLR 2.0 ClrCredential).** A portfolio has no status entry of its own; it is only as good as the badges inside it.',
+      'The `embeddedCredentials` check verifies every credential in `credentialSubject.verifiableCredential` on its own VC-JWT (its `JwtProof2020` proof):',
+      "signature against the issuer's published key, claims, validity window and its status list entry, and that the embedded copy says what that JWT signed.",
+      'A badge revoked after the portfolio was issued fails the portfolio: `embeddedCredentials` is `failed` with code `EMBEDDED_CREDENTIAL_REVOKED`',
+      '(`EMBEDDED_CREDENTIAL_INVALID` for a forged, expired or altered one), its `errors` name each such badge, and `embedded` lists every',
+      'credential (path, id, achievement id and name, verified, reason, its own checks). A portfolio downloaded after the revocation no longer holds that badge.',
+    ].join('\n'),
   })
-  @ApiBody({ schema: { oneOf: [{ type: 'object', properties: { jwt: { type: 'string' } }, required: ['jwt'] }, { type: 'string' }] } })
+  @ApiConsumes('application/json', 'application/jwt')
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', properties: { jwt: { type: 'string', description: 'The compact VC-JWT' } }, required: ['jwt'] },
+        { type: 'string', description: 'The compact VC-JWT, with Content-Type: application/jwt' },
+      ],
+    },
+  })
   async verify(@Body() body: unknown): Promise<VerifyResponse> {
     const jwt = typeof body === 'string' ? body.trim() : isJwtBody(body) ? body.jwt.trim() : undefined;
     if (jwt === undefined || !COMPACT_JWS.test(jwt)) {
-      throw new BadRequestException(
-        'send the credential as a compact VC-JWT: a JSON body { "jwt": "<header>.<payload>.<signature>" }, or the JWT itself with Content-Type: application/jwt',
-      );
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', code: 'VC_JWT_REQUIRED', message: verifyBodyHint(body) });
     }
-    const { verified, checks } = await this.verifier.verify(jwt);
-    return { verified, checks };
+    const { verified, checks, embedded } = await this.verifier.verify(jwt);
+    return { verified, checks, ...(embedded && { embedded }) };
   }
 
   @Post(':id/revoke')

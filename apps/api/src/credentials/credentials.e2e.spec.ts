@@ -157,6 +157,30 @@ describe('when students earn badges and the engine signs them', () => {
       expect(res.body.message).toMatch(/compact VC-JWT/);
     });
 
+    it('answers a credential sent as JSON with what to send instead: its compact JWT, and where to get it', async () => {
+      const credential = (await request(engine.http).get(`/credentials/${sports.credentialId}`).expect(200)).body as object;
+      for (const body of [credential, { credential }, { jwt: credential }]) {
+        const res = await request(engine.http).post('/credentials/verify').send(body).expect(400);
+        expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
+        expect(res.body.message).toMatch(/^this is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT/);
+        expect(res.body.message).toContain('Content-Type: application/jwt');
+        expect(res.body.message).toContain('GET /credentials/<id> with Accept: application/jwt');
+      }
+      for (const type of ['application/vc', 'application/vc+ld+json', 'application/ld+json']) {
+        const res = await request(engine.http).post('/credentials/verify').set('content-type', type).send(JSON.stringify(credential)).expect(415);
+        expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
+        expect(res.body.message).toContain(`${type} is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT`);
+      }
+      // Elsewhere such a body stays what it was: a type no route takes.
+      const elsewhere = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .set('content-type', 'application/ld+json')
+        .send('{}')
+        .expect(415);
+      expect(elsewhere.body.message).toContain('send application/json');
+    });
+
     it('shows the credential id in the progression', async () => {
       const badge = await eventually(async () => {
         const res = await request(engine.http).get(`/students/${student}/progression`).set(coordinator).expect(200);
@@ -360,6 +384,67 @@ describe('when students earn badges and the engine signs them', () => {
       const result = await verify(jwt.text);
       expect(failedChecks(result.checks)).toEqual([]);
       expect(result.verified).toBe(true);
+    });
+  });
+
+  describe('when a badge inside a portfolio an employer holds is revoked', () => {
+    it('fails the portfolio on embeddedCredentials naming the badge, and a portfolio downloaded since leaves it out', async () => {
+      const graduate = `s-${randomUUID().slice(0, 8)}`;
+      await participate(graduate, 'basketball-league', '2026-09-10T16:00:00Z');
+      await participate(graduate, 'volleyball-tournament', '2026-09-17T16:00:00Z');
+      await participate(graduate, 'university-choir', '2026-09-20T18:00:00Z');
+      await participate(graduate, 'photo-club', '2026-09-21T18:00:00Z');
+      const badge = await credentialOf(graduate, 'sports-participant');
+      const kept = await credentialOf(graduate, 'art-participant');
+      const asGraduate = await engine.as('student', graduate);
+      const portfolio = async () =>
+        (await request(engine.http).get(`/students/${graduate}/portfolio`).set(asGraduate).set('accept', 'application/jwt').expect(200)).text;
+      const held = await portfolio();
+      const before = await verify(held);
+      expect([before.verified, failedChecks(before.checks)]).toEqual([true, []]);
+      expect(before.checks.at(-1)).toMatchObject({ name: 'embeddedCredentials', status: 'passed' });
+
+      await request(engine.http)
+        .post(`/credentials/${badge.credentialId}/revoke`)
+        .set(coordinator)
+        .send({ reason: 'the league results were recorded for the wrong student' })
+        .expect(200);
+
+      const after = (await request(engine.http).post('/credentials/verify').send({ jwt: held }).expect(200)).body as {
+        verified: boolean;
+        checks: (CheckResult & { reason?: string; errors?: { path: string; message: string }[] })[];
+        embedded: { id: string; achievement: { id: string; name: string }; verified: boolean; reason?: string }[];
+      };
+      expect(after.verified).toBe(false);
+      expect(failedChecks(after.checks)).toEqual(['embeddedCredentials:EMBEDDED_CREDENTIAL_REVOKED']);
+      const check = after.checks.find((c) => c.name === 'embeddedCredentials');
+      expect(check?.reason).toMatch(
+        new RegExp(`^1 of 2 embedded credentials does not verify: "Sports participant" \\(urn:uuid:${badge.credentialId}\\): status REVOKED`),
+      );
+      expect(check?.errors).toEqual([{ path: expect.stringMatching(/^\/credentialSubject\/verifiableCredential\/\d$/), message: expect.stringContaining('Sports participant') }]);
+      expect(after.embedded.map((e) => [e.id, e.achievement.name, e.verified]).sort()).toEqual(
+        [
+          [`urn:uuid:${badge.credentialId}`, 'Sports participant', false],
+          [`urn:uuid:${kept.credentialId}`, 'Culture participant', true],
+        ].sort(),
+      );
+
+      const fresh = await portfolio();
+      const ids = (decodeJwt(fresh).credentialSubject as { verifiableCredential: { id: string }[] }).verifiableCredential.map((c) => c.id);
+      expect(ids).toEqual([`urn:uuid:${kept.credentialId}`]);
+      const now = await verify(fresh);
+      expect([now.verified, failedChecks(now.checks)]).toEqual([true, []]);
+    });
+
+    it('is valid for 90 days, its JWT exp saying the same, and stays valid against the CLR schema', async () => {
+      const json = await request(engine.http).get(`/students/${student}/portfolio`).set(coordinator).expect(200);
+      const validFrom = Date.parse(json.body.validFrom as string);
+      expect(Date.parse(json.body.validUntil as string) - validFrom).toBe(90 * 24 * 3600 * 1000);
+      expect(json.body.expirationDate).toBe(json.body.validUntil);
+      expect(clrSchema(json.body)).toBe(true);
+      const jwt = await request(engine.http).get(`/students/${student}/portfolio`).set(coordinator).set('accept', 'application/jwt').expect(200);
+      const claims = decodeJwt(jwt.text);
+      expect(claims.exp).toBe(Date.parse(claims.validUntil as string) / 1000);
     });
   });
 

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AchievementsController } from '../achievements/achievements.controller';
+import { Definitions } from '../achievements/definitions';
 import { AwardQueue } from '../../../worker/src/awards/award-queue';
 import { FailedAwardsController } from '../award-jobs/failed-awards.controller';
 import { IssuersController } from '../keys/issuers.controller';
@@ -13,13 +15,22 @@ import { StatusListsController } from './status-lists.controller';
 
 /**
  * The credentials' HTTP face: keys and issuer profile, credentials and their
- * verification, status lists, the portfolio, and failed award jobs. Signing
+ * verification, status lists, the portfolio, the badge, level and competency
+ * definitions credentials link to, and failed award jobs. Signing
  * keys come from PlatformModule; the award worker itself runs in WorkerModule.
  */
 @Module({
-  controllers: [KeysController, IssuersController, CredentialsController, StatusListsController, PortfolioController, FailedAwardsController],
+  controllers: [
+    KeysController,
+    IssuersController,
+    CredentialsController,
+    StatusListsController,
+    PortfolioController,
+    AchievementsController,
+    FailedAwardsController,
+  ],
   // The API's own handle on the award queue (for failed jobs): with LAUREL_ROLE=api no WorkerModule runs here.
-  providers: [StatusLists, CredentialVerifier, Portfolios, JwtBodyParser, AwardQueue],
+  providers: [StatusLists, CredentialVerifier, Portfolios, JwtBodyParser, AwardQueue, Definitions],
   exports: [StatusLists, CredentialVerifier, AwardQueue],
 })
 export class CredentialsModule {}

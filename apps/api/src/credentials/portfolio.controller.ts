@@ -5,7 +5,7 @@ import type { ClrCredential } from '@laurel/credentials';
 import { OwnStudent, Roles } from '../auth/access';
 import { StudentIdPipe } from '../students/student-id.pipe';
 import { prefersJwt } from './accept';
-import { Portfolios } from './portfolios';
+import { PORTFOLIO_VALIDITY_DAYS, Portfolios } from './portfolios';
 
 @ApiTags('students')
 @ApiBearerAuth()
@@ -19,6 +19,13 @@ export class PortfolioController {
   @ApiOperation({
     summary:
       'The graduation portfolio: a signed CLR 2.0 ClrCredential with every unrevoked badge credential and the levels as associations (JWT or JSON by Accept)',
+    description: [
+      'Assembled when asked: badges revoked by then are left out. Each badge inside keeps its own VC-JWT (a `JwtProof2020` proof) with its status list entry;',
+      'the portfolio itself has no status entry (the CLR 2.0 schema allows none that can be checked) and is valid for ' +
+        `${PORTFOLIO_VALIDITY_DAYS} days (\`validUntil\`, JWT \`exp\`).`,
+      'A badge revoked after the download: `POST /credentials/verify` on the portfolio JWT fails `embeddedCredentials` (code `EMBEDDED_CREDENTIAL_REVOKED`) and names the badge;',
+      "verifiers that do not check embedded credentials see the portfolio expire. Every URL in it (issuer, achievements, levels, competencies, status lists, keys) answers without a token.",
+    ].join('\n'),
   })
   async portfolio(
     @Param('id', StudentIdPipe) studentId: string,

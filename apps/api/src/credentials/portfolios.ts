@@ -15,6 +15,14 @@ import { DomainError, studentStream, type BadgeEarned, type CredentialIssued, ty
 import type { RuleSet } from '@laurel/rules';
 import { issuerOf, levelAchievement } from '../../../worker/src/awards/award-credential';
 
+/**
+ * How long a downloaded portfolio stays valid. It has no status entry of its
+ * own (the CLR 2.0 schema allows none that can be checked): Laurel's verifier
+ * checks every badge inside it, and this bound is what any other verifier
+ * sees of a later revocation. A fresh portfolio can be downloaded at any time.
+ */
+export const PORTFOLIO_VALIDITY_DAYS = 90;
+
 export interface Portfolio {
   clr: ClrCredential;
   jwt: string;
@@ -22,7 +30,9 @@ export interface Portfolio {
 
 /**
  * The graduation portfolio: a signed CLR 2.0 ClrCredential holding every
- * unrevoked credential of the student (each with its own JWT as proof), the
+ * unrevoked credential of the student (each with its own JWT as proof, so a
+ * verifier checks each badge's status list entry), valid for
+ * {@link PORTFOLIO_VALIDITY_DAYS} days, the
  * levels reached as achievements, and associations that place each badge
  * under its level and order the levels (participation -> activity -> META -> UBER).
  */
@@ -90,13 +100,15 @@ export class Portfolios {
     }
 
     const issuer = issuerOf(this.config);
+    const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const clr = buildClrCredential({
       id: `urn:uuid:${randomUUID()}`,
       issuer,
       student: { id: buildStudentUrn({ issuerId: issuer.id, studentId }) },
       name: `Extra-curricular achievements of student ${studentId}`,
       description: `Every badge ${issuer.name} has awarded to student ${studentId} and not revoked, with the levels reached.`,
-      validFrom: new Date(Math.floor(now.getTime() / 1000) * 1000),
+      validFrom,
+      validUntil: new Date(validFrom.getTime() + PORTFOLIO_VALIDITY_DAYS * 24 * 3600 * 1000),
       credentials: issued.map((c) => c.jwt),
       levels,
       associations,

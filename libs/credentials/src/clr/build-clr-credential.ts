@@ -57,6 +57,9 @@ export interface ClrCredential {
   validFrom: string;
   /** Equal to validFrom: the CLR 2.0 JSON Schema still requires it. */
   issuanceDate: string;
+  validUntil?: string;
+  /** Equal to validUntil, for readers of the CLR 2.0 JSON Schema's (VC 1.1) dates. */
+  expirationDate?: string;
   partial?: boolean;
   credentialSubject: {
     id: string;
@@ -78,6 +81,13 @@ export interface ClrCredentialInput {
   description?: string;
   /** When the portfolio was assembled. */
   validFrom: string | Date;
+  /**
+   * Until when the portfolio itself is valid. A CLR carries no status entry of
+   * its own (the CLR 2.0 schema allows none that can be checked), so a bound
+   * here is what a verifier that does not descend into the embedded
+   * credentials sees of a later revocation.
+   */
+  validUntil?: string | Date;
   /** The student's credentials: VC-JWTs (preferred: each keeps its signature) or credential objects. */
   credentials: Array<string | Record<string, unknown>>;
   /** The level definitions (achievementType e.g. `ext:Level` or `LearningProgram`). */
@@ -213,6 +223,18 @@ export function buildClrCredential(input: ClrCredentialInput): ClrCredential {
       'a CLR holds at least one credential',
     );
   const validFrom = toDateTimeZ(input.validFrom, 'validFrom');
+  const validUntil =
+    input.validUntil === undefined
+      ? undefined
+      : toDateTimeZ(input.validUntil, 'validUntil');
+  if (
+    validUntil !== undefined &&
+    Date.parse(validUntil) <= Date.parse(validFrom)
+  )
+    throw new CredentialsError(
+      'INVALID_INPUT',
+      `validUntil ${validUntil} is not after validFrom ${validFrom}`,
+    );
   const embedded = input.credentials.map(embed);
 
   const achievements = new Map<string, Achievement>();
@@ -275,6 +297,9 @@ export function buildClrCredential(input: ClrCredentialInput): ClrCredential {
     issuer: buildIssuerProfile(input.issuer),
     validFrom,
     issuanceDate: validFrom,
+    ...(validUntil === undefined
+      ? {}
+      : { validUntil, expirationDate: validUntil }),
     ...(input.partial === undefined ? {} : { partial: input.partial }),
     credentialSubject: {
       id: input.student.id,

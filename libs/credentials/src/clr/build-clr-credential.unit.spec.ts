@@ -189,6 +189,39 @@ describe('when a graduation portfolio is built', () => {
   });
 });
 
+describe('when the portfolio is given a validity', () => {
+  it('carries validUntil (and expirationDate for the CLR schema), still valid against it, and exp in its JWT', async () => {
+    const bounded = buildClrCredential({
+      id: 'urn:uuid:5d2f0e4c-1111-4222-8333-944455556666',
+      issuer: ISSUER,
+      student: { id: STUDENT_URN },
+      name: 'Erasmus Buddies portfolio',
+      validFrom: '2025-06-30T12:00:00Z',
+      validUntil: '2025-09-28T12:00:00Z',
+      credentials: jwts,
+      levels: LEVELS,
+      associations: [],
+    });
+    expect([bounded.validUntil, bounded.expirationDate]).toEqual([
+      '2025-09-28T12:00:00Z',
+      '2025-09-28T12:00:00Z',
+    ]);
+    expect(validateSchema('clr-credential', bounded)).toEqual([]);
+    const jwt = await signCredential(bounded, key);
+    const payload = JSON.parse(
+      Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString(),
+    ) as { exp?: number };
+    expect(payload.exp).toBe(Date.parse('2025-09-28T12:00:00Z') / 1000);
+    const after = await verifyCredential(jwt, {
+      jwks: exportJwks(createKeyRing(key)),
+      now: new Date('2025-09-28T12:00:00Z'),
+    });
+    expect(
+      after.checks.find((check) => check.name === 'validityWindow'),
+    ).toMatchObject({ status: 'failed', code: 'EXPIRED' });
+  });
+});
+
 describe('when the portfolio input is wrong', () => {
   const base = () => ({
     id: 'urn:uuid:5d2f0e4c-1111-4222-8333-944455556666',
@@ -205,6 +238,12 @@ describe('when the portfolio input is wrong', () => {
     expect(() => buildClrCredential({ ...base(), credentials: [] })).toThrow(
       expect.objectContaining({ code: 'EMPTY_PORTFOLIO' }) as Error,
     );
+  });
+
+  it('refuses a validUntil that is not after validFrom', () => {
+    expect(() =>
+      buildClrCredential({ ...base(), validUntil: '2025-06-30T12:00:00Z' }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error);
   });
 
   it('refuses an association to an achievement the CLR does not hold', () => {

@@ -21,7 +21,9 @@ export type CheckName =
   /** validFrom <= now < validUntil. */
   | 'validityWindow'
   /** The credential's bit in its Bitstring Status List is not set. */
-  | 'status';
+  | 'status'
+  /** ClrCredential only: every credential it embeds verifies on its own VC-JWT (signature, key, validity, status). */
+  | 'embeddedCredentials';
 
 export type CheckFailureCode =
   | 'MALFORMED_JWS'
@@ -44,7 +46,11 @@ export type CheckFailureCode =
   | 'REVOKED'
   | 'SUSPENDED'
   | 'STATUS_UNAVAILABLE'
-  | 'STATUS_LIST_INVALID';
+  | 'STATUS_LIST_INVALID'
+  /** A credential inside a ClrCredential is revoked (or suspended). */
+  | 'EMBEDDED_CREDENTIAL_REVOKED'
+  /** A credential inside a ClrCredential does not verify for another reason (forged, expired, no proof, copy differs). */
+  | 'EMBEDDED_CREDENTIAL_INVALID';
 
 /** One specific problem: a JSON Pointer (schema), a claim name (claims), ... */
 export interface CheckError {
@@ -66,14 +72,32 @@ export type Check =
 
 export type FailedCheck = Extract<Check, { status: 'failed' }>;
 
+/** What the verifier found for one credential embedded in a ClrCredential. */
+export interface EmbeddedCredentialResult {
+  /** JSON Pointer of the credential in the CLR, e.g. `/credentialSubject/verifiableCredential/0`. */
+  path: string;
+  /** The credential's id, e.g. `urn:uuid:…`. */
+  id?: string;
+  /** The achievement it awards (the badge), from its signed JWT when it has one. */
+  achievement?: { id?: string; name?: string };
+  /** True when its own VC-JWT verified (signature, issuer key, claims, validity window, status) and the embedded copy matches it. */
+  verified: boolean;
+  /** Why not, in one line. */
+  reason?: string;
+  /** The checks of its own VC-JWT, when it carries one. */
+  checks?: Check[];
+}
+
 /** The outcome of {@link verifyCredential}. */
 export interface VerificationResult {
   /** True only when the signature passed and no check failed (skipped checks are listed with their reason). */
   verified: boolean;
-  /** In a fixed order: format, dataModel, schema, issuerKey, signature, claims, validityWindow, status. */
+  /** In a fixed order: format, dataModel, schema, issuerKey, signature, claims, validityWindow, status (and embeddedCredentials for a ClrCredential). */
   checks: Check[];
   /** The decoded payload, when the JWT could be read (whether or not it verified). */
   credential?: Record<string, unknown>;
+  /** ClrCredential only: each embedded credential (which badge) and whether it verified. */
+  embedded?: EmbeddedCredentialResult[];
 }
 
 /** The outcome of {@link verifyCredentialJson}. */
@@ -83,8 +107,10 @@ export interface JsonCheckResult {
    * valid, never who issued it: a JSON credential's proof is not verified.
    */
   valid: boolean;
-  /** In a fixed order: format, dataModel, schema, proof, validityWindow, status. */
+  /** In a fixed order: format, dataModel, schema, proof, validityWindow, status (and embeddedCredentials for a ClrCredential). */
   checks: Check[];
+  /** ClrCredential only: each embedded credential (which badge) and whether it verified. */
+  embedded?: EmbeddedCredentialResult[];
 }
 
 export const passed = (name: CheckName, detail?: string): Check =>

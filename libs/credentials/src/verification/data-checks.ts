@@ -224,7 +224,9 @@ export async function checkStatus(
   if (credentialStatus === undefined)
     return skipped(
       'status',
-      'the credential has no credentialStatus, so it cannot be revoked',
+      typesOf(credential.type).includes('ClrCredential')
+        ? 'the ClrCredential has no credentialStatus of its own; each credential it embeds is checked in embeddedCredentials'
+        : 'the credential has no credentialStatus, so it cannot be revoked',
     );
   const entries = typesOf(credentialStatus);
   let checked = 0;

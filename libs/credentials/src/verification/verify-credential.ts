@@ -15,6 +15,7 @@ import {
   checkValidityWindow,
   issuerIdOf,
 } from './data-checks';
+import { checkEmbeddedCredentials } from './embedded-credentials';
 import type { KeySources } from './jws';
 import { checkSignature, readCompactJws, resolveIssuerKey } from './jws';
 
@@ -95,7 +96,9 @@ function checkClaims(payload: Record<string, unknown>): Check {
  * Verifies a VC-JWT the way OB 3.0 §9 describes, and names every check:
  * `format`, `dataModel`, `schema`, `issuerKey`, `signature`, `claims`
  * (iss/sub/jti/nbf/exp equal to the credential's fields), `validityWindow` and
- * `status`. Checks that do not depend on each other all run, so a tampered
+ * `status`; a ClrCredential also gets `embeddedCredentials`: each credential
+ * it bundles is verified on its own VC-JWT (so a revoked badge inside a
+ * portfolio fails the portfolio, and `embedded` says which). Checks that do not depend on each other all run, so a tampered
  * payload fails `signature` alone and an expired credential `validityWindow`
  * alone. Never throws for a bad credential. Works for OpenBadgeCredentials,
  * ClrCredentials (CLR schema) and BitstringStatusListCredentials (no schema).
@@ -113,6 +116,47 @@ function checkClaims(payload: Record<string, unknown>): Check {
 export async function verifyCredential(
   jwt: string,
   options: VerifyCredentialOptions,
+): Promise<VerificationResult> {
+  return verifyAtDepth(jwt, options, 0);
+}
+
+/** A CLR may embed a CLR (CLR 2.0 allows it); deeper nesting than this is refused rather than followed. */
+const MAX_CLR_DEPTH = 2;
+
+const isClr = (credential: Record<string, unknown>): boolean =>
+  (Array.isArray(credential.type)
+    ? (credential.type as unknown[])
+    : [credential.type]
+  ).includes('ClrCredential');
+
+/** The `embeddedCredentials` check of a ClrCredential (nothing for other credentials). */
+async function embeddedOf(
+  credential: Record<string, unknown>,
+  options: VerifyCredentialOptions,
+  depth: number,
+): Promise<Pick<VerificationResult, 'embedded'> & { checks: Check[] }> {
+  if (!isClr(credential)) return { checks: [] };
+  if (depth >= MAX_CLR_DEPTH)
+    return {
+      checks: [
+        failed(
+          'embeddedCredentials',
+          'EMBEDDED_CREDENTIAL_INVALID',
+          `ClrCredentials nested more than ${MAX_CLR_DEPTH} deep are not verified`,
+        ),
+      ],
+    };
+  const { check, embedded } = await checkEmbeddedCredentials(
+    credential,
+    (inner) => verifyAtDepth(inner, options, depth + 1),
+  );
+  return { checks: [check], embedded };
+}
+
+async function verifyAtDepth(
+  jwt: string,
+  options: VerifyCredentialOptions,
+  depth: number,
 ): Promise<VerificationResult> {
   const read = readCompactJws(jwt);
   if (!read.header) {
@@ -156,12 +200,15 @@ export async function verifyCredential(
     checkValidityWindow(payload, options.now),
     await checkStatus(payload, options),
   ];
+  const embedded = await embeddedOf(payload, options, depth);
+  checks.push(...embedded.checks);
   return {
     verified:
       signature.status === 'passed' &&
       checks.every((check) => check.status !== 'failed'),
     checks,
     credential: payload,
+    ...(embedded.embedded ? { embedded: embedded.embedded } : {}),
   };
 }
 
@@ -235,7 +282,8 @@ function checkProof(credential: Record<string, unknown>): Check {
 /**
  * Checks an unsigned (or Data-Integrity-secured) credential given as JSON:
  * `format` (a JSON object), `dataModel`, `schema`, `proof`, `validityWindow`
- * and `status`. The JWT-only checks (`issuerKey`, `signature`, `claims`) do not
+ * and `status` (and `embeddedCredentials` for a ClrCredential, whose embedded
+ * VC-JWTs are verified even though its own proof is not). The JWT-only checks (`issuerKey`, `signature`, `claims`) do not
  * apply. Embedded proofs are not verified: a present proof fails `proof`
  * with `PROOF_UNSUPPORTED` (or `PROOF_METHOD_INVALID` when its verification
  * method cannot even be resolved), an absent one is skipped. `valid` never
@@ -289,5 +337,11 @@ export async function verifyCredentialJson(
     checkValidityWindow(credential, options.now),
     await checkStatus(credential, options),
   ];
-  return { valid: checks.every((check) => check.status !== 'failed'), checks };
+  const embedded = await embeddedOf(credential, options, 0);
+  checks.push(...embedded.checks);
+  return {
+    valid: checks.every((check) => check.status !== 'failed'),
+    checks,
+    ...(embedded.embedded ? { embedded: embedded.embedded } : {}),
+  };
 }

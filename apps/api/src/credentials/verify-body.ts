@@ -1,0 +1,29 @@
+/** What `POST /credentials/verify` takes, said the same way wherever a body is refused. */
+export const SEND_COMPACT_JWT =
+  'send the credential as a compact VC-JWT: a JSON body { "jwt": "<header>.<payload>.<signature>" }, or the JWT itself with Content-Type: application/jwt';
+
+const WHERE_JWTS_ARE =
+  "A Laurel badge's JWT is GET /credentials/<id> with Accept: application/jwt; a portfolio's is GET /students/<id>/portfolio with Accept: application/jwt";
+
+/** A verifiable credential (or one wrapped as { credential } / { verifiableCredential }) sent as JSON rather than as its JWT. */
+function looksLikeCredentialJson(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const b = body as Record<string, unknown>;
+  if ('@context' in b || 'credentialSubject' in b || 'proof' in b) return true;
+  const types = Array.isArray(b.type) ? (b.type as unknown[]) : [b.type];
+  if (types.includes('VerifiableCredential')) return true;
+  return [b.credential, b.verifiableCredential, b.jwt].some((inner) => typeof inner === 'object' && inner !== null && looksLikeCredentialJson(inner));
+}
+
+/** The 400 message for a body that holds no compact JWS: what to send instead, and where a credential's JWT is when JSON was sent. */
+export function verifyBodyHint(body: unknown): string {
+  if (looksLikeCredentialJson(body)) {
+    return `this is a credential as JSON, which carries no signature to check: ${SEND_COMPACT_JWT}. ${WHERE_JWTS_ARE}`;
+  }
+  return SEND_COMPACT_JWT;
+}
+
+/** The 415 message for a JSON-LD credential media type (application/vc, application/ld+json, ...) at POST /credentials/verify. */
+export function credentialMediaTypeHint(type: string): string {
+  return `${type} is a credential as JSON, which carries no signature to check: ${SEND_COMPACT_JWT}. ${WHERE_JWTS_ARE}`;
+}
