@@ -137,6 +137,17 @@ describe('when an employer follows the links in a credential and a portfolio', (
     expect(page.text).toContain(`<a href="${PROGRAM}/badges/sports-participant">Sports participant</a>`);
   });
 
+  it('documents the routes, and what verifying a portfolio checks, in the OpenAPI document', async () => {
+    const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { summary?: string; description?: string; security?: unknown[] }>>;
+    };
+    for (const path of ['/programs/{programId}/badges/{badgeId}', '/programs/{programId}/levels/{levelId}', '/programs/{programId}/competencies/{competencyId}']) {
+      expect(spec.paths[path]?.get?.summary).toBeDefined();
+    }
+    expect(spec.paths['/credentials/verify']?.post?.description).toContain('EMBEDDED_CREDENTIAL_REVOKED');
+    expect(spec.paths['/students/{id}/portfolio']?.get?.description).toContain('embeddedCredentials');
+  });
+
   it('answers 404 saying what is wrong for a definition that never existed, and for ids no rule file can hold', async () => {
     for (const [path, message] of [
       ['/programs/vilnius-tech/badges/no-such-badge', 'program vilnius-tech has never defined a badge no-such-badge'],
