@@ -170,7 +170,7 @@ export type Caller = 'coordinator' | 'designer';
 
 export interface HostileRequest {
   label: string;
-  method: 'POST' | 'DELETE';
+  method: 'POST' | 'DELETE' | 'GET';
   path: string;
   caller: Caller;
   headers: Record<string, string>;
@@ -523,6 +523,19 @@ const ENDPOINTS: Endpoint[] = [
       caller: 'designer',
       allows2xx: false,
       body: rulesBody(r),
+    }),
+  },
+  {
+    // Public reads, but their ids come from the URL: the definitions every issued credential links to.
+    name: 'GET /programs/:id/badges|levels|competencies/:id',
+    weight: 3,
+    make: (r) => ({
+      method: 'GET',
+      path: `/programs/${chance(r, 0.4) ? hostileSegment(r, badId(r)) : 'vilnius-tech'}/${pick(r, ['badges', 'levels', 'competencies'])}/${
+        chance(r, 0.7) ? hostileSegment(r, badId(r)) : pick(r, ['sports-participant', 'participation', 'teamwork'])
+      }`,
+      caller: 'coordinator',
+      allows2xx: true,
     }),
   },
   {
