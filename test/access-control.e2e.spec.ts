@@ -31,6 +31,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/students/:own/portfolio', roles: ['coordinator', 'student'] },
   { method: 'post', path: '/students/:own/applications', body: { badgeId: 'no-such-badge' }, roles: ['coordinator', 'student'] },
   { method: 'post', path: '/students/:own/awards/no-such-badge/revoke', body: { reason: 'plagiarism' }, roles: ['coordinator'] },
+  { method: 'post', path: '/students/:own/awards/no-such-badge/keep', body: { reason: 'checked with the organisers' }, roles: ['coordinator'] },
   { method: 'post', path: `/credentials/${ANY_UUID}/revoke`, body: { reason: 'plagiarism' }, roles: ['coordinator'] },
   { method: 'post', path: `/applications/${ANY_UUID}/approve`, body: {}, roles: ['coordinator'] },
   { method: 'post', path: `/applications/${ANY_UUID}/reject`, body: { comment: 'not enough evidence' }, roles: ['coordinator'] },
@@ -38,6 +39,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: `/programs/${PROGRAM}/rules`, body: { content: 'not: a rule file' }, roles: ['designer'] },
   { method: 'post', path: `/programs/${PROGRAM}/rules/preview`, body: { content: 'not: a rule file' }, roles: ['designer'] },
   { method: 'get', path: `/programs/${PROGRAM}/stats`, roles: ['designer', 'coordinator'] },
+  { method: 'get', path: `/programs/${PROGRAM}/review`, roles: ['coordinator'] },
   { method: 'post', path: '/keys/rotate', body: { alg: 'HS256' }, roles: [] },
   { method: 'get', path: '/awards/failed', roles: [] },
 ];

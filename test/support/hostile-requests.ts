@@ -493,6 +493,17 @@ const ENDPOINTS: Endpoint[] = [
     }),
   },
   {
+    name: 'POST /students/:id/awards/:badgeId/keep',
+    weight: 5,
+    make: (r) => ({
+      method: 'POST',
+      path: `/students/${hostileSegment(r, chance(r, 0.5) ? badId(r) : `fz-${int(r, 50)}`)}/awards/${hostileSegment(r, chance(r, 0.5) ? badId(r) : 'meta-leadership')}/keep`,
+      caller: 'coordinator',
+      allows2xx: false,
+      body: hostileJsonBody(r, () => ({ reason: 'checked with the organisers' }), { reason }),
+    }),
+  },
+  {
     name: 'POST /credentials/:id/revoke',
     weight: 5,
     make: (r) => ({

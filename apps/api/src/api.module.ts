@@ -5,6 +5,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { ApplicationsController } from './applications/applications.controller';
 import { ReviewApplicationHandler, SubmitApplicationHandler } from './applications/applications.handlers';
+import { KeepAwardHandler } from './awards/keep-award.handler';
 import { RevokeAwardHandler } from './awards/revoke-award.handler';
 import { CredentialsModule } from './credentials/credentials.module';
 import { HealthController } from './health/health.controller';
@@ -37,6 +38,7 @@ import { StudentsController } from './students/students.controller';
     SubmitApplicationHandler,
     ReviewApplicationHandler,
     RevokeAwardHandler,
+    KeepAwardHandler,
   ],
 })
 export class ApiModule {}

@@ -98,6 +98,19 @@ export type AwardRevoked = {
   };
 };
 
+/** A coordinator reviewed an award flagged when it lost its support (policy `flag`) and kept it. */
+export type AwardKept = {
+  type: 'AwardKept';
+  data: {
+    awardId: string;
+    studentId: string;
+    programId: string;
+    badgeId: string;
+    reason: string;
+    keptAt: string;
+  };
+};
+
 export type CredentialIssued = {
   type: 'CredentialIssued';
   data: {
@@ -128,6 +141,7 @@ export type StudentEvent =
   | EligibilityReached
   | AwardSupportLost
   | AwardRevoked
+  | AwardKept
   | CredentialIssued;
 
 export type RuleSetPublished = {

@@ -5,5 +5,7 @@ export * from './student/record-participation';
 export * from './student/void-participation';
 export * from './student/applications';
 export * from './student/revoke-award';
+export * from './student/keep-award';
 export * from './rule-facts';
 export * from './progression-document';
+export * from './read-model-keys';

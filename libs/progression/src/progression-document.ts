@@ -11,6 +11,8 @@ export interface ProgressionBadge {
   credentialId?: string;
   /** Ids of the events that earned it. */
   basis: string[];
+  /** Why it is `flagged`: it lost its support (what the rule projection found, and when) and waits for a coordinator. */
+  flag?: { cause: string; since: string };
 }
 
 export interface ProgressionApplication {
@@ -42,11 +44,12 @@ export interface ProgressionDocument {
 export interface ProgressionExtras {
   applications: Map<string, ProgressionApplication>;
   credentials: Map<string, string>;
-  flagged: Set<string>;
+  /** By award id: awards flagged for review (support lost under a `flag` policy) that no coordinator has kept since. */
+  flagged: Map<string, { cause: string; since: string }>;
   position: bigint;
 }
 
-export const emptyExtras = (): ProgressionExtras => ({ applications: new Map(), credentials: new Map(), flagged: new Set(), position: 0n });
+export const emptyExtras = (): ProgressionExtras => ({ applications: new Map(), credentials: new Map(), flagged: new Map(), position: 0n });
 
 /** Folds one stored student event into the extras. */
 export function observeExtras(extras: ProgressionExtras, stored: { type: string; data: unknown; position: bigint }): ProgressionExtras {
@@ -75,7 +78,10 @@ export function observeExtras(extras: ProgressionExtras, stored: { type: string;
       extras.credentials.set(event.data.awardId, event.data.credentialId);
       return extras;
     case 'AwardSupportLost':
-      if (event.data.policy === 'flag') extras.flagged.add(event.data.awardId);
+      if (event.data.policy === 'flag') extras.flagged.set(event.data.awardId, { cause: event.data.cause, since: event.data.detectedAt });
+      return extras;
+    case 'AwardKept':
+      extras.flagged.delete(event.data.awardId);
       return extras;
     case 'ParticipationRecorded':
     case 'ParticipationVoided':
@@ -115,11 +121,12 @@ export function progressionDocument(
     .sort(byRuleOrder)
     .map(([badgeId, held]): ProgressionBadge => {
       const credentialId = extras.credentials.get(held.eventId);
+      const flag = extras.flagged.get(held.eventId);
       const status = held.revoked
         ? 'revoked'
         : held.expiresAt !== undefined && held.expiresAt <= now.getTime()
           ? 'expired'
-          : extras.flagged.has(held.eventId)
+          : flag
             ? 'flagged'
             : 'active';
       return {
@@ -130,6 +137,7 @@ export function progressionDocument(
         status,
         ...(credentialId && { credentialId }),
         basis: held.basis,
+        ...(status === 'flagged' && flag && { flag }),
       };
     });
   return {
@@ -153,4 +161,30 @@ export function progressionDocument(
     ),
     position: String(extras.position),
   };
+}
+
+/** One thing waiting for a coordinator's decision. */
+export type ReviewItem =
+  | { kind: 'application'; studentId: string; badgeId: string; applicationId: string; since: string }
+  | { kind: 'flagged-award'; studentId: string; badgeId: string; awardId: string; since: string; cause: string };
+
+/**
+ * What in a student's progression waits for a coordinator: applications to
+ * approve or reject, and awards flagged when they lost their support, to
+ * keep or revoke. Oldest first.
+ *
+ * @example
+ * reviewItems(doc) // [{ kind: 'application', studentId: '20250001', badgeId: 'meta-leadership', applicationId: '…', since: '…' }]
+ */
+export function reviewItems(doc: ProgressionDocument): ReviewItem[] {
+  const { studentId } = doc;
+  const items: ReviewItem[] = [
+    ...doc.applications
+      .filter((a) => a.status === 'pending')
+      .map((a): ReviewItem => ({ kind: 'application', studentId, badgeId: a.badgeId, applicationId: a.applicationId, since: a.submittedAt })),
+    ...doc.badges.flatMap((b): ReviewItem[] =>
+      b.status === 'flagged' && b.flag ? [{ kind: 'flagged-award', studentId, badgeId: b.badgeId, awardId: b.awardId, since: b.flag.since, cause: b.flag.cause }] : [],
+    ),
+  ];
+  return items.sort((a, b) => a.since.localeCompare(b.since));
 }

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
-import { primaryFacts } from '@laurel/progression';
+import { primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
 import { diffRuleSets, loadRuleSet, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
@@ -141,14 +141,34 @@ export class ProgramsController {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
     if (!active) throw new NotFoundException(`program ${programId} has no published rule set`);
-    const p = this.config.redisPrefix;
+    const keys = readModelKeys(this.config.redisPrefix);
     const pipeline = this.redis.pipeline();
-    pipeline.scard(`${p}:rm:students`);
-    for (const l of active.ruleSet.levels) pipeline.scard(`${p}:rm:roster:${programId}:${l.id}`);
-    for (const b of active.ruleSet.badges) pipeline.scard(`${p}:rm:holders:${programId}:${b.id}`);
+    pipeline.scard(keys.students);
+    for (const l of active.ruleSet.levels) pipeline.scard(keys.roster(programId, l.id));
+    for (const b of active.ruleSet.badges) pipeline.scard(keys.holders(programId, b.id));
     const counts = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n));
     const levels = active.ruleSet.levels.map((l, i) => ({ levelId: l.id, students: counts[1 + i] ?? 0 }));
     const badges = active.ruleSet.badges.map((b, i) => ({ badgeId: b.id, holders: counts[1 + levels.length + i] ?? 0 }));
     return { programId, ruleSetVersion: active.version, students: counts[0] ?? 0, levels, badges };
+  }
+
+  @Get(':id/review')
+  @Roles('coordinator')
+  @ApiOperation({
+    summary:
+      "What waits for a coordinator, oldest first: applications to approve or reject, and awards flagged when they lost their support, to keep or revoke (from the read models)",
+  })
+  async review(@Param('id') id: string): Promise<{ programId: string; applications: ReviewItem[]; flaggedAwards: ReviewItem[] }> {
+    const programId = programIdOf(id);
+    if (!this.registry.get(programId)) throw new NotFoundException(`program ${programId} has no published rule set`);
+    const byStudent = await this.redis.hgetall(readModelKeys(this.config.redisPrefix).review(programId));
+    const items = Object.values(byStudent)
+      .flatMap((json) => JSON.parse(json) as ReviewItem[])
+      .sort((a, b) => a.since.localeCompare(b.since) || a.studentId.localeCompare(b.studentId));
+    return {
+      programId,
+      applications: items.filter((i) => i.kind === 'application'),
+      flaggedAwards: items.filter((i) => i.kind === 'flagged-award'),
+    };
   }
 }

@@ -9,6 +9,7 @@ import {
   foldStudent,
   observeExtras,
   progressionDocument,
+  readModelKeys,
   studentStream,
   type ProgressionDocument,
 } from '@laurel/progression';
@@ -68,7 +69,7 @@ export class GetProgressionHandler implements IQueryHandler<GetProgression> {
     const explanation = explain(program.ruleSet, state, now);
     let doc: ProgressionDocument | undefined;
     if (!asOf) {
-      const stored = await this.redis.hget(`${this.config.redisPrefix}:rm:progression:${id}`, studentId);
+      const stored = await this.redis.hget(readModelKeys(this.config.redisPrefix).progression(id), studentId);
       doc = stored ? (JSON.parse(stored) as ProgressionDocument) : undefined;
     }
     return {

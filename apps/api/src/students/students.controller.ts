@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@laurel/event-store';
 import { ApplicationResult, SubmitApplicationCommand } from '../applications/applications.handlers';
 import { OwnStudent, Roles } from '../auth/access';
+import { KeepAwardCommand, type KeepAwardResult } from '../awards/keep-award.handler';
 import { RevokeAwardCommand, type RevokeAwardResult } from '../awards/revoke-award.handler';
 import { Metadata } from '../http/request-metadata';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
@@ -65,5 +66,21 @@ export class StudentsController {
   ): Promise<RevokeAwardResult> {
     if (!ID_PATTERN.test(badgeId)) throw new BadRequestException(`badge id must be ${ID_RULE}`);
     return this.commands.execute(new RevokeAwardCommand(studentId, badgeId, body.reason, metadata, new Date()));
+  }
+
+  @Post(':id/awards/:badgeId/keep')
+  @HttpCode(200)
+  @Roles('coordinator')
+  @ApiOperation({
+    summary: 'Keep an award flagged for review (it lost its support under a `flag` policy): it is active again and leaves GET /programs/:id/review',
+  })
+  keep(
+    @Param('id', StudentIdPipe) studentId: string,
+    @Param('badgeId') badgeId: string,
+    @Body() body: ReasonDto,
+    @Metadata() metadata: EventMetadata,
+  ): Promise<KeepAwardResult> {
+    if (!ID_PATTERN.test(badgeId)) throw new BadRequestException(`badge id must be ${ID_RULE}`);
+    return this.commands.execute(new KeepAwardCommand(studentId, badgeId, body.reason, metadata, new Date()));
   }
 }

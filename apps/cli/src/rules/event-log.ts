@@ -58,6 +58,7 @@ export function factOf(event: StoredEvent): Fact | undefined {
     case 'LevelReached':
     case 'EligibilityReached':
     case 'AwardSupportLost':
+    case 'AwardKept':
     case 'CredentialIssued':
       return undefined;
     default: {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@laurel/platform';
 import { fold, initialState, loadRuleSet, type RuleSet, type StudentState } from '@laurel/rules';
-import { ReadModels, readModelKeys } from './read-models';
+import { readModelKeys } from '@laurel/progression';
+import { ReadModels } from './read-models';
 
 const file = join(__dirname, '../../../../rules/vilnius-tech.yaml');
 const loaded = loadRuleSet(readFileSync(file, 'utf8'), file);

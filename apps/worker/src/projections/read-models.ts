@@ -2,27 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { RecordedEvent } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, type LaurelConfig, type LookupKind } from '@laurel/platform';
-import { emptyExtras, observeExtras, progressionDocument, type ProgressionExtras } from '@laurel/progression';
+import { emptyExtras, observeExtras, progressionDocument, readModelKeys, reviewItems, type ProgressionExtras } from '@laurel/progression';
 import type { RuleSet, StudentState } from '@laurel/rules';
 
-export const readModelKeys = (prefix: string) => ({
-  progression: (programId: string) => `${prefix}:rm:progression:${programId}`,
-  roster: (programId: string, levelId: string) => `${prefix}:rm:roster:${programId}:${levelId}`,
-  holders: (programId: string, badgeId: string) => `${prefix}:rm:holders:${programId}:${badgeId}`,
-  students: `${prefix}:rm:students`,
-  participations: `${prefix}:index:participations`,
-  applications: `${prefix}:index:applications`,
-  credentials: `${prefix}:index:credentials`,
-  all: `${prefix}:rm:*`,
-});
-
-/** The level roster and badge-holder sets a student belongs to. */
+/** The level roster and badge-holder sets a student belongs to, and whether they are in the review list. */
 interface Membership {
   level: string | null;
   holds: Set<string>;
+  inReview: boolean;
 }
 
-const NOWHERE: Membership = { level: null, holds: new Set() };
+const NOWHERE: Membership = { level: null, holds: new Set(), inReview: false };
 
 /** Field-value strings per HSET (an even number): big enough to save commands, small enough not to hold Redis up. */
 const HSET_CHUNK = 2_000;
@@ -104,6 +94,7 @@ export class ReadModels {
     const hashes = new Map<string, string[]>();
     const added = new Map<string, string[]>();
     const removed = new Map<string, string[]>();
+    const unreviewed = new Map<string, string[]>();
     const add = (grouped: Map<string, string[]>, key: string, ...values: string[]) => {
       const list = grouped.get(key);
       if (list) list.push(...values);
@@ -117,12 +108,16 @@ export class ReadModels {
         if (!program) continue;
         const doc = progressionDocument(studentId, program, state, this.extras.get(studentId) ?? emptyExtras(), new Date());
         field(this.keys.progression(programId), studentId, JSON.stringify(doc));
+        const review = reviewItems(doc);
         const now: Membership = {
           level: doc.level?.levelId ?? null,
           holds: new Set(doc.badges.filter((b) => b.status !== 'revoked').map((b) => b.badgeId)),
+          inReview: review.length > 0,
         };
         const key = `${programId}/${studentId}`;
         const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
+        if (now.inReview) field(this.keys.review(programId), studentId, JSON.stringify(review));
+        else if (before === undefined || before.inReview) add(unreviewed, this.keys.review(programId), studentId);
         if (before === undefined) {
           // Not written by this process yet, and Redis may say anything (a restart): set every set.
           for (const level of program.ruleSet.levels) add(now.level === level.id ? added : removed, this.keys.roster(programId, level.id), studentId);
@@ -140,6 +135,7 @@ export class ReadModels {
       }
     }
     for (const [key, members] of removed) multi.srem(key, members);
+    for (const [key, fields] of unreviewed) multi.hdel(key, ...fields);
     for (const [key, members] of added) multi.sadd(key, members);
     for (const { kind, id, studentId } of this.indexes) field(this.keys[kind], id, studentId);
     for (const [key, pairs] of hashes) for (let i = 0; i < pairs.length; i += HSET_CHUNK) multi.hset(key, ...pairs.slice(i, i + HSET_CHUNK));

@@ -1,4 +1,4 @@
-import type { ApplicationApproved, ApplicationRejected, StudentEvent } from '../events';
+import type { ApplicationApproved, ApplicationRejected, AwardKept, StudentEvent } from '../events';
 
 /** Where an event sits in the log, as the store reported it. */
 export interface Stored {
@@ -28,6 +28,10 @@ export interface AwardEntry {
   badgeId: string;
   earnedAt: string;
   revoked: boolean;
+  /** It lost its support under a `flag` policy and waits for a coordinator to keep or revoke it. */
+  flagged: boolean;
+  /** The last time a coordinator kept it after a flag, and where that is stored: a retried request gets the same answer. */
+  kept?: { event: AwardKept; stored: Stored };
 }
 
 /**
@@ -85,7 +89,7 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
     }
     case 'BadgeEarned': {
       const { awardId, programId, badgeId, earnedAt } = event.data;
-      state.awards.set(awardKey(programId, badgeId), { awardId, programId, badgeId, earnedAt, revoked: false });
+      state.awards.set(awardKey(programId, badgeId), { awardId, programId, badgeId, earnedAt, revoked: false, flagged: false });
       return state;
     }
     case 'AwardRevoked': {
@@ -93,9 +97,21 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
       if (entry) entry.revoked = true;
       return state;
     }
+    case 'AwardSupportLost': {
+      const entry = state.awards.get(awardKey(event.data.programId, event.data.badgeId));
+      if (entry?.awardId === event.data.awardId && event.data.policy === 'flag') entry.flagged = true;
+      return state;
+    }
+    case 'AwardKept': {
+      const entry = state.awards.get(awardKey(event.data.programId, event.data.badgeId));
+      if (entry?.awardId === event.data.awardId) {
+        entry.flagged = false;
+        entry.kept = { event, stored };
+      }
+      return state;
+    }
     case 'LevelReached':
     case 'EligibilityReached':
-    case 'AwardSupportLost':
     case 'CredentialIssued':
       return state;
     default: {

@@ -1,0 +1,57 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { RuleSetRegistry } from '@laurel/platform';
+import { decideKeepAward, DomainError } from '@laurel/progression';
+import { decideAndAppend, eventId } from '../students/student-stream';
+
+export interface KeepAwardResult {
+  awardId: string;
+  studentId: string;
+  badgeId: string;
+  status: 'active';
+  streamRevision: number;
+  position: number;
+  /** True when this award had been kept already with the same reason (a retried request); nothing new was recorded. */
+  repeated: boolean;
+}
+
+export class KeepAwardCommand extends Command<KeepAwardResult> {
+  constructor(
+    readonly studentId: string,
+    readonly badgeId: string,
+    readonly reason: string,
+    readonly metadata: EventMetadata,
+    readonly now: Date,
+  ) {
+    super();
+  }
+}
+
+/** A coordinator keeps an award flagged for review; it shows as active again and leaves the review list. */
+@CommandHandler(KeepAwardCommand)
+export class KeepAwardHandler implements ICommandHandler<KeepAwardCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registry: RuleSetRegistry,
+  ) {}
+
+  async execute({ studentId, badgeId, reason, metadata, now }: KeepAwardCommand): Promise<KeepAwardResult> {
+    const program = this.registry.programOfBadge(badgeId);
+    if (!program) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
+    const programId = program.ruleSet.programId;
+    // An award may be flagged, kept, and flagged again: each keep is told apart by the revision it was decided at.
+    let decidedAt = '';
+    const { event, streamRevision, position, repeated } = await decideAndAppend(
+      this.store,
+      studentId,
+      { ...metadata, reason },
+      (state) => {
+        decidedAt = String(state.revision);
+        return decideKeepAward({ type: 'KeepAward', data: { studentId, programId, badgeId, reason, keptAt: now.toISOString() } }, state);
+      },
+      (e) => eventId('AwardKept', e.data.awardId, decidedAt),
+    );
+    return { awardId: event.data.awardId, studentId, badgeId, status: 'active', streamRevision, position, repeated };
+  }
+}

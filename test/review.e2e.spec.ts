@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { daysAgo, ladder } from './support/ladder';
+import { startTestEngine, type TestEngine } from './support/test-engine';
+
+type Review = {
+  programId: string;
+  applications: { kind: string; studentId: string; badgeId: string; applicationId: string; since: string }[];
+  flaggedAwards: { kind: string; studentId: string; badgeId: string; awardId: string; since: string; cause: string }[];
+};
+
+describe("a coordinator's review list", () => {
+  let engine: TestEngine;
+  let coordinator: Record<string, string>;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
+    coordinator = await engine.as('coordinator', 'coordinator-1');
+  });
+  afterAll(() => engine.close());
+
+  const review = async (): Promise<Review> => (await request(engine.http).get('/programs/vilnius-tech/review').set(coordinator).expect(200)).body as Review;
+
+  it('lists an application until it is decided, and an award flagged after its support was voided until it is kept', async () => {
+    const drive = ladder(engine, coordinator);
+    const student = `s-${randomUUID().slice(0, 8)}`;
+    const asStudent = await engine.as('student', student);
+    // Five organiser/leader participations in two categories: eligible for META Leadership (policy "flag").
+    const basketball = await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
+    await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
+    await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
+    const mentoring = [
+      await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 }),
+      await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
+      await drive.participate(student, 'first-year-mentoring', daysAgo(30), { role: 'leader', hours: 12 }),
+    ];
+
+    const applied = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'meta-leadership' }).expect(201);
+    await drive.settle(applied.body.position);
+    expect((await review()).applications).toContainEqual({
+      kind: 'application',
+      studentId: student,
+      badgeId: 'meta-leadership',
+      applicationId: applied.body.applicationId,
+      since: expect.any(String),
+    });
+    await request(engine.http).get('/programs/vilnius-tech/review').set(asStudent).expect(403);
+
+    const approved = await request(engine.http).post(`/applications/${applied.body.applicationId}/approve`).set(coordinator).send({}).expect(200);
+    await drive.settle(approved.body.position);
+    await drive.settle(Number(await engine.store.lastPosition()));
+    const mine = (r: Review) => [...r.applications, ...r.flaggedAwards].filter((i) => i.studentId === student);
+    expect(mine(await review())).toEqual([]);
+    // Nothing flagged yet: keeping is refused, saying where flagged awards are listed.
+    const early = await request(engine.http).post(`/students/${student}/awards/meta-leadership/keep`).set(coordinator).send({ reason: 'checked' }).expect(409);
+    expect(early.body.code).toBe('AWARD_NOT_FLAGGED');
+    expect(early.body.message).toMatch(/GET \/programs\/vilnius-tech\/review/);
+
+    // The mentoring and the basketball turn out to be someone else's: the award loses its support and, by policy, waits for review.
+    for (const id of [...mentoring, basketball]) {
+      await request(engine.http).delete(`/participations/${id}`).set(coordinator).send({ reason: 'recorded for the wrong student' }).expect(200);
+    }
+    await drive.settle(Number(await engine.store.lastPosition()));
+    const flagged = (await drive.progression(student)).badges.find((b) => b.badgeId === 'meta-leadership') as unknown as {
+      status: string;
+      awardId: string;
+      flag?: { cause: string; since: string };
+    };
+    expect(flagged.status).toBe('flagged');
+    expect(flagged.flag?.cause).toEqual(expect.any(String));
+    expect((await review()).flaggedAwards).toContainEqual({
+      kind: 'flagged-award',
+      studentId: student,
+      badgeId: 'meta-leadership',
+      awardId: flagged.awardId,
+      since: flagged.flag!.since,
+      cause: flagged.flag!.cause,
+    });
+
+    // The coordinator checks with the organisers and keeps it; a retry answers the same and records nothing.
+    await request(engine.http).post(`/students/${student}/awards/meta-leadership/keep`).set(asStudent).send({ reason: 'mine' }).expect(403);
+    await request(engine.http).post(`/students/${student}/awards/meta-leadership/keep`).set(coordinator).send({}).expect(400);
+    const kept = await request(engine.http)
+      .post(`/students/${student}/awards/meta-leadership/keep`)
+      .set(coordinator)
+      .send({ reason: 'led the mentoring under another programme' })
+      .expect(200);
+    expect(kept.body).toMatchObject({ awardId: flagged.awardId, status: 'active', repeated: false });
+    const retried = await request(engine.http)
+      .post(`/students/${student}/awards/meta-leadership/keep`)
+      .set(coordinator)
+      .send({ reason: 'led the mentoring under another programme' })
+      .expect(200);
+    expect(retried.body).toEqual({ ...kept.body, repeated: true });
+    await drive.settle(kept.body.position);
+    expect((await drive.progression(student)).badges.find((b) => b.badgeId === 'meta-leadership')?.status).toBe('active');
+    expect(mine(await review())).toEqual([]);
+    const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+    expect(timeline.body.events.filter((e: { type: string }) => e.type === 'AwardKept')).toHaveLength(1);
+  }, 30_000);
+});
