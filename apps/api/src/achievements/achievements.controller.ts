@@ -83,10 +83,7 @@ export class AchievementsController {
 
   private jsonLd(document: AchievementDocument, accept: string | undefined, reply: FastifyReply): AchievementDocument {
     const type = preferredType(accept, ['application/json', 'application/ld+json']);
-    void reply
-      .header('content-type', `${type}; charset=utf-8`)
-      .header('cache-control', 'public, max-age=300')
-      .header('vary', 'accept');
+    void reply.header('content-type', `${type}; charset=utf-8`).header('cache-control', 'public, max-age=300').header('vary', 'accept');
     return document;
   }
 }

@@ -87,8 +87,23 @@ describe('when an employer follows the links in a credential and a portfolio', (
       urlsOfJwt((await request(engine.http).get(new URL(url).pathname).set('accept', 'application/jwt').expect(200)).text, url, found);
     }
 
-    const kinds = new Set([...found.keys()].map((url) => new URL(url).pathname.split('/').slice(0, -1).join('/').replace(/\/[^/]+\/(badges|levels|competencies)$/, '/:p/$1')));
-    expect([...kinds].sort()).toEqual(['/issuers', '/keys', '/programs/:p/badges', '/programs/:p/competencies', '/programs/:p/levels', '/status-lists']);
+    const kinds = new Set(
+      [...found.keys()].map((url) =>
+        new URL(url).pathname
+          .split('/')
+          .slice(0, -1)
+          .join('/')
+          .replace(/\/[^/]+\/(badges|levels|competencies)$/, '/:p/$1'),
+      ),
+    );
+    expect([...kinds].sort()).toEqual([
+      '/issuers',
+      '/keys',
+      '/programs/:p/badges',
+      '/programs/:p/competencies',
+      '/programs/:p/levels',
+      '/status-lists',
+    ]);
 
     const answers = await Promise.all(
       [...found].map(async ([url, where]) => {
@@ -131,7 +146,10 @@ describe('when an employer follows the links in a credential and a portfolio', (
       description: expect.stringMatching(/^Teamwork is a competency of .*Student basketball league.*Sports participant/),
     });
     expect(json.body.badges).toContainEqual({ id: `${PROGRAM}/badges/sports-participant`, name: 'Sports participant', level: 'Participation' });
-    const page = await request(engine.http).get('/programs/vilnius-tech/competencies/teamwork').set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(200);
+    const page = await request(engine.http)
+      .get('/programs/vilnius-tech/competencies/teamwork')
+      .set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8')
+      .expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('<h1>Teamwork</h1>');
     expect(page.text).toContain(`<a href="${PROGRAM}/badges/sports-participant">Sports participant</a>`);
@@ -141,7 +159,11 @@ describe('when an employer follows the links in a credential and a portfolio', (
     const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, { summary?: string; description?: string; security?: unknown[] }>>;
     };
-    for (const path of ['/programs/{programId}/badges/{badgeId}', '/programs/{programId}/levels/{levelId}', '/programs/{programId}/competencies/{competencyId}']) {
+    for (const path of [
+      '/programs/{programId}/badges/{badgeId}',
+      '/programs/{programId}/levels/{levelId}',
+      '/programs/{programId}/competencies/{competencyId}',
+    ]) {
       expect(spec.paths[path]?.get?.summary).toBeDefined();
     }
     expect(spec.paths['/credentials/verify']?.post?.description).toContain('EMBEDDED_CREDENTIAL_REVOKED');

@@ -162,14 +162,18 @@ describe('when students earn badges and the engine signs them', () => {
       for (const body of [credential, { credential }, { jwt: credential }]) {
         const res = await request(engine.http).post('/credentials/verify').send(body).expect(400);
         expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
-        expect(res.body.message).toMatch(/^this is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT/);
+        expect(res.body.message).toMatch(
+          /^this is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT/,
+        );
         expect(res.body.message).toContain('Content-Type: application/jwt');
         expect(res.body.message).toContain('GET /credentials/<id> with Accept: application/jwt');
       }
       for (const type of ['application/vc', 'application/vc+ld+json', 'application/ld+json']) {
         const res = await request(engine.http).post('/credentials/verify').set('content-type', type).send(JSON.stringify(credential)).expect(415);
         expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
-        expect(res.body.message).toContain(`${type} is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT`);
+        expect(res.body.message).toContain(
+          `${type} is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT`,
+        );
       }
       // Elsewhere such a body stays what it was: a type no route takes.
       const elsewhere = await request(engine.http)
@@ -421,7 +425,9 @@ describe('when students earn badges and the engine signs them', () => {
       expect(check?.reason).toMatch(
         new RegExp(`^1 of 2 embedded credentials does not verify: "Sports participant" \\(urn:uuid:${badge.credentialId}\\): status REVOKED`),
       );
-      expect(check?.errors).toEqual([{ path: expect.stringMatching(/^\/credentialSubject\/verifiableCredential\/\d$/), message: expect.stringContaining('Sports participant') }]);
+      expect(check?.errors).toEqual([
+        { path: expect.stringMatching(/^\/credentialSubject\/verifiableCredential\/\d$/), message: expect.stringContaining('Sports participant') },
+      ]);
       expect(after.embedded.map((e) => [e.id, e.achievement.name, e.verified]).sort()).toEqual(
         [
           [`urn:uuid:${badge.credentialId}`, 'Sports participant', false],

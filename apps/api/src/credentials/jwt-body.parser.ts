@@ -29,7 +29,10 @@ export class JwtBodyParser implements OnModuleInit {
       fastify.addContentTypeParser(type, (req, _payload, done) =>
         done(
           VERIFY_PATH.test(req.url)
-            ? new HttpException({ statusCode: 415, error: 'Unsupported Media Type', code: 'VC_JWT_REQUIRED', message: credentialMediaTypeHint(type) }, 415)
+            ? new HttpException(
+                { statusCode: 415, error: 'Unsupported Media Type', code: 'VC_JWT_REQUIRED', message: credentialMediaTypeHint(type) },
+                415,
+              )
             : new HttpException('Unsupported Media Type', 415),
           undefined,
         ),

@@ -24,7 +24,7 @@ export class PortfolioController {
       'the portfolio itself has no status entry (the CLR 2.0 schema allows none that can be checked) and is valid for ' +
         `${PORTFOLIO_VALIDITY_DAYS} days (\`validUntil\`, JWT \`exp\`).`,
       'A badge revoked after the download: `POST /credentials/verify` on the portfolio JWT fails `embeddedCredentials` (code `EMBEDDED_CREDENTIAL_REVOKED`) and names the badge;',
-      "verifiers that do not check embedded credentials see the portfolio expire. Every URL in it (issuer, achievements, levels, competencies, status lists, keys) answers without a token.",
+      'verifiers that do not check embedded credentials see the portfolio expire. Every URL in it (issuer, achievements, levels, competencies, status lists, keys) answers without a token.',
     ].join('\n'),
   })
   async portfolio(

@@ -98,9 +98,9 @@ function checkClaims(payload: Record<string, unknown>): Check {
  * (iss/sub/jti/nbf/exp equal to the credential's fields), `validityWindow` and
  * `status`; a ClrCredential also gets `embeddedCredentials`: each credential
  * it bundles is verified on its own VC-JWT (so a revoked badge inside a
- * portfolio fails the portfolio, and `embedded` says which). Checks that do not depend on each other all run, so a tampered
- * payload fails `signature` alone and an expired credential `validityWindow`
- * alone. Never throws for a bad credential. Works for OpenBadgeCredentials,
+ * portfolio fails the portfolio, and `embedded` says which). Checks that do
+ * not depend on each other all run, so a tampered payload fails `signature`
+ * alone and an expired credential `validityWindow` alone. Never throws for a bad credential. Works for OpenBadgeCredentials,
  * ClrCredentials (CLR schema) and BitstringStatusListCredentials (no schema).
  *
  * @example
@@ -283,8 +283,8 @@ function checkProof(credential: Record<string, unknown>): Check {
  * Checks an unsigned (or Data-Integrity-secured) credential given as JSON:
  * `format` (a JSON object), `dataModel`, `schema`, `proof`, `validityWindow`
  * and `status` (and `embeddedCredentials` for a ClrCredential, whose embedded
- * VC-JWTs are verified even though its own proof is not). The JWT-only checks (`issuerKey`, `signature`, `claims`) do not
- * apply. Embedded proofs are not verified: a present proof fails `proof`
+ * VC-JWTs are verified even though its own proof is not). The JWT-only
+ * checks (`issuerKey`, `signature`, `claims`) do not apply. Embedded proofs are not verified: a present proof fails `proof`
  * with `PROOF_UNSUPPORTED` (or `PROOF_METHOD_INVALID` when its verification
  * method cannot even be resolved), an absent one is skipped. `valid` never
  * means authentic.
