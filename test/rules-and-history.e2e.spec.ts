@@ -101,6 +101,9 @@ describe('rules, history and corrections', () => {
       const mine = preview.body.changed.find((c: { studentId: string }) => c.studentId === student);
       expect(mine).toMatchObject({ lostBadges: ['sports-participant'] });
       expect(preview.body.badges).toContainEqual(expect.objectContaining({ id: 'sports-participant', lost: expect.arrayContaining([student]) }));
+      // Publishing it would keep the award (policy keep), recording that it lost its support, as happens below.
+      expect(preview.body.onPublish.kept).toContainEqual({ id: 'sports-participant', students: expect.arrayContaining([student]) });
+      expect(preview.body.onPublish.revoked).toEqual([]);
 
       // As of a moment before these participations were recorded, the same draft takes nothing from this student.
       const before = new Date(Date.now() - 60_000).toISOString();

@@ -48,6 +48,16 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
       ]),
     ];
   };
+  const published = diff.onPublish;
+  const effect = (say: (id: string, n: string) => string, entries: { id: string; students: string[] }[]): string[] =>
+    entries.map((e) => `  ${say(e.id, `${e.students.length} ${e.students.length === 1 ? 'student' : 'students'}`)}: ${names(e.students)}`);
+  const onPublish = [
+    ...effect((id, n) => `award ${id} to ${n}`, published.awarded),
+    ...effect((id, n) => `bring ${n} to level ${id}`, published.levelsReached),
+    ...effect((id, n) => `keep ${id} of ${n} who no longer meet it (policy keep)`, published.kept),
+    ...effect((id, n) => `flag ${id} of ${n} for a coordinator's review (policy flag)`, published.flagged),
+    ...effect((id, n) => `revoke ${id} from ${n} (policy revoke)`, published.revoked),
+  ];
   io.out(
     [
       paint(io, 'bold', `rules diff: ${beforeFile} (${diff.before.sha256.slice(0, 12)}) -> ${afterFile} (${diff.after.sha256.slice(0, 12)})`),
@@ -57,6 +67,11 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
       ...section('badges', diff.badges),
       '',
       `${diff.changed.length} of ${diff.students} students affected.`,
+      '',
+      onPublish.length === 0
+        ? 'publishing it now would award nothing and change no award already made'
+        : 'publishing it now would, with each badge\'s on-rule-change policy for awards already made:',
+      ...onPublish,
     ].join('\n') + '\n',
   );
 }

@@ -117,6 +117,18 @@ describe('laurel rules', () => {
       expect(out).toMatch(/levels:\n {2}meta +\+0 +-16\n {6}lose: 20250010, 20250013, /);
       expect(out).toMatch(/meta-leadership +\+0 +-9/);
       expect(out).toContain('16 of 79 students affected.');
+      // Levels reached are never taken away and the META badges' own criteria did not change.
+      expect(out).toContain('publishing it now would award nothing and change no award already made');
+    });
+
+    it('says what publishing a stricter badge would do to the awards already made, by its policy', async () => {
+      const stricter = join(dir, 'vilnius-tech-sports-4.yaml');
+      const source = readFileSync(join(root, 'rules', 'vilnius-tech.yaml'), 'utf8');
+      writeFileSync(stricter, source.replace('participations: { at-least: 2, category: sports }\n', 'participations: { at-least: 4, category: sports }\n'));
+      const { code, out } = await laurel('rules', 'diff', 'rules/vilnius-tech.yaml', stricter, '--events', events, '--at', '2026-06-30', '--limit', '2');
+      expect(code).toBe(0);
+      expect(out).toMatch(/sports-participant +\+0 +-17\n/);
+      expect(out).toMatch(/\n {2}keep sports-participant of 17 students who no longer meet it \(policy keep\): \d+, \d+, \.\.\. \(15 more\)\n/);
     });
 
     it('replays nothing and affects no one as of a date before the first event', async () => {

@@ -313,7 +313,7 @@ export class RuleProjection implements Projection {
     for (const studentId of await this.readModels.knownStudents()) await this.student(studentId, event.position);
     for (const record of this.students.values()) {
       if (!record.programs.has(programId)) await this.refold(record, program, event.position);
-      recheckSupport(program.ruleSet, this.stateFor(record, programId));
+      recheckSupport(program.ruleSet, this.stateFor(record, programId), event.recordedAt);
       this.settle(record, program, event.recordedAt);
       this.readModels.touch(record.studentId, record.programs);
     }

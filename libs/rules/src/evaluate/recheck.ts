@@ -1,25 +1,29 @@
 import type { RuleSet } from '../language/types';
 import { compile } from './compile';
-import { eligibilityStands as stands, supportedAsOf } from './conditions';
+import { eligibilityStands as stands, holds, makeContext, supportedAsOf } from './conditions';
 import { flagSupportLost, type StudentState } from './state';
 
 /**
  * After a rule change: marks every award the student holds whose criteria,
  * under `ruleSet`, no longer hold as of the day it was made, so the next
  * `evaluate` reports it as `support-lost` with the badge's policy. Badges the
- * new rule set no longer defines are left alone. Returns the badge ids marked.
+ * new rule set no longer defines are left alone, and so, given `now` (when
+ * the rules change), are awards whose criteria hold then: a student who
+ * meets the new criteria keeps the award as it is, rather than seeing it
+ * flagged, or revoked and made again. Returns the badge ids marked.
  *
  * @example
- * recheckSupport(newRuleSet, state);
+ * recheckSupport(newRuleSet, state, publishedAt);
  * const { supportLost } = evaluate(newRuleSet, state, publishedAt);
  */
-export function recheckSupport(ruleSet: RuleSet, state: StudentState): string[] {
+export function recheckSupport(ruleSet: RuleSet, state: StudentState, now?: Date): string[] {
   const c = compile(ruleSet);
   const known = new Set(ruleSet.badges.map((b) => b.id));
   const marked: string[] = [];
   for (const [id, held] of Object.entries(state.badges)) {
     if (!known.has(id) || held.revoked !== undefined || held.supportLost) continue;
-    if (!supportedAsOf(c, state, id)) {
+    const metNow = () => now !== undefined && holds(c.badges[c.badgeIndex.get(id)!]!.criteria, makeContext(c, state, now.getTime()));
+    if (!supportedAsOf(c, state, id) && !metNow()) {
       flagSupportLost(ruleSet, state, id);
       marked.push(id);
     }

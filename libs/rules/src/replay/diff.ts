@@ -1,5 +1,6 @@
 import type { RuleSet } from '../language/types';
-import { heldBadges, recordedBy, replay, type TimedFact } from './replay';
+import { recheckSupport } from '../evaluate/recheck';
+import { heldBadges, recordedBy, replay, settle, type ReplayResult, type TimedFact } from './replay';
 
 export type StudentHistory = { studentId: string; facts: TimedFact[] };
 
@@ -27,7 +28,28 @@ export type RuleSetDiff = {
   levels: DiffEntry[];
   /** Only students with a change. */
   changed: StudentDiff[];
+  /**
+   * What publishing the new rules at `at` would do to students as they stand
+   * under the old ones, as the engine does on a rule change: badges and
+   * levels it would award, and awards already made whose criteria no longer
+   * hold, by each badge's `on-rule-change` policy (kept, flagged for a
+   * coordinator's review, revoked). Levels reached are never taken away.
+   * `badges` / `levels` above answer another question: what each student
+   * would hold had the new rules applied all along.
+   */
+  onPublish: PublishEffects;
 };
+
+/** Per badge or level, the students concerned (sorted); only ids with someone. */
+export type PublishEffects = {
+  awarded: { id: string; students: string[] }[];
+  levelsReached: { id: string; students: string[] }[];
+  kept: { id: string; students: string[] }[];
+  flagged: { id: string; students: string[] }[];
+  revoked: { id: string; students: string[] }[];
+};
+
+type PublishEffect = keyof PublishEffects;
 
 /**
  * Replays the same history under two rule sets and lists who would gain or
@@ -48,6 +70,13 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
     return e;
   };
   const changed: StudentDiff[] = [];
+  const effects: Record<PublishEffect, Map<string, string[]>> = {
+    awarded: new Map(),
+    levelsReached: new Map(),
+    kept: new Map(),
+    flagged: new Map(),
+    revoked: new Map(),
+  };
   let students = 0;
   let facts = 0;
   for (const h of histories) {
@@ -71,6 +100,12 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
     d.gainedLevels.forEach((x) => entry(levels, x).gained.push(h.studentId));
     d.lostLevels.forEach((x) => entry(levels, x).lost.push(h.studentId));
     if (d.gainedBadges.length + d.lostBadges.length + d.gainedLevels.length + d.lostLevels.length > 0) changed.push(d);
+    // Last: it changes `a`, the student as they stand under the old rules.
+    for (const [effect, id] of publishEffects(after, a, at)) {
+      const list = effects[effect].get(id);
+      if (list) list.push(h.studentId);
+      else effects[effect].set(id, [h.studentId]);
+    }
   }
   const order = (ids: string[]) => (x: DiffEntry, y: DiffEntry) => rank(ids, x.id) - rank(ids, y.id) || x.id.localeCompare(y.id);
   const badgeIds = [...before.badges, ...after.badges].map((x) => x.id);
@@ -84,8 +119,48 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
     badges: [...badges.values()].sort(order(badgeIds)).map(sortIds),
     levels: [...levels.values()].sort(order(levelIds)).map(sortIds),
     changed: changed.sort((a, b) => a.studentId.localeCompare(b.studentId)),
+    onPublish: {
+      awarded: listed(effects.awarded, badgeIds),
+      levelsReached: listed(effects.levelsReached, levelIds),
+      kept: listed(effects.kept, badgeIds),
+      flagged: listed(effects.flagged, badgeIds),
+      revoked: listed(effects.revoked, badgeIds),
+    },
   };
 }
+
+/**
+ * What the engine does to one student's state (built under the old rules)
+ * when `after` is published at `at`: re-checks the support of every award,
+ * then evaluates until nothing changes. Changes `state`.
+ */
+function publishEffects(after: RuleSet, state: ReplayResult['state'], at: Date): [PublishEffect, string][] {
+  recheckSupport(after, state, at);
+  const log: ReplayResult['outcomes'] = [];
+  let n = 0;
+  settle(after, state, at, log, () => `publish-${state.studentId}-${(n += 1)}`);
+  return log.flatMap(({ outcome: o }): [PublishEffect, string][] => {
+    switch (o.type) {
+      case 'badge-earned':
+        return [['awarded', o.badgeId]];
+      case 'level-reached':
+        return [['levelsReached', o.levelId]];
+      case 'support-lost':
+        return [[o.policy === 'keep' ? 'kept' : o.policy === 'flag' ? 'flagged' : 'revoked', o.badgeId]];
+      case 'badge-eligible':
+        return [];
+      default: {
+        const never: never = o;
+        return never;
+      }
+    }
+  });
+}
+
+const listed = (byId: Map<string, string[]>, order: string[]) =>
+  [...byId]
+    .sort(([x], [y]) => rank(order, x) - rank(order, y) || x.localeCompare(y))
+    .map(([id, students]) => ({ id, students: [...new Set(students)].sort() }));
 
 const sortIds = (e: DiffEntry): DiffEntry => ({ id: e.id, gained: [...e.gained].sort(), lost: [...e.lost].sort() });
 

@@ -123,6 +123,31 @@ describe('diffRuleSets', () => {
     });
   });
 
+  describe('when the raised threshold is published', () => {
+    const raised = (policy: string) =>
+      ruleSetFrom(program(badge('sporty', 'participations: { at-least: 3, category: sports }', `    on-rule-change: ${policy}\n`), { levels: ONE_LEVEL }));
+
+    // «three» met the new threshold only a day after the award: it meets it now, so the award is left as it is.
+    it.each([
+      ['keep', 'kept'],
+      ['flag', 'flagged'],
+      ['revoke', 'revoked'],
+    ] as const)('applies the badge policy "%s" to the award already made: %s', (policy, effect) => {
+      const { onPublish } = diffRuleSets(before, raised(policy), histories, new Date('2026-01-01'));
+      expect(onPublish[effect]).toEqual([{ id: 'sporty', students: ['two'] }]);
+      const others = (['awarded', 'levelsReached', 'kept', 'flagged', 'revoked'] as const).filter((e) => e !== effect);
+      for (const e of others) expect(onPublish[e]).toEqual([]);
+    });
+  });
+
+  describe('when a lowered threshold is published', () => {
+    it('awards the badge to the students who now meet it, and takes nothing', () => {
+      const lowered = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 1, category: sports }'), { levels: ONE_LEVEL }));
+      const { onPublish } = diffRuleSets(before, lowered, histories, new Date('2026-01-01'));
+      expect(onPublish).toEqual({ awarded: [{ id: 'sporty', students: ['one'] }], levelsReached: [], kept: [], flagged: [], revoked: [] });
+    });
+  });
+
   describe('when compared as of a date before the first fact', () => {
     it('replays nothing and reports no one affected', () => {
       const diff = diffRuleSets(before, after, histories, new Date('2025-09-01T23:59:59.999Z'));
