@@ -9,8 +9,10 @@ import { PlatformModule, type LaurelConfig } from '@laurel/platform';
 import { ApiModule } from './api.module';
 import { Metrics } from './metrics/metrics';
 import { ProblemFilter } from './http/problem.filter';
+import { useFastAsyncResourceBind } from './http/async-resource-bind';
 import { applySecurity, clientErrorHandler } from './http/security';
 import { validationPipe } from './http/validation';
+import { isWellFormedParticipation, RecordParticipationDto } from './participations/record-participation.dto';
 
 export interface ApiDeps {
   config: LaurelConfig;
@@ -26,6 +28,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the HTTP application (not yet listening) on Fastify. */
 export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> {
+  useFastAsyncResourceBind();
   const root: DynamicModule = {
     module: class LaurelApp {},
     imports: [PlatformModule.forRoot(deps), ApiModule, ...(deps.extraModules ?? [])],
@@ -56,7 +59,7 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
     .addContentTypeParser(['text/yaml', 'application/yaml', 'application/x-yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
       done(null, body),
     );
-  app.useGlobalPipes(validationPipe());
+  app.useGlobalPipes(validationPipe([[RecordParticipationDto, isWellFormedParticipation]]));
   app.useGlobalFilters(new ProblemFilter({ bodyLimitBytes: BODY_LIMIT_BYTES }));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
 
 function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((e) => {
@@ -9,29 +9,68 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
 }
 
 /**
- * Validates bodies and queries with class-validator: unknown fields are
- * rejected, and the 400 names each bad field with what to fix.
+ * A check of a body against one DTO class that may only answer yes when
+ * class-validator would find nothing wrong with it: anything it is unsure of
+ * goes through class-validator, which also words the 400.
  */
-export const validationPipe = () =>
-  new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors).map((f) =>
-        f.messages.some((m) => m.includes('should not exist'))
-          ? {
-              field: f.field,
-              messages: [`${f.field} is not a known field; remove it`],
-            }
-          : f,
-      );
-      return new BadRequestException({
-        error: 'Bad Request',
-        message: fields.map((f) => f.messages.join(', ')).join('; '),
-        errors: fields,
-      });
+export type QuickCheck = (body: Record<string, unknown>) => boolean;
+
+const isPlainRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * Nest's pipe, except that a body of a DTO class with a quick check that
+ * passes it becomes the DTO without class-validator's metadata walk (a
+ * tenth of the CPU of a `POST /participations`). The DTO is built as
+ * class-transformer builds one from flat JSON: the class's instance with the
+ * body's fields.
+ */
+class QuickValidationPipe extends ValidationPipe {
+  constructor(
+    options: ConstructorParameters<typeof ValidationPipe>[0],
+    private readonly quick: ReadonlyMap<Type, QuickCheck>,
+  ) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dto = metadata.type === 'body' ? metadata.metatype : undefined;
+    const check = dto === undefined ? undefined : this.quick.get(dto);
+    if (dto !== undefined && check !== undefined && isPlainRecord(value) && check(value)) {
+      return Object.assign(new (dto as Type<object>)(), value);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * Validates bodies and queries with class-validator: unknown fields are
+ * rejected, and the 400 names each bad field with what to fix. `quick`
+ * lists the DTOs whose well-formed bodies skip class-validator.
+ */
+export const validationPipe = (quick: [Type, QuickCheck][] = []) =>
+  new QuickValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => {
+        const fields = flatten(errors).map((f) =>
+          f.messages.some((m) => m.includes('should not exist'))
+            ? {
+                field: f.field,
+                messages: [`${f.field} is not a known field; remove it`],
+              }
+            : f,
+        );
+        return new BadRequestException({
+          error: 'Bad Request',
+          message: fields.map((f) => f.messages.join(', ')).join('; '),
+          errors: fields,
+        });
+      },
     },
-  });
+    new Map(quick),
+  );

@@ -9,13 +9,16 @@ import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator'
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|\p{Cs}/u;
 
+/** Whether `value` is text {@link IsPlainText} accepts. */
+export const isPlainText = (value: unknown): boolean => typeof value === 'string' && !UNSTORABLE.test(value);
+
 /** Free text a person wrote (a reason, a comment, a statement): any language and script, but nothing unprintable. */
 export function IsPlainText(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isPlainText',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && !UNSTORABLE.test(value),
+        validate: isPlainText,
         defaultMessage: (args) => `${args?.property ?? 'text'} must be text without control characters or unpaired surrogates`,
       },
     },

@@ -10,13 +10,15 @@ import {
   IsNumber,
   IsString,
   IsUUID,
+  isISO8601,
+  isUUID,
   Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
-import { IsOmittable, IsPlainText } from '../http/validators';
+import { IsOmittable, IsPlainText, isPlainText } from '../http/validators';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -72,6 +74,32 @@ export class RecordParticipationDto {
   @MaxLength(2000, { message: 'evidence must be at most 2000 characters' })
   @IsPlainText()
   evidence?: string;
+}
+
+const PARTICIPATION_FIELDS = new Set(['participationId', 'studentId', 'activityId', 'occurredAt', 'role', 'hours', 'evidence']);
+
+/**
+ * Whether class-validator would accept `body` as a {@link RecordParticipationDto},
+ * for the bodies clients send (whole hours, no evidence, or evidence of at
+ * most 2,000 UTF-16 units), checked with class-validator's own rule functions
+ * without its metadata walk. False means "let class-validator decide": it
+ * is never a refusal. record-participation.dto.unit.spec.ts holds it to the
+ * decorators.
+ */
+export function isWellFormedParticipation(body: Record<string, unknown>): boolean {
+  for (const key in body) if (!PARTICIPATION_FIELDS.has(key)) return false;
+  const { participationId, studentId, activityId, occurredAt, role, hours, evidence } = body;
+  return (
+    isUUID(participationId, 'all') &&
+    typeof studentId === 'string' &&
+    ID_PATTERN.test(studentId) &&
+    typeof activityId === 'string' &&
+    ID_PATTERN.test(activityId) &&
+    isISO8601(occurredAt, { strict: true, strictSeparator: true }) &&
+    (role === undefined || ROLES.some((r) => r === role)) &&
+    (hours === undefined || (Number.isInteger(hours) && (hours as number) >= 0 && (hours as number) <= 1000)) &&
+    (evidence === undefined || (typeof evidence === 'string' && evidence.length <= 2000 && isPlainText(evidence)))
+  );
 }
 
 export class VoidParticipationDto {

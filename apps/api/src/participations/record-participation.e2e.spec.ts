@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { studentStream } from '@laurel/progression';
 import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
+import { eventId } from '../students/student-stream';
 
 const participation = (overrides: Record<string, unknown> = {}) => ({
   participationId: randomUUID(),
@@ -109,7 +111,11 @@ describe('POST /participations', () => {
       await request(engine.http).delete(`/participations/${body.participationId}`).set(coordinator).send({ reason: 'wrong student' }).expect(200);
       const again = await request(engine.http).post('/participations').set(coordinator).send(body).expect(409);
       expect(again.body).toMatchObject({ code: 'PARTICIPATION_ALREADY_VOIDED', message: expect.stringMatching(/was voided .* new participationId/) });
-      const batch = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: [body] }).expect(200);
+      const batch = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [body] })
+        .expect(200);
       expect(batch.body.results).toEqual([expect.objectContaining({ status: 'rejected', code: 'PARTICIPATION_ALREADY_VOIDED' })]);
     });
   });
@@ -164,6 +170,40 @@ describe('POST /participations', () => {
       expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
       const revisions = results.map((r) => r.body.streamRevision as number).sort((a, b) => a - b);
       expect(revisions).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    });
+  });
+
+  // The engine decides a student's next participation on what it last saw of the stream; these write behind its back.
+  describe('when another process wrote to the student since the last request', () => {
+    it('records the next participation after what the other process wrote', async () => {
+      const first = participation();
+      await request(engine.http).post('/participations').set(coordinator).send(first).expect(201);
+      await engine.store.append(studentStream(first.studentId), [{ id: randomUUID(), type: 'LevelReached', data: { programId: 'p', level: 1 } }], {
+        expectedRevision: 0n,
+      });
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ studentId: first.studentId }))
+        .expect(201);
+      expect(res.body.streamRevision).toBe(2);
+    });
+
+    it('answers 409 when the other process recorded the same participationId with other details', async () => {
+      const first = participation();
+      await request(engine.http).post('/participations').set(coordinator).send(first).expect(201);
+      const elsewhere = participation({ studentId: first.studentId, hours: 1 });
+      await engine.store.append(
+        studentStream(first.studentId),
+        [{ id: eventId('ParticipationRecorded', elsewhere.participationId), type: 'ParticipationRecorded', data: elsewhere }],
+        { expectedRevision: 0n },
+      );
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ ...elsewhere, hours: 2 })
+        .expect(409);
+      expect(res.body.code).toBe('PARTICIPATION_CONFLICT');
     });
   });
 });

@@ -1,0 +1,115 @@
+import 'reflect-metadata';
+import type { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { validationPipe } from '../http/validation';
+import { isWellFormedParticipation, RecordParticipationDto } from './record-participation.dto';
+
+const body = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  participationId: '3f0c6a52-2d8e-4c1e-9a51-2b8f1f0c9d11',
+  studentId: '20231234',
+  activityId: 'robotics-club',
+  occurredAt: '2026-10-14T16:00:00Z',
+  role: 'volunteer',
+  hours: 3,
+  ...overrides,
+});
+
+/** Bodies on and around every rule's edge. */
+const variants: Record<string, unknown>[] = [
+  body(),
+  body({ role: undefined, hours: undefined }),
+  body({ evidence: 'https://example.org/photos/42' }),
+  body({ evidence: 'x'.repeat(2000) }),
+  body({ evidence: 'x'.repeat(2001) }),
+  body({ evidence: 'line\u0007bell' }),
+  body({ evidence: '\ud83c\udf89 party' }),
+  body({ evidence: 'lone \ud83c' }),
+  body({ evidence: 42 }),
+  body({ evidence: null }),
+  body({ participationId: '3F0C6A52-2D8E-4C1E-9A51-2B8F1F0C9D11' }),
+  body({ participationId: '3f0c6a52-2d8e-4c1e-9a51-2b8f1f0c9d1' }),
+  body({ participationId: 'not-a-uuid' }),
+  body({ participationId: 42 }),
+  body({ studentId: '' }),
+  body({ studentId: '-leading-dash' }),
+  body({ studentId: 'a'.repeat(64) }),
+  body({ studentId: 'a'.repeat(65) }),
+  body({ studentId: 'with space' }),
+  body({ studentId: 20231234 }),
+  body({ activityId: 'robotics club' }),
+  body({ activityId: null }),
+  body({ occurredAt: '2026-10-14' }),
+  body({ occurredAt: '2026-10-14 16:00:00Z' }),
+  body({ occurredAt: '2026-02-30T16:00:00Z' }),
+  body({ occurredAt: '2026-10-14T18:00:00+02:00' }),
+  body({ occurredAt: '2026-10-14T16:00:00.123Z' }),
+  body({ occurredAt: 1760457600000 }),
+  body({ role: 'leader' }),
+  body({ role: 'Leader' }),
+  body({ role: null }),
+  body({ hours: 0 }),
+  body({ hours: 1000 }),
+  body({ hours: 1001 }),
+  body({ hours: -1 }),
+  body({ hours: -0 }),
+  body({ hours: 2.5 }),
+  body({ hours: 2.125 }),
+  body({ hours: 1e-7 }),
+  body({ hours: '3' }),
+  body({ hours: null }),
+  body({ extra: true }),
+  body({ constructor: 'x' }),
+];
+
+const metadata: ArgumentMetadata = { type: 'body', metatype: RecordParticipationDto };
+
+describe('isWellFormedParticipation', () => {
+  describe('when a body is well formed', () => {
+    it('accepts the bodies clients send, without and with the optional fields', () => {
+      expect(isWellFormedParticipation(body())).toBe(true);
+      expect(isWellFormedParticipation(body({ role: undefined, hours: undefined }))).toBe(true);
+      expect(isWellFormedParticipation(body({ evidence: 'https://example.org/photos/42', occurredAt: '2026-10-14T18:00:00+02:00' }))).toBe(true);
+    });
+  });
+
+  describe('when any body is checked', () => {
+    it.each(variants.map((v) => [JSON.stringify(v), v]))('accepts %s only if class-validator does', async (_, value) => {
+      const quick = isWellFormedParticipation(JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+      const thorough = await validationPipe()
+        .transform(JSON.parse(JSON.stringify(value)), metadata)
+        .then(
+          () => true,
+          // class-validator's IsNumber throws on 1e-7 (no '.' in its string form): not an acceptance either.
+          () => false,
+        );
+      if (quick) expect(thorough).toBe(true);
+    });
+  });
+});
+
+describe('the validation pipe with a quick check', () => {
+  describe('when a well-formed body passes the quick check', () => {
+    it('hands the handler the same DTO as class-validator and class-transformer would', async () => {
+      const quick = validationPipe([[RecordParticipationDto, isWellFormedParticipation]]);
+      for (const value of [body(), body({ role: undefined, hours: undefined, evidence: 'a note' })]) {
+        const fast = await quick.transform({ ...value }, metadata);
+        const slow = await validationPipe().transform({ ...value }, metadata);
+        expect(fast).toBeInstanceOf(RecordParticipationDto);
+        expect(fast).toEqual(slow);
+        expect(Object.keys(fast as object).sort()).toEqual(Object.keys(slow as object).sort());
+      }
+    });
+  });
+
+  describe('when a body fails the quick check', () => {
+    it('answers the same 400 as class-validator alone', async () => {
+      const quick = validationPipe([[RecordParticipationDto, isWellFormedParticipation]]);
+      const bad = body({ hours: -1, extra: 1 });
+      const fast = await quick.transform({ ...bad }, metadata).catch((err: BadRequestException) => err.getResponse());
+      const slow = await validationPipe()
+        .transform({ ...bad }, metadata)
+        .catch((err: BadRequestException) => err.getResponse());
+      expect(fast).toEqual(slow);
+      expect(fast).toMatchObject({ message: expect.stringContaining('hours must not be negative') });
+    });
+  });
+});
