@@ -38,3 +38,32 @@ export function toDateTimeZ(value: string | Date, field: string): string {
 export function toNumericDate(dateTime: string): number {
   return Math.floor(Date.parse(dateTime) / 1000);
 }
+
+/**
+ * A credential's validity window, normalised as {@link toDateTimeZ} does;
+ * `validUntil`, when given, must come after `validFrom`.
+ *
+ * @example
+ * ```ts
+ * validityWindow('2025-03-01T12:00:00Z', '2026-03-01T12:00:00Z');
+ * // { validFrom: '2025-03-01T12:00:00Z', validUntil: '2026-03-01T12:00:00Z' }
+ * ```
+ */
+export function validityWindow(
+  from: string | Date,
+  until: string | Date | undefined,
+): { validFrom: string; validUntil: string | undefined } {
+  const validFrom = toDateTimeZ(from, 'validFrom');
+  const validUntil =
+    until === undefined ? undefined : toDateTimeZ(until, 'validUntil');
+  if (
+    validUntil !== undefined &&
+    Date.parse(validUntil) <= Date.parse(validFrom)
+  ) {
+    throw new CredentialsError(
+      'INVALID_INPUT',
+      `validUntil ${validUntil} is not after validFrom ${validFrom}`,
+    );
+  }
+  return { validFrom, validUntil };
+}

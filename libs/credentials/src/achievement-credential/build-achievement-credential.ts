@@ -1,4 +1,4 @@
-import { toDateTimeZ } from '../dates';
+import { toDateTimeZ, validityWindow } from '../dates';
 import { CredentialsError } from '../errors';
 import type { IssuerConfig } from './profile';
 import {
@@ -237,23 +237,10 @@ export function buildAchievementCredential(
   assertUri(input.id, 'id');
   assertUri(input.student.id, 'student.id');
   const awardedDate = toDateTimeZ(input.awardedAt, 'awardedAt');
-  const validFrom = toDateTimeZ(
+  const { validFrom, validUntil } = validityWindow(
     input.validFrom ?? input.awardedAt,
-    'validFrom',
+    input.validUntil,
   );
-  const validUntil =
-    input.validUntil === undefined
-      ? undefined
-      : toDateTimeZ(input.validUntil, 'validUntil');
-  if (
-    validUntil !== undefined &&
-    Date.parse(validUntil) <= Date.parse(validFrom)
-  ) {
-    throw new CredentialsError(
-      'INVALID_INPUT',
-      `validUntil ${validUntil} is not after validFrom ${validFrom}`,
-    );
-  }
   if (
     (input.student.email === undefined) !==
     (input.student.salt === undefined)

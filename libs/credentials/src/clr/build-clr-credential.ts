@@ -13,7 +13,7 @@ import type {
   Profile,
 } from '../achievement-credential/types';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../achievement-credential/types';
-import { toDateTimeZ } from '../dates';
+import { validityWindow } from '../dates';
 import { CredentialsError } from '../errors';
 
 export const CLR_V2_CONTEXT =
@@ -222,19 +222,10 @@ export function buildClrCredential(input: ClrCredentialInput): ClrCredential {
       'EMPTY_PORTFOLIO',
       'a CLR holds at least one credential',
     );
-  const validFrom = toDateTimeZ(input.validFrom, 'validFrom');
-  const validUntil =
-    input.validUntil === undefined
-      ? undefined
-      : toDateTimeZ(input.validUntil, 'validUntil');
-  if (
-    validUntil !== undefined &&
-    Date.parse(validUntil) <= Date.parse(validFrom)
-  )
-    throw new CredentialsError(
-      'INVALID_INPUT',
-      `validUntil ${validUntil} is not after validFrom ${validFrom}`,
-    );
+  const { validFrom, validUntil } = validityWindow(
+    input.validFrom,
+    input.validUntil,
+  );
   const embedded = input.credentials.map(embed);
 
   const achievements = new Map<string, Achievement>();

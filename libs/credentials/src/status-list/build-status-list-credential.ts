@@ -5,8 +5,7 @@ import {
 } from '../achievement-credential/profile';
 import type { Profile } from '../achievement-credential/types';
 import { VC_V2_CONTEXT } from '../achievement-credential/types';
-import { toDateTimeZ } from '../dates';
-import { CredentialsError } from '../errors';
+import { validityWindow } from '../dates';
 import type { StatusList } from './status-list';
 import { encodeStatusList } from './status-list';
 
@@ -61,20 +60,10 @@ export function buildStatusListCredential(
 ): BitstringStatusListCredential {
   assertUri(input.id, 'id');
   if (typeof input.issuer === 'string') assertUri(input.issuer, 'issuer');
-  const validFrom = toDateTimeZ(input.validFrom, 'validFrom');
-  const validUntil =
-    input.validUntil === undefined
-      ? undefined
-      : toDateTimeZ(input.validUntil, 'validUntil');
-  if (
-    validUntil !== undefined &&
-    Date.parse(validUntil) <= Date.parse(validFrom)
-  ) {
-    throw new CredentialsError(
-      'INVALID_INPUT',
-      `validUntil ${validUntil} is not after validFrom ${validFrom}`,
-    );
-  }
+  const { validFrom, validUntil } = validityWindow(
+    input.validFrom,
+    input.validUntil,
+  );
   return {
     '@context': [VC_V2_CONTEXT],
     id: input.id,
