@@ -1,9 +1,14 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
 
+/**
+ * Each bad field with what to fix. A required field left out says so, rather
+ * than listing every rule its value would have had to follow.
+ */
 function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const missing = e.value === undefined && e.constraints !== undefined && !('whitelistValidation' in e.constraints);
+    const own = e.constraints ? [{ field, messages: missing ? [`${field} is required`] : Object.values(e.constraints) }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -39,6 +44,13 @@ class QuickValidationPipe extends ValidationPipe {
     if (dto !== undefined && check !== undefined && isPlainRecord(value) && check(value)) {
       return Object.assign(new (dto as Type<object>)(), value);
     }
+    // JSON sent as text/plain arrives as a string: say so, instead of naming every field as missing.
+    if (metadata.type === 'body' && value !== undefined && !isPlainRecord(value) && this.toValidate(metadata)) {
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: `the body must be a JSON object, sent with content-type: application/json (got ${Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'text' : String(value)})`,
+      });
+    }
     return super.transform(value, metadata);
   }
 }
@@ -55,7 +67,8 @@ export const validationPipe = (quick: [Type, QuickCheck][] = []) =>
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
       transform: true,
-      validationError: { target: false, value: false },
+      // The value tells a field left out from one sent wrong; it is never echoed back.
+      validationError: { target: false, value: true },
       exceptionFactory: (errors) => {
         const fields = flatten(errors).map((f) =>
           f.messages.some((m) => m.includes('should not exist'))

@@ -154,10 +154,22 @@ describe('POST /participations', () => {
       expect(res.body.statusCode).toBe(400);
     });
 
+    it('answers 400 saying to send JSON as application/json when it came as text, or as an array', async () => {
+      const text = await request(engine.http).post('/participations').set(coordinator).set('content-type', 'text/plain').send(JSON.stringify(participation())).expect(400);
+      expect(text.body.message).toBe('the body must be a JSON object, sent with content-type: application/json (got text)');
+      const array = await request(engine.http).post('/participations').set(coordinator).send([participation()]).expect(400);
+      expect(array.body.message).toMatch(/must be a JSON object.*\(got an array\)/);
+    });
+
     it('answers 400 when required fields are missing', async () => {
       const res = await request(engine.http).post('/participations').set(coordinator).send({}).expect(400);
       const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
       expect(fields).toEqual(['activityId', 'occurredAt', 'participationId', 'studentId']);
+      // Each says it is required, not every rule a value would have had to follow.
+      expect(res.body.errors).toContainEqual({ field: 'studentId', messages: ['studentId is required'] });
+      // A field sent wrong still says what is wrong with it.
+      const wrong = await request(engine.http).post('/participations').set(coordinator).send(participation({ studentId: 'a b' })).expect(400);
+      expect(wrong.body.errors).toEqual([{ field: 'studentId', messages: [expect.stringMatching(/^studentId must be/)] }]);
     });
   });
 
