@@ -48,7 +48,7 @@ class QuickValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && value !== undefined && !isPlainRecord(value) && this.toValidate(metadata)) {
       throw new BadRequestException({
         error: 'Bad Request',
-        message: `the body must be a JSON object, sent with content-type: application/json (got ${Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'text' : String(value)})`,
+        message: `the body must be a JSON object, sent with content-type: application/json (got ${Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'text' : JSON.stringify(value)})`,
       });
     }
     return super.transform(value, metadata);
