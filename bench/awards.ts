@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- awards [--awards N] [--concurrency N]`
+ * `npm run bench -- awards [--awards N] [--concurrency N] [--alg RS256|ES256]`
  *
  * Signed credentials per second through the award queue (BullMQ job ->
  * read what is new in the student's stream -> status list index from a
@@ -42,19 +42,23 @@ const REPO_ROOT = resolve(__dirname, '..');
 interface Options {
   awards: number;
   concurrency: number;
+  algs: ('RS256' | 'ES256')[];
 }
 
 function parseArgs(args: string[]): Options {
   // 10,000 by default: with 2,000 a run lasted about a second and measured mostly warm-up (the same BullMQ
   // no-op queue did 9,000 jobs/s over 2,000 jobs and 18,000 over 10,000).
-  const options: Options = { awards: 10_000, concurrency: AWARD_WORKER_DEFAULTS.concurrency };
+  const options: Options = { awards: 10_000, concurrency: AWARD_WORKER_DEFAULTS.concurrency, algs: ['RS256', 'ES256'] };
   for (let i = 0; i < args.length; i++) {
     const [arg, value] = [args[i], args[i + 1]];
     if ((arg === '--awards' || arg === '--concurrency') && value && Number(value) > 0) {
       options[arg === '--awards' ? 'awards' : 'concurrency'] = Math.floor(Number(value));
       i++;
+    } else if (arg === '--alg' && (value === 'RS256' || value === 'ES256')) {
+      options.algs = [value];
+      i++;
     } else {
-      throw new Error(`unknown option ${arg}; use --awards N, --concurrency N`);
+      throw new Error(`unknown option ${arg}; use --awards N, --concurrency N, --alg RS256|ES256`);
     }
   }
   return options;
@@ -212,7 +216,7 @@ export async function run(args: string[]): Promise<void> {
     `awards benchmark: ${options.awards} awards per algorithm, worker concurrency ${options.concurrency}, embedded store (synchronous=FULL) + local Redis\n`,
   );
   const rows: Row[] = [];
-  for (const alg of ['RS256', 'ES256'] as const) rows.push(await measure(alg, options));
+  for (const alg of options.algs) rows.push(await measure(alg, options));
   const ceiling = await noopCeiling(options);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const ratio = (n: number) => n.toFixed(2).padStart(5);
