@@ -71,7 +71,17 @@ describe('rules, history and corrections', () => {
         { participationId: 'nope', studentId: student, activityId: 'photo-club', occurredAt: daysAgo(3) },
         { participationId: randomUUID(), studentId: student, activityId: 'fotoclub', occurredAt: daysAgo(3) },
       ];
+      // A dry run says what would happen and stores nothing.
+      const before = await engine.store.lastPosition();
+      const dry = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: rows, dryRun: true }).expect(200);
+      expect(dry.body).toMatchObject({ dryRun: true, summary: { created: 2, unchanged: 0, rejected: 2 } });
+      expect(dry.body.results[0]).toEqual({ row: 0, participationId: rows[0]!.participationId, status: 'created' });
+      expect(await engine.store.lastPosition()).toBe(before);
+      await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(404);
+
       const first = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: rows }).expect(200);
+      expect(first.body.dryRun).toBeUndefined();
+      expect(first.body.results[0]).toMatchObject({ status: 'created', streamRevision: 0, position: expect.any(Number) });
       expect(first.body.summary).toEqual({ created: 2, unchanged: 0, rejected: 2 });
       expect(first.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'rejected', 'rejected']);
       expect(first.body.results[2].message).toMatch(/participationId must be a UUID/);

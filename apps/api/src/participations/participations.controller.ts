@@ -49,12 +49,13 @@ export class ParticipationsController {
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Record up to 1,000 participations; each row is recorded whole or rejected with its reason',
+    summary:
+      'Record up to 1,000 participations; each row is recorded whole or rejected with its reason. With `dryRun: true` nothing is stored: `created` rows are those that would be, without revision or position',
   })
   async batch(
     @Body() body: RecordBatchDto,
     @Metadata() metadata: EventMetadata,
-  ): Promise<{ summary: Record<string, number>; results: BatchRowResult[] }> {
+  ): Promise<{ dryRun?: true; summary: Record<string, number>; results: BatchRowResult[] }> {
     const rejected: BatchRowResult[] = [];
     const valid: { row: number; data: ReturnType<typeof toData> }[] = [];
     await Promise.all(
@@ -86,7 +87,7 @@ export class ParticipationsController {
     const results = [...rejected, ...recorded].sort((a, b) => a.row - b.row);
     const summary = { created: 0, unchanged: 0, rejected: 0 };
     for (const r of results) summary[r.status]++;
-    return { summary, results };
+    return { ...(body.dryRun && { dryRun: true }), summary, results };
   }
 
   @Delete(':id')

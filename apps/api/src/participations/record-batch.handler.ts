@@ -10,8 +10,9 @@ export type BatchRowResult =
       row: number;
       participationId: string;
       status: 'created' | 'unchanged';
-      streamRevision: number;
-      position: number;
+      /** Where the row's event is stored; absent on a row a dry run would create. */
+      streamRevision?: number;
+      position?: number;
     }
   | {
       row: number;
@@ -111,16 +112,8 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
           }
         });
         if (toAppend.length === 0 || dryRun) {
-          return [
-            ...out,
-            ...toAppend.map((a) => ({
-              row: a.row,
-              participationId: a.participationId,
-              status: 'created' as const,
-              streamRevision: -1,
-              position: -1,
-            })),
-          ];
+          // A dry run: these rows would be created; nothing is stored, so they have no revision or position.
+          return [...out, ...toAppend.map((a) => ({ row: a.row, participationId: a.participationId, status: 'created' as const }))];
         }
         const result = await this.store.append(
           studentStream(studentId),
