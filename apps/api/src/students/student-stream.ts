@@ -51,21 +51,11 @@ export async function loadStudentIncrementally(store: EventStore, studentId: str
 }
 
 /**
- * The command-side state of a student as this process last saw it, without
- * reading the stream: exact unless another process (or a handler that does
- * not go through this cache) wrote since. Only decide on it what an append at
- * its revision will check: the expected revision refuses the append when the
- * stream moved on. Call it inside {@link serialised} for that student.
- */
-export function knownStudent(store: EventStore, studentId: string): StudentState | undefined {
-  return cachedStates.get(store)?.get(studentId);
-}
-
-/**
  * Folds an event this process has just appended at `state.revision` into the
- * cached `state` (the one {@link knownStudent} or
- * {@link loadStudentIncrementally} returned), so the next command on the
- * student needs no read. Only for an append the store confirmed it wrote.
+ * cached `state` that {@link loadStudentIncrementally} returned, so the next
+ * command on the student reads only what others appended since (usually
+ * nothing: one index lookup) instead of reading back and parsing its own
+ * event. Only for an append the store confirmed it wrote.
  */
 export function rememberAppended(state: StudentState, event: StudentEvent, stored: { revision: bigint; position: bigint; eventId: string }): void {
   // The data as a read of the stream would give it back (JSON drops undefined and turns -0 into 0): idempotent retries compare against it.
