@@ -34,3 +34,40 @@ export function IsPlainText(options?: ValidationOptions): PropertyDecorator {
 export function IsOmittable(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined);
 }
+
+/** The earliest participation date accepted: anything before is a typing mistake (1900 for 2000), not an activity. */
+export const EARLIEST_OCCURRENCE = Date.parse('2000-01-01T00:00:00Z');
+/** How far in the future a date may be: clocks differ a little; a participation is recorded once it has taken place. */
+export const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
+
+/**
+ * Whether an ISO-8601 instant is a plausible time for something that has
+ * happened: from 2000 on, and not in the future (an hour's leeway for clocks).
+ *
+ * @example
+ * hasHappened('2026-10-14T16:00:00Z') // true
+ * hasHappened('2099-01-01T00:00:00Z') // false
+ */
+export const hasHappened = (value: unknown, now = Date.now()): boolean => {
+  const t = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return t >= EARLIEST_OCCURRENCE && t <= now + FUTURE_TOLERANCE_MS;
+};
+
+/** An instant something happened at (see {@link hasHappened}); the message says which bound it crossed. */
+export function HasHappened(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasHappened',
+      validator: {
+        validate: (value: unknown) => hasHappened(value),
+        defaultMessage: (args) => {
+          const field = args?.property ?? 'date';
+          return typeof args?.value === 'string' && Date.parse(args.value) < EARLIEST_OCCURRENCE
+            ? `${field} ${args.value} is before 2000; check the year`
+            : `${field} ${String(args?.value)} is in the future; record it once it has taken place`;
+        },
+      },
+    },
+    options,
+  );
+}

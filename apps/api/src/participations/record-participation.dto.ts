@@ -18,7 +18,7 @@ import {
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
-import { IsOmittable, IsPlainText, isPlainText } from '../http/validators';
+import { HasHappened, hasHappened, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -44,13 +44,14 @@ export class RecordParticipationDto {
   @Matches(ID_PATTERN, { message: `activityId must be ${ID_RULE}` })
   activityId!: string;
 
-  @ApiProperty({ example: '2026-10-14T16:00:00Z' })
+  @ApiProperty({ example: '2026-10-14T16:00:00Z', description: 'When it took place: from 2000 on, and not in the future' })
   @IsISO8601(
     { strict: true, strictSeparator: true },
     {
       message: 'occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z',
     },
   )
+  @HasHappened()
   occurredAt!: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
@@ -96,6 +97,7 @@ export function isWellFormedParticipation(body: Record<string, unknown>): boolea
     typeof activityId === 'string' &&
     ID_PATTERN.test(activityId) &&
     isISO8601(occurredAt, { strict: true, strictSeparator: true }) &&
+    hasHappened(occurredAt) &&
     (role === undefined || ROLES.some((r) => r === role)) &&
     (hours === undefined || (Number.isInteger(hours) && (hours as number) >= 0 && (hours as number) <= 1000)) &&
     (evidence === undefined || (typeof evidence === 'string' && evidence.length <= 2000 && isPlainText(evidence)))

@@ -43,6 +43,10 @@ const variants: Record<string, unknown>[] = [
   body({ occurredAt: '2026-10-14T18:00:00+02:00' }),
   body({ occurredAt: '2026-10-14T16:00:00.123Z' }),
   body({ occurredAt: 1760457600000 }),
+  body({ occurredAt: '2099-01-01T00:00:00Z' }),
+  body({ occurredAt: '1900-10-14T16:00:00Z' }),
+  body({ occurredAt: '2000-01-01T00:00:00Z' }),
+  body({ occurredAt: new Date(Date.now() + 10 * 60_000).toISOString() }),
   body({ role: 'leader' }),
   body({ role: 'Leader' }),
   body({ role: null }),
@@ -83,6 +87,26 @@ describe('isWellFormedParticipation', () => {
         );
       if (quick) expect(thorough).toBe(true);
     });
+  });
+});
+
+describe('occurredAt', () => {
+  const problem = (occurredAt: string) =>
+    validationPipe()
+      .transform(body({ occurredAt }), metadata)
+      .then(
+        () => undefined,
+        (err: BadRequestException) => (err.getResponse() as { message: string }).message,
+      );
+
+  it('refuses a date in the future, or before 2000, saying which', async () => {
+    expect(await problem('2099-01-01T00:00:00Z')).toBe('occurredAt 2099-01-01T00:00:00Z is in the future; record it once it has taken place');
+    expect(await problem('1900-10-14T16:00:00Z')).toBe('occurredAt 1900-10-14T16:00:00Z is before 2000; check the year');
+    expect(isWellFormedParticipation(body({ occurredAt: '2099-01-01T00:00:00Z' }))).toBe(false);
+  });
+
+  it('takes a few minutes ahead, for clocks that differ', async () => {
+    expect(await problem(new Date(Date.now() + 10 * 60_000).toISOString())).toBeUndefined();
   });
 });
 
