@@ -22,6 +22,7 @@ import {
   type Condition,
   type Fact,
   type Outcome,
+  type ParticipationEntry,
   type RuleSet,
   type StudentState,
   type TimeWindow,
@@ -152,7 +153,9 @@ function windowOf(rs: RuleSet, w: TimeWindow | undefined, now: number): [number,
   }
 }
 
-type Measure = (state: StudentState, now: number) => number;
+/** The student's participations as the application feeding json-rules-engine keeps them (by participation id). */
+type Participations = Map<string, ParticipationEntry>;
+type Measure = (state: StudentState, now: number, participations: Participations) => number;
 
 /** A measure written directly against the state, as an application feeding json-rules-engine would. */
 function measureOf(rs: RuleSet, c: Extract<Condition, { kind: 'participations' | 'badges' }>, owner?: Badge): Measure {
@@ -192,12 +195,12 @@ function measureOf(rs: RuleSet, c: Extract<Condition, { kind: 'participations' |
       .map((a) => [a.id, a]),
   );
   const roles = f.roles ?? ROLES;
-  return (state, now) => {
+  return (_state, now, participations) => {
     const [from, before] = windowOf(rs, c.within, now);
     let count = 0;
     let hours = 0;
     const seen = new Set<string>();
-    for (const p of state.participations) {
+    for (const p of participations.values()) {
       const a = acts.get(p.activityId);
       if (!a || !roles.includes(p.role) || p.at < from || p.at >= before) continue;
       count += 1;
@@ -210,7 +213,7 @@ function measureOf(rs: RuleSet, c: Extract<Condition, { kind: 'participations' |
   };
 }
 
-type Current = { state: StudentState; now: number };
+type Current = { state: StudentState; now: number; participations: Participations };
 
 function toJre(rs: RuleSet, c: Condition, measures: Measure[], owner?: Badge): NestedCondition {
   switch (c.kind) {
@@ -239,7 +242,7 @@ function buildEngine(rs: RuleSet, current: Current): Engine {
     return h !== undefined && !h.revoked && (h.expiresAt === undefined || h.expiresAt > current.now);
   };
   const param = (params: Record<string, unknown>, key: string): string => String(params[key]);
-  engine.addFact<number>('measure', (params) => measures[Number(params.index)]!(current.state, current.now));
+  engine.addFact<number>('measure', (params) => measures[Number(params.index)]!(current.state, current.now, current.participations));
   engine.addFact<boolean>('held', (params) => held(param(params, 'badge')));
   engine.addFact<boolean>('level', (params) => current.state.levels[param(params, 'level')] !== undefined);
   engine.addFact<boolean>('eligible', (params) => current.state.eligible[param(params, 'badge')] !== undefined);
@@ -277,14 +280,23 @@ function buildEngine(rs: RuleSet, current: Current): Engine {
 
 async function runJre(rs: RuleSet, ev: GeneratedEvents, count: number, students: number): Promise<Timed> {
   const states = Array.from({ length: students }, (_, s) => initialState(`s${s}`));
+  const lists = Array.from({ length: students }, (): Participations => new Map());
   const stats = emptyStats();
-  const current: Current = { state: states[0]!, now: 0 };
+  const current: Current = { state: states[0]!, now: 0, participations: lists[0]! };
   const engine = buildEngine(rs, current);
   const stop = clock();
   for (let i = 0; i < count; i++) {
     const state = states[ev.student[i]!]!;
-    fold(rs, state, factOf(ev, i));
+    const list = lists[ev.student[i]!]!;
+    const fact = factOf(ev, i);
+    fold(rs, state, fact);
+    if (fact.type === 'participation-voided') list.delete(fact.participationId);
+    else if (fact.type === 'participation-recorded' && !list.has(fact.participationId)) {
+      const { participationId, eventId, activityId, role } = fact;
+      list.set(participationId, { participationId, eventId, activityId, role, at: Date.parse(fact.occurredAt), hours: fact.hours ?? 0 });
+    }
     current.state = state;
+    current.participations = list;
     current.now = ev.at[i]!;
     const at = new Date(current.now).toISOString();
     // No dependency order in json-rules-engine: run until nothing changes (the fixpoint).

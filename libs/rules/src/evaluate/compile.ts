@@ -35,6 +35,17 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
   const dependents = new Map<string, string[]>();
   for (const b of ruleSet.badges)
     for (const id of referencedBadges(ruleSet, b.criteria, b.id)) dependents.set(id, [...(dependents.get(id) ?? []), b.id]);
+  const stepWords = Math.max(1, Math.ceil(order.length / 31));
+  const touches = new Int32Array((ruleSet.activities.length + 1) * stepWords);
+  const timed = new Uint8Array(order.length);
+  order.forEach((step, s) => {
+    const condition = step.type === 'badge' ? step.node.criteria : step.node.condition;
+    const mask = new Uint8Array(ruleSet.activities.length + 1);
+    if (reads(condition, mask)) timed[s] = 1;
+    mask.forEach((m, a) => {
+      if (m === 1) touches[a * stepWords + ((s / 31) | 0)]! |= 1 << s % 31;
+    });
+  });
   const compiled: CompiledRuleSet = {
     ruleSet,
     badges,
@@ -51,6 +62,9 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
           competencies: Int32Array.from(ruleSet.activities, (a) => maskOf(a.competencies)),
         }
       : null,
+    stepWords,
+    touches,
+    timed,
     scratch: { valid: new Uint8Array(badges.length), reached: new Uint8Array(levels.length) },
   };
   cache.set(ruleSet, compiled);
@@ -131,6 +145,28 @@ function compileCondition(env: Env, c: Condition, ownerId?: string): Compiled {
     }
     case 'not':
       return node(c, { child: compileCondition(env, c.condition, ownerId) });
+    default: {
+      const never: never = c;
+      throw new Error(`unknown condition ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Marks in `mask` the activity indexes whose participations a condition counts; true when it has a time window. */
+function reads(c: Compiled, mask: Uint8Array): boolean {
+  switch (c.kind) {
+    case 'participations':
+      for (let a = 0; a < mask.length; a++) if (c.activityMask[a] === 1) mask[a] = 1;
+      return c.window !== undefined;
+    case 'badges':
+      return c.window !== undefined;
+    case 'holds-badge':
+      return false;
+    case 'all':
+    case 'any':
+      return c.children.reduce((timed, x) => reads(x, mask) || timed, false);
+    case 'not':
+      return reads(c.child, mask);
     default: {
       const never: never = c;
       throw new Error(`unknown condition ${JSON.stringify(never)}`);

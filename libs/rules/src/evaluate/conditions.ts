@@ -1,5 +1,20 @@
 import type { Compiled, CompiledRuleSet, Context, ParticipationEntry, StudentState, Tally } from './model';
-import { badgeField, F_AT, F_VALID_UNTIL, levelAt, ROW, tallyOf } from './tally';
+import {
+  activityOf,
+  badgeField,
+  CELLS,
+  entryOf,
+  eventIdOf,
+  F_AT,
+  F_VALID_UNTIL,
+  forgetAll,
+  levelAt,
+  R_AR,
+  R_AT,
+  R_HOURS,
+  ROW,
+  tallyOf,
+} from './tally';
 import { windowRange } from './time';
 
 /**
@@ -12,9 +27,21 @@ export function makeContext(c: CompiledRuleSet, state: StudentState, now: number
   const nb = c.badges.length;
   const valid = reuse ? c.scratch.valid : new Uint8Array(nb);
   const reached = reuse ? c.scratch.reached : new Uint8Array(c.levels.length);
-  const { data, badgeBase } = t;
+  const { d, badgeBase } = t;
   const until = badgeBase + F_VALID_UNTIL * nb;
-  for (let i = 0; i < nb; i++) valid[i] = data[until + i]! > now && (!asOf || badgeField(t, F_AT, i) <= now) ? 1 : 0;
+  for (let i = 0; i < nb; i++) valid[i] = d[until + i]! > now && (!asOf || badgeField(t, F_AT, i) <= now) ? 1 : 0;
+  if (reuse) {
+    // The memo of `evaluate` holds while the badges held stay the same (an expiry changes them with no fact folded).
+    let changed = false;
+    for (let w = 0, i = 0; i < nb; w++) {
+      let bits = 0;
+      for (let b = 0; b < 31 && i < nb; b++, i++) bits |= valid[i]! << b;
+      if (d[t.lastValidBase + w] === bits) continue;
+      d[t.lastValidBase + w] = bits;
+      changed = true;
+    }
+    if (changed) forgetAll(t);
+  }
   for (let i = 0; i < reached.length; i++) {
     const at = levelAt(t, i);
     reached[i] = at === at ? 1 : 0;
@@ -59,11 +86,12 @@ function popcount(x: number): number {
 
 /** Participations (or hours, `h` = 1) of activity index `a` in the roles of `roleMask`. */
 function cell(t: Tally, a: number, roleMask: number, h: number): number {
-  const data = t.data;
-  if (roleMask === 15) return data[h * t.stride + a]!;
-  const row = 2 * t.stride + a * 8 + h * 4;
+  const d = t.d;
+  const o = t.countBase + a * CELLS;
+  if (roleMask === 15) return d[o + h]!;
+  const row = o + 2 + h * 4;
   let sum = 0;
-  for (let r = 0; r < 4; r++) if ((roleMask >> r) & 1) sum += data[row + r]!;
+  for (let r = 0; r < 4; r++) if ((roleMask >> r) & 1) sum += d[row + r]!;
   return sum;
 }
 
@@ -141,21 +169,79 @@ function dated(cc: ParticipationCondition, ctx: Context): boolean {
   return cc.window !== undefined || ctx.after !== Number.NEGATIVE_INFINITY || ctx.until !== Number.POSITIVE_INFINITY;
 }
 
-/** Positions (in `state.participations`) of the participations a condition counts at this context. */
+/** Rows of the participations a condition counts at this context. */
 function matching(cc: ParticipationCondition, ctx: Context): number[] {
   setRange(cc, ctx);
-  const rows = ctx.t.rows;
+  const t = ctx.t;
+  const d = t.d;
   const out: number[] = [];
-  for (let i = 0, o = 0; i < ctx.t.n; i++, o += ROW) {
-    const at = rows[o + 2]!;
-    if (at > rangeAfter && at < rangeBefore && cc.activityMask[rows[o]!] === 1 && ((cc.roleMask >> rows[o + 1]!) & 1) === 1) out.push(i);
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
+    const at = d[o + R_AT]!;
+    const ar = d[o + R_AR]!;
+    const a = ar % 65536;
+    if (at > rangeAfter && at < rangeBefore && cc.activityMask[a] === 1 && ((cc.roleMask >> ((ar - a) / 65536)) & 1) === 1) out.push(i);
   }
   return out;
 }
 
+/** A binary min-heap on (date, row) of the rows `basisOf` picks from: scratch, reused. */
+let heapRows = new Int32Array(256);
+let heapAt = new Float64Array(256);
+
+const before = (x: number, y: number): boolean => heapAt[x]! < heapAt[y]! || (heapAt[x] === heapAt[y] && heapRows[x]! < heapRows[y]!);
+
+function siftDown(k: number, m: number): void {
+  for (;;) {
+    const l = 2 * k + 1;
+    if (l >= m) return;
+    const c = l + 1 < m && before(l + 1, l) ? l + 1 : l;
+    if (!before(c, k)) return;
+    const r = heapRows[k]!;
+    const at = heapAt[k]!;
+    heapRows[k] = heapRows[c]!;
+    heapAt[k] = heapAt[c]!;
+    heapRows[c] = r;
+    heapAt[c] = at;
+    k = c;
+  }
+}
+
+/** Fills the heap with the rows a condition counts at this context; returns how many. */
+function heapOfMatching(cc: ParticipationCondition, ctx: Context): number {
+  setRange(cc, ctx);
+  const t = ctx.t;
+  const d = t.d;
+  if (heapRows.length < t.n) {
+    heapRows = new Int32Array(2 * t.n);
+    heapAt = new Float64Array(2 * t.n);
+  }
+  let m = 0;
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
+    const at = d[o + R_AT]!;
+    const ar = d[o + R_AR]!;
+    const a = ar % 65536;
+    if (at > rangeAfter && at < rangeBefore && cc.activityMask[a] === 1 && ((cc.roleMask >> ((ar - a) / 65536)) & 1) === 1) {
+      heapRows[m] = i;
+      heapAt[m] = at;
+      m += 1;
+    }
+  }
+  for (let k = (m >> 1) - 1; k >= 0; k--) siftDown(k, m);
+  return m;
+}
+
+/** Removes the heap's first row; returns the new size. */
+function popHeap(m: number): number {
+  const last = m - 1;
+  heapRows[0] = heapRows[last]!;
+  heapAt[0] = heapAt[last]!;
+  siftDown(0, last);
+  return last;
+}
+
 /** The participations a condition counts at this context. */
 export function matchingParticipations(cc: ParticipationCondition, ctx: Context): ParticipationEntry[] {
-  return matching(cc, ctx).map((i) => ctx.state.participations[i]!);
+  return matching(cc, ctx).map((i) => entryOf(ctx.t, i));
 }
 
 /** The current value of a participation measure (count, hours or distinct things). */
@@ -164,7 +250,8 @@ export function participationValue(cc: ParticipationCondition, ctx: Context): nu
   setRange(cc, ctx);
   const after = rangeAfter;
   const before = rangeBefore;
-  const rows = ctx.t.rows;
+  const t = ctx.t;
+  const d = t.d;
   const size = ctx.c.ruleSet.activities.length;
   const bits = ctx.c.bits;
   const measure = cc.measure;
@@ -173,13 +260,14 @@ export function participationValue(cc: ParticipationCondition, ctx: Context): nu
   let mask = 0;
   const distinct = measure === 'activities' || measure === 'categories' || measure === 'competencies';
   const seen = distinct && (bits === null || measure === 'activities') ? new Set<number | string>() : undefined;
-  for (let i = 0, o = 0; i < ctx.t.n; i++, o += ROW) {
-    const at = rows[o + 2]!;
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
+    const at = d[o + R_AT]!;
     if (at <= after || at >= before) continue;
-    const a = rows[o]!;
-    if (cc.activityMask[a] !== 1 || ((cc.roleMask >> rows[o + 1]!) & 1) === 0) continue;
+    const ar = d[o + R_AR]!;
+    const a = ar % 65536;
+    if (cc.activityMask[a] !== 1 || ((cc.roleMask >> ((ar - a) / 65536)) & 1) === 0) continue;
     count += 1;
-    hours += rows[o + 3]!;
+    hours += d[o + R_HOURS]!;
     if (!distinct || a >= size) continue;
     if (measure === 'activities') seen!.add(a);
     else if (seen) collect(cc, ctx, a, seen as Set<string>);
@@ -256,23 +344,28 @@ function evidenceOf(ctx: Context, i: number): string[] {
 export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()): Set<string> {
   switch (cc.kind) {
     case 'participations': {
-      const ps = matchingParticipations(cc, ctx).sort((a, b) => a.at - b.at);
+      const t = ctx.t;
+      const size = ctx.c.ruleSet.activities.length;
+      // Earliest first (rows of the same date in row order), taken from a heap: only as many as reach the bar.
+      let m = heapOfMatching(cc, ctx);
       let value = 0;
       const seen = new Set<string>();
-      for (const p of ps) {
-        if (value >= cc.atLeast) break;
+      while (m > 0 && value < cc.atLeast) {
+        const i = heapRows[0]!;
+        m = popHeap(m);
         if (cc.measure === 'participations') value += 1;
         else if (cc.measure === 'hours') {
-          if (p.hours <= 0) continue;
-          value += p.hours;
+          const hours = t.d[t.rowBase + i * ROW + R_HOURS]!;
+          if (hours <= 0) continue;
+          value += hours;
         } else {
           const before = seen.size;
-          const a = ctx.c.activityIndex.get(p.activityId);
-          if (a !== undefined) collect(cc, ctx, a, seen);
+          const a = activityOf(t, i);
+          if (a < size) collect(cc, ctx, a, seen);
           if (seen.size === before) continue;
           value = seen.size;
         }
-        out.add(p.eventId);
+        out.add(eventIdOf(t, i));
       }
       return out;
     }

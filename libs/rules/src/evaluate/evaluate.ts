@@ -8,10 +8,10 @@ import {
   type LevelExplanation,
 } from '../explain/explain';
 import { makePlanner } from '../explain/plan';
-import { compile, type CompiledBadge } from './compile';
+import { compile, type CompiledBadge, type Step } from './compile';
 import { basisOf, holds, makeContext, type Context } from './conditions';
 import type { StudentState } from './state';
-import { badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_FLAGS, F_REVOKED } from './tally';
+import { badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_FLAGS, F_REVOKED, isClean, setClean } from './tally';
 import { expiryOf, iso } from './time';
 
 export type EarnedBadge = {
@@ -82,40 +82,17 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Eval
   const ctx = makeContext(c, state, time, false, true);
   const { t } = ctx;
   const outcomes: Outcome[] = [];
-  for (const step of c.order) {
-    if (step.type === 'level') {
-      const i = step.node.index;
-      if (ctx.reached[i] === 1 || (i > 0 && ctx.reached[i - 1] !== 1) || !holds(step.node.condition, ctx)) continue;
-      ctx.reached[i] = 1;
-      const out: ReachedLevel = {
-        levelId: step.node.level.id,
-        basis: [...basisOf(step.node.condition, ctx)],
-        explanation: explainLevel(makePlanner(ctx), i),
-      };
-      outcomes.push({ type: 'level-reached', ...out });
-      continue;
-    }
-    const cb = step.node;
-    if (cb.level >= 0 && ctx.reached[cb.level] !== 1) continue;
-    const i = cb.index;
-    if (ctx.valid[i] !== 0) {
-      if ((badgeField(t, F_FLAGS, i) & 3) === 1) checkSupport(ctx, cb, outcomes);
-      continue;
-    }
-    const revoked = badgeField(t, F_REVOKED, i);
-    if (revoked === 1) continue;
-    const heldAt = badgeField(t, F_AT, i);
-    const renewal = heldAt === heldAt && revoked === 0;
-    if (renewal) ctx.after = heldAt;
-    try {
-      decideBadge(ctx, cb, renewal, outcomes);
-    } finally {
-      ctx.after = Number.NEGATIVE_INFINITY;
-    }
+  const order = c.order;
+  for (let s = 0; s < order.length; s++) {
+    // Until something is reported, a step that reported nothing last time, none of whose inputs changed since, is skipped.
+    const quiet = outcomes.length === 0;
+    if (quiet && isClean(t, s)) continue;
+    runStep(ctx, order[s]!, outcomes);
+    if (quiet && outcomes.length === 0 && c.timed[s] === 0) setClean(t, s);
   }
   const result: Evaluation = {
     studentId: state.studentId,
-    at: iso(time),
+    at: isoOf(time),
     programId: ruleSet.programId,
     ruleSetHash: ruleSet.sha256,
     earned: NONE,
@@ -136,6 +113,51 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Eval
     supportLost: pick('support-lost'),
     outcomes,
   };
+}
+
+/** One level or badge of the dependency order: what it newly reaches, earns, or loses. */
+function runStep(ctx: Context, step: Step, outcomes: Outcome[]): void {
+  const { t } = ctx;
+  if (step.type === 'level') {
+    const i = step.node.index;
+    if (ctx.reached[i] === 1 || (i > 0 && ctx.reached[i - 1] !== 1) || !holds(step.node.condition, ctx)) return;
+    ctx.reached[i] = 1;
+    const out: ReachedLevel = {
+      levelId: step.node.level.id,
+      basis: [...basisOf(step.node.condition, ctx)],
+      explanation: explainLevel(makePlanner(ctx), i),
+    };
+    outcomes.push({ type: 'level-reached', ...out });
+    return;
+  }
+  const cb = step.node;
+  if (cb.level >= 0 && ctx.reached[cb.level] !== 1) return;
+  const i = cb.index;
+  if (ctx.valid[i] !== 0) {
+    if ((badgeField(t, F_FLAGS, i) & 3) === 1) checkSupport(ctx, cb, outcomes);
+    return;
+  }
+  const revoked = badgeField(t, F_REVOKED, i);
+  if (revoked === 1) return;
+  const heldAt = badgeField(t, F_AT, i);
+  const renewal = heldAt === heldAt && revoked === 0;
+  if (renewal) ctx.after = heldAt;
+  try {
+    decideBadge(ctx, cb, renewal, outcomes);
+  } finally {
+    ctx.after = Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** `iso` of the last evaluation's clock, kept: the evaluations of one event share it. */
+let lastTime = Number.NaN;
+let lastIso = '';
+function isoOf(time: number): string {
+  if (time !== lastTime) {
+    lastIso = iso(time);
+    lastTime = time;
+  }
+  return lastIso;
 }
 
 function decideBadge(ctx: Context, cb: CompiledBadge, renewal: boolean, outcomes: Outcome[]): void {

@@ -72,19 +72,20 @@ export type HeldBadge = {
 export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; eventId?: string };
 
 /**
- * A student's progression as the evaluator needs it: plain JSON data,
- * independent of the rule set. The counters the evaluator reads (per
- * activity and role, per category and competency through the catalogue)
- * are derived from `participations` into a typed-array tally that `fold`
- * keeps up to date beside the state, and that is rebuilt once when a state
- * comes back from a cache.
+ * A student's progression as the evaluator needs it: JSON data, independent
+ * of the rule set. `initialState` makes it; `fold` keeps, beside it, a
+ * compact tally (typed arrays) of what the evaluator reads, and the
+ * participations live there: `participations` reads them back as a list
+ * (an accessor, built on each read), and JSON, spread and `structuredClone`
+ * see that list. A state read back from JSON is adopted at its next `fold`
+ * or `evaluate` (its tally is rebuilt from the list once).
  */
 export type StudentState = {
   studentId: string;
   /** Facts folded so far. */
   facts: number;
   /** The student's live participations (voided ones removed), in no particular order. */
-  participations: ParticipationEntry[];
+  readonly participations: readonly ParticipationEntry[];
   badges: Record<string, HeldBadge>;
   /** Application-gated badges whose eligibility was recorded (epoch ms). */
   eligible: Record<string, number>;
@@ -143,58 +144,74 @@ export type CompiledRuleSet = {
    * has more than 31 categories or competencies.
    */
   bits: { category: Int32Array; competencies: Int32Array } | null;
+  /** 31-bit words in a bit set of the steps of `order`. */
+  stepWords: number;
+  /**
+   * Per activity index a (the catalogue, then A for unknown activities),
+   * words `a * stepWords ...`: the steps whose conditions count
+   * participations of that activity. A participation of it recorded or
+   * voided makes `evaluate` check them again; the others keep their memo.
+   */
+  touches: Int32Array;
+  /** Per step of `order`: 1 when a condition has a time window (checked at every `evaluate`: the clock moves it). */
+  timed: Uint8Array;
   /** Reused by the top-level `evaluate` (never nested): saves allocating per call. */
   scratch: { valid: Uint8Array; reached: Uint8Array; ctx?: Context };
 };
 
 /**
- * Counters derived from a student's state for one compiled rule set, in
- * typed arrays indexed by catalogue position: what makes `evaluate` cheap.
- * Kept beside the state under a symbol (not enumerable: JSON, spread and
- * `structuredClone` leave it out), updated by `fold`, and rebuilt from the
- * state when missing or out of step (a state read back from a cache, or
- * folded under another rule set).
+ * Everything the evaluator reads about one student under one compiled rule
+ * set, in a few typed arrays indexed by catalogue position, so that an event
+ * touches few cache lines (a student's data is rarely still in cache when
+ * their next event comes) and the GC has a handful of objects per student
+ * to keep, not one per participation. Kept in a non-enumerable slot of the
+ * state, updated by `fold`, rebuilt when missing or out of step (a state
+ * read back from JSON, folded under another rule set, or changed by hand).
  *
- * - per activity and role: participations and hours (`(A + 1) * 4` cells;
- *   index A collects activities the catalogue does not know);
- * - per role: totals;
- * - the participations again, column by column, aligned with
- *   `state.participations`, for time-windowed conditions;
- * - per badge and level of the rule set: award, expiry, revocation,
- *   eligibility, application and support flags.
+ * `d`, one buffer:
+ * - [0, c.stepWords): the evaluation memo, bit s of word s / 31 for step s
+ *   of `c.order`;
+ * - at `lastValidBase`: which badges counted as held at the last
+ *   `evaluate`, bits in words of 31 (the memo is forgotten when they change);
+ * - at `levelBase`: per level, reached at;
+ * - at `badgeBase`: per badge field f (F_VALID_UNTIL ... F_APPLICATION) a
+ *   section of `nb`;
+ * - at `countBase`: per activity index a, CELLS counters from a * CELLS:
+ *   participations and hours over all roles, participations per role,
+ *   hours per role (the catalogue, then A for unknown activities, then the
+ *   total over all at A + 1);
+ * - from `rowBase`, `cap` rows of ROW doubles, the first `n` live: epoch
+ *   ms, hours, activity and role, id hash, offset of the ids in `chars`.
  */
 export type Tally = {
   c: CompiledRuleSet;
+  /** The state it belongs to (a copy made by spreading is not it). */
+  owner: StudentState;
   /** `state.facts` this tally reflects. */
   facts: number;
   /** Live participations. */
   n: number;
-  /** Row i (stride ROW): activity index, role index, epoch ms, hours, id hash; aligned with `state.participations`. */
-  rows: Float64Array;
-  /**
-   * Participation id -> row, an open-addressing hash table: slot k holds
-   * the id's hash at 2k and its row + 1 at 2k + 1 (0: empty). A `Map` with
-   * a few hundred string keys per student cost a third of a rebuild (cache
-   * misses on its entries and keys, a table growing in steps); this is one
-   * probe in a small typed array, reading the id only on a hash match.
-   */
-  slots: Int32Array;
-  /**
-   * Everything else in one buffer, so an event touches few cache lines
-   * (a student's data is rarely still in cache when their next event comes):
-   * - [0, S): participations per activity index, all roles (S = A + 2: the
-   *   catalogue, then the unknown-activity bucket A, then the total A + 1);
-   * - [S, 2S): hours per activity index, all roles;
-   * - [2S, 10S): per activity index a, 8 cells at 2S + 8a: participations
-   *   per role, then hours per role;
-   * - then per badge field f (F_AT ... F_VALID_UNTIL) a section of `nb`;
-   * - then per level, reached at.
-   */
-  data: Float64Array;
+  /** Rows `d` has room for. */
+  cap: number;
+  d: Float64Array;
   stride: number;
   nb: number;
-  badgeBase: number;
+  lastValidBase: number;
   levelBase: number;
+  badgeBase: number;
+  countBase: number;
+  rowBase: number;
+  /**
+   * Participation id -> row, an open-addressing hash table: slot k holds
+   * the id's hash at 2k and its row + 1 at 2k + 1 (0: empty); the id itself
+   * is compared only on a hash match.
+   */
+  slots: Int32Array;
+  /** The rows' participation and event ids as UTF-16 code units (no string kept per participation). */
+  chars: Uint16Array;
+  /** Cells of `chars` written; `dead` of them belong to voided rows (packed away when it grows). */
+  used: number;
+  dead: number;
 };
 
 /**

@@ -13,7 +13,10 @@ import {
   F_EXPIRES,
   F_FLAGS,
   F_REVOKED,
+  eventIdOf,
+  forgetAll,
   hashId,
+  newState,
   removeParticipation,
   rowOf,
   setBadgeField,
@@ -28,7 +31,7 @@ import {
  * let state = initialState('20231234');
  */
 export function initialState(studentId: string): StudentState {
-  return { studentId, facts: 0, participations: [], badges: {}, eligible: {}, applications: {}, levels: {} };
+  return newState(studentId);
 }
 
 const time = (iso: string): number => {
@@ -61,36 +64,26 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
   const t = tallyOf(state, c);
   state.facts += 1;
   t.facts = state.facts;
+  // Only participations say which steps they touch; anything else makes `evaluate` check every step again.
+  if (fact.type !== 'participation-recorded' && fact.type !== 'participation-voided') forgetAll(t);
   switch (fact.type) {
     case 'participation-recorded': {
       const hash = hashId(fact.participationId);
-      if (rowOf(t, state.participations, fact.participationId, hash) >= 0) return state;
+      if (rowOf(t, fact.participationId, hash) >= 0) return state;
       const at = time(fact.occurredAt);
-      const hours = fact.hours ?? 0;
-      state.participations.push({
-        participationId: fact.participationId,
-        eventId: fact.eventId,
-        activityId: fact.activityId,
-        role: fact.role,
-        at,
-        hours,
-      });
-      addParticipation(t, hash, fact.activityId, fact.role, at, hours);
+      addParticipation(t, hash, fact.participationId, fact.eventId, fact.activityId, fact.role, at, fact.hours ?? 0);
       return state;
     }
     case 'participation-voided': {
-      const i = rowOf(t, state.participations, fact.participationId);
+      const i = rowOf(t, fact.participationId);
       if (i < 0) return state;
-      const p = state.participations[i]!;
-      // Swap-remove: O(1), order does not matter.
-      const last = state.participations.pop()!;
-      const moved = last !== p;
-      if (moved) state.participations[i] = last;
+      const eventId = eventIdOf(t, i);
+      // Swap-remove: the last row moves into its place (order does not matter).
       removeParticipation(t, i);
       // Only awards that rested on this participation can lose their support.
       for (const id in state.badges) {
         const held = state.badges[id]!;
-        if (held.revoked === undefined && !held.supportLost && held.basis.includes(p.eventId) && !supportedAsOf(c, state, id))
+        if (held.revoked === undefined && !held.supportLost && held.basis.includes(eventId) && !supportedAsOf(c, state, id))
           markSupportLost(c, t, held, id);
       }
       return state;

@@ -1,77 +1,173 @@
-import type { Role } from '../language/types';
+import { ROLES, type Role } from '../language/types';
 import { roleIndex } from './compile';
 import type { CompiledRuleSet, ParticipationEntry, StudentState, Tally } from './model';
 
-/** Columns of `Tally.rows`: activity index, role index, epoch ms, hours, hash of the participation id. */
+/** Doubles per participation row in `Tally.d`. */
 export const ROW = 5;
+/** Row columns: epoch ms, hours, activity index + 65536 × role index, id hash, offset of the ids in `Tally.chars`. */
+export const R_AT = 0;
+export const R_HOURS = 1;
+export const R_AR = 2;
+const R_HASH = 3;
+const R_CHARS = 4;
 
+/** Counter cells per activity index: participations and hours over all roles, then participations per role, then hours per role. */
+export const CELLS = 10;
+
+/** Held and not revoked: its expiry; otherwise -Infinity. Derived from F_AT, F_EXPIRES and F_REVOKED. First: `evaluate` reads it for every badge. */
+export const F_VALID_UNTIL = 0;
 /** Badge fields. NaN in F_AT: never awarded; F_EXPIRES +Infinity: no expiry. */
-export const F_AT = 0;
-export const F_EXPIRES = 1;
+export const F_AT = 1;
+export const F_EXPIRES = 2;
 /** 0 held, 1 revoked by a coordinator, 2 revoked for lost support. */
-export const F_REVOKED = 2;
+export const F_REVOKED = 3;
 /** Bit 1: support lost; bit 2: loss reported. */
-export const F_FLAGS = 3;
+export const F_FLAGS = 4;
 /** NaN: no eligibility recorded. */
-export const F_ELIGIBLE = 4;
+export const F_ELIGIBLE = 5;
 /** 0 none, 1 submitted, 2 approved, 3 rejected. */
-export const F_APPLICATION = 5;
-/** Held and not revoked: its expiry; otherwise -Infinity. Derived from the three above. */
-export const F_VALID_UNTIL = 6;
+export const F_APPLICATION = 6;
 const BADGE_FIELDS = 7;
 
-export const badgeField = (t: Tally, f: number, i: number): number => t.data[t.badgeBase + f * t.nb + i]!;
+export const badgeField = (t: Tally, f: number, i: number): number => t.d[t.badgeBase + f * t.nb + i]!;
 
 export function setBadgeField(t: Tally, f: number, i: number, value: number): void {
-  t.data[t.badgeBase + f * t.nb + i] = value;
-  if (f <= F_REVOKED) {
+  const d = t.d;
+  d[t.badgeBase + f * t.nb + i] = value;
+  if (f === F_AT || f === F_EXPIRES || f === F_REVOKED) {
     const at = badgeField(t, F_AT, i);
-    t.data[t.badgeBase + F_VALID_UNTIL * t.nb + i] =
-      at === at && badgeField(t, F_REVOKED, i) === 0 ? badgeField(t, F_EXPIRES, i) : Number.NEGATIVE_INFINITY;
+    d[t.badgeBase + F_VALID_UNTIL * t.nb + i] = at === at && badgeField(t, F_REVOKED, i) === 0 ? badgeField(t, F_EXPIRES, i) : Number.NEGATIVE_INFINITY;
   }
+  forgetAll(t);
 }
 
-export const levelAt = (t: Tally, i: number): number => t.data[t.levelBase + i]!;
-export const setLevelAt = (t: Tally, i: number, at: number): void => void (t.data[t.levelBase + i] = at);
+export const levelAt = (t: Tally, i: number): number => t.d[t.levelBase + i]!;
+export function setLevelAt(t: Tally, i: number, at: number): void {
+  t.d[t.levelBase + i] = at;
+  forgetAll(t);
+}
+
+/**
+ * The evaluation memo: bit s of word `s / 31` set when step s of the
+ * compiled order produced nothing at the last `evaluate` and nothing it
+ * reads has changed since (see `CompiledRuleSet.touches`).
+ */
+export const isClean = (t: Tally, s: number): boolean => ((t.d[(s / 31) | 0]! >> s % 31) & 1) === 1;
+export function setClean(t: Tally, s: number): void {
+  const k = (s / 31) | 0;
+  t.d[k] = t.d[k]! | (1 << s % 31);
+}
+export function forgetAll(t: Tally): void {
+  t.d.fill(0, 0, t.c.stepWords);
+}
+/** A participation of activity index `a` came or went: forget the steps that read it. */
+function forgetActivity(t: Tally, a: number): void {
+  const w = t.c.stepWords;
+  const touches = t.c.touches;
+  const d = t.d;
+  for (let k = 0; k < w; k++) d[k] = d[k]! & ~touches[a * w + k]!;
+}
 
 const TALLY = Symbol('laurel.rules.tally');
 type WithTally = StudentState & { [TALLY]?: Tally };
 
+function participationsOf(this: StudentState): ParticipationEntry[] {
+  const t = (this as WithTally)[TALLY];
+  return t === undefined ? [] : entries(t);
+}
+const ACCESSOR: PropertyDescriptor = { get: participationsOf, enumerable: true, configurable: true };
+const SLOT: PropertyDescriptor = { value: undefined, writable: true, enumerable: false, configurable: true };
+
+/**
+ * A student's state as `initialState` makes it: the JSON fields in their
+ * usual order, `participations` an accessor over the tally's rows (an
+ * enumerable own property, so JSON, spread and `structuredClone` still see
+ * the list), and the tally in a non-enumerable slot of the object itself.
+ */
+class State {
+  declare studentId: string;
+  declare facts: number;
+  declare badges: StudentState['badges'];
+  declare eligible: StudentState['eligible'];
+  declare applications: StudentState['applications'];
+  declare levels: StudentState['levels'];
+  constructor(studentId: string) {
+    this.studentId = studentId;
+    this.facts = 0;
+    Object.defineProperty(this, 'participations', ACCESSOR);
+    this.badges = {};
+    this.eligible = {};
+    this.applications = {};
+    this.levels = {};
+    Object.defineProperty(this, TALLY, SLOT);
+  }
+}
+
+/** A new, empty state. */
+export const newState = (studentId: string): StudentState => new State(studentId) as unknown as StudentState;
+
 /** The tally if it is in step with the state (before a fold adds its fact). */
 export function currentTally(state: StudentState, c: CompiledRuleSet, facts = state.facts): Tally | undefined {
   const t = (state as WithTally)[TALLY];
-  return t !== undefined && t.c === c && t.facts === facts ? t : undefined;
-}
-
-export function dropTally(state: StudentState): void {
-  if ((state as WithTally)[TALLY] !== undefined) (state as WithTally)[TALLY] = undefined;
+  return t !== undefined && t.c === c && t.owner === state && t.facts === facts ? t : undefined;
 }
 
 /** The tally for this rule set, rebuilt from the state when needed (O(history)). */
 export function tallyOf(state: StudentState, c: CompiledRuleSet): Tally {
-  const t = currentTally(state, c);
-  if (t) return t;
-  const fresh = buildTally(state, c);
-  Object.defineProperty(state, TALLY, { value: fresh, enumerable: false, writable: true, configurable: true });
+  const t = (state as WithTally)[TALLY];
+  if (t !== undefined && t.c === c && t.owner === state && t.facts === state.facts) return t;
+  return rebuild(state, c);
+}
+
+function rebuild(state: StudentState, c: CompiledRuleSet): Tally {
+  // Read before the new tally replaces the old one: the accessor reads the old one's rows.
+  const list = state.participations;
+  const fresh = buildTally(state, c, list);
+  const own = Object.getOwnPropertyDescriptor(state, 'participations');
+  if (own === undefined || own.get !== participationsOf) Object.defineProperty(state, 'participations', ACCESSOR);
+  if (!Object.prototype.hasOwnProperty.call(state, TALLY)) Object.defineProperty(state, TALLY, SLOT);
+  (state as WithTally)[TALLY] = fresh;
   return fresh;
 }
 
-function buildTally(state: StudentState, c: CompiledRuleSet): Tally {
+function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly ParticipationEntry[]): Tally {
   const stride = c.ruleSet.activities.length + 2;
   const nb = c.badges.length;
   const nl = c.levels.length;
-  const capacity = Math.max(16, state.participations.length * 2);
-  const slots = new Int32Array(2 * slotCapacity(state.participations.length));
-  const badgeBase = stride * 10;
-  const levelBase = badgeBase + nb * BADGE_FIELDS;
-  const data = new Float64Array(levelBase + nl);
-  data.fill(Number.NaN, badgeBase + F_AT * nb, badgeBase + (F_AT + 1) * nb);
-  data.fill(Number.POSITIVE_INFINITY, badgeBase + F_EXPIRES * nb, badgeBase + (F_EXPIRES + 1) * nb);
-  data.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
-  data.fill(Number.NEGATIVE_INFINITY, badgeBase + F_VALID_UNTIL * nb, badgeBase + (F_VALID_UNTIL + 1) * nb);
-  data.fill(Number.NaN, levelBase);
-  const t: Tally = { c, facts: state.facts, n: 0, rows: new Float64Array(capacity * ROW), slots, data, stride, nb, badgeBase, levelBase };
-  for (const p of state.participations) addParticipation(t, hashId(p.participationId), p.activityId, p.role, p.at, p.hours);
+  // What every `evaluate` reads first, together: the memo, the badges held at the last one, levels, badges' validity.
+  const lastValidBase = c.stepWords;
+  const levelBase = lastValidBase + Math.ceil(nb / 31);
+  const badgeBase = levelBase + nl;
+  const countBase = badgeBase + nb * BADGE_FIELDS;
+  // Rows start on a 64-byte boundary of the buffer.
+  const rowBase = (countBase + stride * CELLS + 7) & ~7;
+  const cap = Math.max(16, list.length + (list.length >> 1));
+  const d = new Float64Array(rowBase + cap * ROW);
+  d.fill(Number.NaN, badgeBase + F_AT * nb, badgeBase + (F_AT + 1) * nb);
+  d.fill(Number.POSITIVE_INFINITY, badgeBase + F_EXPIRES * nb, badgeBase + (F_EXPIRES + 1) * nb);
+  d.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
+  d.fill(Number.NEGATIVE_INFINITY, badgeBase + F_VALID_UNTIL * nb, badgeBase + (F_VALID_UNTIL + 1) * nb);
+  d.fill(Number.NaN, levelBase, levelBase + nl);
+  const t: Tally = {
+    c,
+    owner: state,
+    facts: state.facts,
+    n: 0,
+    cap,
+    d,
+    stride,
+    nb,
+    lastValidBase,
+    levelBase,
+    badgeBase,
+    countBase,
+    rowBase,
+    slots: new Int32Array(2 * slotCapacity(list.length)),
+    chars: new Uint16Array(Math.max(512, list.length * 24)),
+    used: 0,
+    dead: 0,
+  };
+  for (const p of list) addParticipation(t, hashId(p.participationId), p.participationId, p.eventId, p.activityId, p.role, p.at, p.hours);
   for (const [id, h] of Object.entries(state.badges)) {
     const i = c.badgeIndex.get(id);
     if (i === undefined) continue;
@@ -99,18 +195,17 @@ export const applicationCode = (status: 'submitted' | 'approved' | 'rejected'): 
   status === 'submitted' ? 1 : status === 'approved' ? 2 : 3;
 
 function count(t: Tally, a: number, r: number, hours: number, sign: 1 | -1): void {
-  const { data, stride } = t;
-  const total = stride - 1;
-  data[a]! += sign;
-  data[total]! += sign;
-  data[stride + a]! += sign * hours;
-  data[stride + total]! += sign * hours;
-  const row = 2 * stride + a * 8;
-  data[row + r]! += sign;
-  data[row + 4 + r]! += sign * hours;
-  const totalRow = 2 * stride + total * 8;
-  data[totalRow + r]! += sign;
-  data[totalRow + 4 + r]! += sign * hours;
+  const d = t.d;
+  const o = t.countBase + a * CELLS;
+  d[o]! += sign;
+  d[o + 1]! += sign * hours;
+  d[o + 2 + r]! += sign;
+  d[o + 6 + r]! += sign * hours;
+  const total = t.countBase + (t.stride - 1) * CELLS;
+  d[total]! += sign;
+  d[total + 1]! += sign * hours;
+  d[total + 2 + r]! += sign;
+  d[total + 6 + r]! += sign * hours;
 }
 
 /** 32-bit FNV-1a of a participation id: its key in the tally's id table. */
@@ -135,54 +230,177 @@ function place(slots: Int32Array, hash: number, row: number): void {
   slots[2 * k + 1] = row + 1;
 }
 
-/** Refills the id table from the hashes in `rows` (after a removal moved a row, or to grow it). */
+/** Refills the id table from the hashes in the rows (after a removal moved a row, or to grow it). */
 function reindex(t: Tally, capacity: number): void {
   const slots = capacity * 2 === t.slots.length ? t.slots.fill(0) : new Int32Array(capacity * 2);
-  for (let i = 0; i < t.n; i++) place(slots, t.rows[i * ROW + 4]!, i);
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) place(slots, t.d[o + R_HASH]!, i);
   t.slots = slots;
 }
 
+// ---- ids, kept as UTF-16 code units in `chars` (no string per participation for the GC to keep) ----
+
+/** Per row at its offset: participation id, event id, and (for an activity not in the catalogue) the activity id, each as length (2 cells) then code units. */
+const idCells = (s: string): number => 2 + s.length;
+
+function putId(chars: Uint16Array, at: number, s: string): number {
+  chars[at] = s.length & 0xffff;
+  chars[at + 1] = s.length >>> 16;
+  for (let i = 0; i < s.length; i++) chars[at + 2 + i] = s.charCodeAt(i);
+  return at + 2 + s.length;
+}
+
+const idLength = (chars: Uint16Array, at: number): number => chars[at]! + chars[at + 1]! * 65536;
+
+const codes: number[] = [];
+
+function readId(chars: Uint16Array, at: number): string {
+  const n = idLength(chars, at);
+  let out = '';
+  for (let from = at + 2, end = at + 2 + n; from < end; from += 4096) {
+    const k = Math.min(end - from, 4096);
+    codes.length = k;
+    for (let i = 0; i < k; i++) codes[i] = chars[from + i]!;
+    out += String.fromCharCode.apply(null, codes);
+  }
+  return out;
+}
+
+function sameId(chars: Uint16Array, at: number, s: string): boolean {
+  if (idLength(chars, at) !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (chars[at + 2 + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Cells the ids of row `i` take in `chars`. */
+function rowCells(t: Tally, i: number): number {
+  const chars = t.chars;
+  const from = t.d[t.rowBase + i * ROW + R_CHARS]!;
+  let at = from + 2 + idLength(chars, from);
+  at += 2 + idLength(chars, at);
+  if (activityOf(t, i) === t.stride - 2) at += 2 + idLength(chars, at);
+  return at - from;
+}
+
+/** Room for `need` more cells of ids: a buffer twice the size, the live ids packed when voids left many dead ones. */
+function reserveChars(t: Tally, need: number): void {
+  if (t.used + need <= t.chars.length) return;
+  const old = t.chars;
+  if (t.dead * 4 <= t.used) {
+    const chars = new Uint16Array(2 * (t.used + need));
+    chars.set(old.subarray(0, t.used));
+    t.chars = chars;
+    return;
+  }
+  const chars = new Uint16Array(2 * (t.used - t.dead + need));
+  let used = 0;
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
+    const from = t.d[o + R_CHARS]!;
+    const cells = rowCells(t, i);
+    for (let k = 0; k < cells; k++) chars[used + k] = old[from + k]!;
+    t.d[o + R_CHARS] = used;
+    used += cells;
+  }
+  t.chars = chars;
+  t.used = used;
+  t.dead = 0;
+}
+
 /**
- * The row of participation `id`, or -1. `entries` is the state's
- * `participations` (aligned with the rows): the id string is compared only
+ * The row of participation `id`, or -1. The id itself is compared only
  * when the hash matches.
  */
-export function rowOf(t: Tally, entries: readonly ParticipationEntry[], id: string, hash = hashId(id)): number {
+export function rowOf(t: Tally, id: string, hash = hashId(id)): number {
   const slots = t.slots;
   const mask = (slots.length >> 1) - 1;
   for (let k = hash & mask; ; k = (k + 1) & mask) {
     const row = slots[2 * k + 1]! - 1;
     if (row < 0) return -1;
-    if (slots[2 * k] === hash && entries[row]?.participationId === id) return row;
+    if (slots[2 * k] === hash && sameId(t.chars, t.d[t.rowBase + row * ROW + R_CHARS]!, id)) return row;
   }
 }
 
 /** Adds a participation (its id's `hashId`) as the last row. */
-export function addParticipation(t: Tally, hash: number, activityId: string, role: Role, at: number, hours: number): void {
-  if ((t.n + 1) * ROW > t.rows.length) {
-    const rows = new Float64Array(t.rows.length * 2);
-    rows.set(t.rows);
-    t.rows = rows;
+export function addParticipation(
+  t: Tally,
+  hash: number,
+  participationId: string,
+  eventId: string,
+  activityId: string,
+  role: Role,
+  at: number,
+  hours: number,
+): void {
+  if (t.n === t.cap) {
+    const cap = t.cap * 2;
+    const d = new Float64Array(t.rowBase + cap * ROW);
+    d.set(t.d.subarray(0, t.rowBase + t.n * ROW));
+    t.d = d;
+    t.cap = cap;
   }
-  const a = t.c.activityIndex.get(activityId) ?? t.stride - 2;
+  const known = t.c.activityIndex.get(activityId);
+  const a = known ?? t.stride - 2;
   const r = roleIndex(role);
+  const cells = idCells(participationId) + idCells(eventId) + (known === undefined ? idCells(activityId) : 0);
+  reserveChars(t, cells);
+  const from = t.used;
+  let end = putId(t.chars, from, participationId);
+  end = putId(t.chars, end, eventId);
+  if (known === undefined) end = putId(t.chars, end, activityId);
+  t.used = end;
   const i = t.n++;
-  const o = i * ROW;
-  t.rows[o] = a;
-  t.rows[o + 1] = r;
-  t.rows[o + 2] = at;
-  t.rows[o + 3] = hours;
-  t.rows[o + 4] = hash;
+  const d = t.d;
+  const o = t.rowBase + i * ROW;
+  d[o + R_AT] = at;
+  d[o + R_HOURS] = hours;
+  d[o + R_AR] = a + r * 65536;
+  d[o + R_HASH] = hash;
+  d[o + R_CHARS] = from;
   if (2 * t.n > t.slots.length >> 1) reindex(t, slotCapacity(t.n));
   else place(t.slots, hash, i);
   count(t, a, r, hours, 1);
+  forgetActivity(t, a);
 }
 
-/** Removes the participation at row `i` the way `fold` does: the last one moves into its place. O(rows): the id table is refilled. */
+/** Removes the participation at row `i`: the last one moves into its place. O(rows): the id table is refilled. */
 export function removeParticipation(t: Tally, i: number): void {
-  const o = i * ROW;
-  count(t, t.rows[o]!, t.rows[o + 1]!, t.rows[o + 3]!, -1);
+  const d = t.d;
+  const o = t.rowBase + i * ROW;
+  const ar = d[o + R_AR]!;
+  const a = ar % 65536;
+  count(t, a, (ar - a) / 65536, d[o + R_HOURS]!, -1);
+  t.dead += rowCells(t, i);
   const last = --t.n;
-  if (i !== last) t.rows.copyWithin(o, last * ROW, last * ROW + ROW);
+  if (i !== last) d.copyWithin(o, t.rowBase + last * ROW, t.rowBase + last * ROW + ROW);
   reindex(t, t.slots.length >> 1);
+  forgetActivity(t, a);
+}
+
+/** Activity index of row `i` (the catalogue size for an activity it does not know). */
+export const activityOf = (t: Tally, i: number): number => t.d[t.rowBase + i * ROW + R_AR]! % 65536;
+
+/** Event id of row `i`. */
+export function eventIdOf(t: Tally, i: number): string {
+  const at = t.d[t.rowBase + i * ROW + R_CHARS]!;
+  return readId(t.chars, at + 2 + idLength(t.chars, at));
+}
+
+/** Row `i` as the state's JSON shows it. */
+export function entryOf(t: Tally, i: number): ParticipationEntry {
+  const o = t.rowBase + i * ROW;
+  const ar = t.d[o + R_AR]!;
+  const a = ar % 65536;
+  let at = t.d[o + R_CHARS]!;
+  const participationId = readId(t.chars, at);
+  at += 2 + idLength(t.chars, at);
+  const eventId = readId(t.chars, at);
+  at += 2 + idLength(t.chars, at);
+  const activityId = a === t.stride - 2 ? readId(t.chars, at) : t.c.ruleSet.activities[a]!.id;
+  return { participationId, eventId, activityId, role: ROLES[(ar - a) / 65536]!, at: t.d[o + R_AT]!, hours: t.d[o + R_HOURS]! };
+}
+
+/** Every live participation, in row order. */
+export function entries(t: Tally): ParticipationEntry[] {
+  const out: ParticipationEntry[] = [];
+  for (let i = 0; i < t.n; i++) out.push(entryOf(t, i));
+  return out;
 }

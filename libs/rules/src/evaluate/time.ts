@@ -59,30 +59,69 @@ export function expiryOf(validity: Validity | undefined, at: number): number | u
   }
 }
 
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
-const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/** The date part (YYYY-MM-DD) of the last day `iso` formatted, as char codes: most calls format the same day as the one before. */
+let lastDay = Number.NaN;
+const dayCodes = new Array<number>(24).fill(0);
 
 /** `Date#toISOString` of an epoch ms, computed by hand (much faster); years 0-9999 only, else the built-in. */
 export function iso(t: number): string {
   if (!(t >= 0 && t < 253_402_300_800_000)) return new Date(t).toISOString();
   const days = Math.floor(t / DAY);
+  if (days !== lastDay) {
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    digitsInto(dayCodes, 0, y, 4);
+    dayCodes[4] = 45; // -
+    digitsInto(dayCodes, 5, m, 2);
+    dayCodes[7] = 45;
+    digitsInto(dayCodes, 8, d, 2);
+    lastDay = days;
+  }
   let rest = t - days * DAY;
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const mi = Math.floor(rest / 60_000);
   rest -= mi * 60_000;
   const sec = Math.floor(rest / 1000);
   const ms = rest - sec * 1000;
-  return `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${pad3(ms)}Z`;
+  const c = dayCodes;
+  return String.fromCharCode(
+    c[0]!,
+    c[1]!,
+    c[2]!,
+    c[3]!,
+    45,
+    c[5]!,
+    c[6]!,
+    45,
+    c[8]!,
+    c[9]!,
+    84, // T
+    48 + Math.floor(h / 10),
+    48 + (h % 10),
+    58, // :
+    48 + Math.floor(mi / 10),
+    48 + (mi % 10),
+    58,
+    48 + Math.floor(sec / 10),
+    48 + (sec % 10),
+    46, // .
+    48 + Math.floor(ms / 100),
+    48 + (Math.floor(ms / 10) % 10),
+    48 + (ms % 10),
+    90, // Z
+  );
+}
+
+function digitsInto(out: number[], at: number, value: number, width: number): void {
+  for (let i = width - 1; i >= 0; i--, value = Math.floor(value / 10)) out[at + i] = 48 + (value % 10);
 }
 export const day = (t: number): string => iso(t).slice(0, 10);
 
