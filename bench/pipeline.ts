@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- pipeline [--duration 30] [--connections 64] [--events 1000000] [--topologies 1,2,3]`
+ * (`--topologies 4` adds the API process alone, with no projection or award worker: a diagnostic of the API's own ceiling)
  *
  * 1. HTTP `POST /participations` with 64 concurrent connections for 30 s
  *    (`--duration 0` skips this and the lag phase)
@@ -18,7 +19,7 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type NewEvent } from '@laurel/event-store';
@@ -35,6 +36,16 @@ const ROLES = ['participant', 'participant', 'volunteer', 'organiser', 'leader']
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+}
+
+/** CPU seconds (user + system, every thread) a child process has used so far; NaN where /proc is missing. */
+function cpuSeconds(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -272,9 +283,11 @@ export async function run(args: string[]): Promise<void> {
       api: { LAUREL_ROLE: 'api' },
       workers: [{ LAUREL_AWARD_WORKER: 'off' }, { LAUREL_PROJECTION: 'off' }],
     },
+    // Not a deployment: the API's own ceiling, with nothing else on the cores (only with --topologies 4).
+    { name: 'API process alone, no projection or award worker (diagnostic)', api: { LAUREL_ROLE: 'api' }, workers: [] },
   ];
   const chosen = new Set((args[args.indexOf('--topologies') + 1] ?? '').split(',').filter(Boolean).map(Number));
-  const run = args.includes('--topologies') ? topologies.filter((_, i) => chosen.has(i + 1)) : topologies;
+  const run = args.includes('--topologies') ? topologies.filter((_, i) => chosen.has(i + 1)) : topologies.slice(0, 3);
   for (const topology of duration > 0 ? run : []) {
     const live = await environment();
     let engine: SpawnedEngine | undefined;
@@ -295,9 +308,16 @@ export async function run(args: string[]): Promise<void> {
       const token = await live.token('coordinator');
       line(`\n[${topology.name}]`);
       line(`1) POST /participations, ${connections} connections, ${duration} s`);
+      const processes = [engine.child, ...workers];
+      const cpuBefore = processes.map(cpuSeconds);
       const load = await httpLoad(engine, token, connections, duration);
+      const cpu = processes.map((p, i) => cpuSeconds(p) - (cpuBefore[i] ?? NaN));
       line(`   ${load.requests.average.toFixed(0)} requests/s (total ${load.requests.total}), latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`);
+      // Where the two cores went: each engine process's CPU per request answered during the load.
+      line(`   CPU per request: ${cpu.map((c, i) => `${i === 0 ? 'API process' : `worker ${i}`} ${((c * 1e6) / load.requests.total).toFixed(0)} µs`).join(', ')}`);
       line(`   target: >= 2,000 requests/s with p99 <= 50 ms`);
+      // Nothing projects in the diagnostic topology: no lag to measure.
+      if (topology.api.LAUREL_ROLE === 'api' && topology.workers.length === 0) continue;
       const drain = await caughtUp(probe, 300_000);
       const signed = await awardsDrained(live, 300_000);
       line(`   projection caught up ${(drain / 1000).toFixed(1)} s after the load ended, the awards it made were signed ${(signed / 1000).toFixed(1)} s later`);
