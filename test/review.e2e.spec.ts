@@ -57,8 +57,9 @@ describe("a coordinator's review list", () => {
     expect(early.body.code).toBe('AWARD_NOT_FLAGGED');
     expect(early.body.message).toMatch(/GET \/programs\/vilnius-tech\/review/);
 
-    // The mentoring and the basketball turn out to be someone else's: the award loses its support and, by policy, waits for review.
-    for (const id of [...mentoring, basketball]) {
+    // The basketball and the mentoring turn out to be someone else's: the award loses its support and, by policy, waits for review.
+    // (The award rested on the basketball; once it is voided, it rests on the mentoring instead, and their voids are noticed.)
+    for (const id of [basketball, ...mentoring]) {
       await request(engine.http).delete(`/participations/${id}`).set(coordinator).send({ reason: 'recorded for the wrong student' }).expect(200);
     }
     await drive.settle(Number(await engine.store.lastPosition()));

@@ -168,6 +168,22 @@ describe('evaluate', () => {
       expect(later!.supportLost).toEqual([]);
     });
 
+    it('rests the award on what still supports it, so voiding that later is noticed too', () => {
+      const state = initialState('s11');
+      run(state, [
+        [took('robotics', '2025-10-01', { id: 'y1' }), '2025-10-01'],
+        [took('hackathon', '2025-10-02', { id: 'y2' }), '2025-10-02'],
+        // Recorded late: it took place before the award, so it can stand in for either.
+        [took('hackathon', '2025-09-20', { id: 'y3' }), '2025-10-03'],
+      ]);
+      expect(state.badges['science-fan']!.basis).toEqual(['e-y1', 'e-y2']);
+      const [first] = run(state, [[{ type: 'participation-voided', participationId: 'y1' }, '2025-10-04']]);
+      expect(first!.supportLost).toEqual([]);
+      expect(state.badges['science-fan']!.basis).toEqual(['e-y2', 'e-y3']);
+      const [second] = run(state, [[{ type: 'participation-voided', participationId: 'y3' }, '2025-10-05']]);
+      expect(second!.supportLost).toEqual([expect.objectContaining({ badgeId: 'science-fan', policy: 'revoke' })]);
+    });
+
     it('re-earns a badge revoked for lost support when the criteria hold again, but not one a coordinator revoked', () => {
       const { state } = replay(ruleSet, 's10', [
         { at: '2025-10-01T12:00:00Z', fact: took('robotics', '2025-10-01', { id: 'x1' }) },

@@ -2,7 +2,7 @@ import type { RuleSet } from '../language/types';
 import { compile } from './compile';
 import type { CompiledRuleSet, Fact, HeldBadge, StudentState, Tally } from './model';
 import { parseInstant } from './time';
-import { supportedAsOf } from './conditions';
+import { basisOf, makeContext, supportedAsOf } from './conditions';
 import {
   addParticipation,
   applicationCode,
@@ -83,8 +83,9 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
       // Only awards that rested on this participation can lose their support.
       for (const id in state.badges) {
         const held = state.badges[id]!;
-        if (held.revoked === undefined && !held.supportLost && held.basis.includes(eventId) && !supportedAsOf(c, state, id))
-          markSupportLost(c, t, held, id);
+        if (held.revoked !== undefined || held.supportLost || !held.basis.includes(eventId)) continue;
+        if (!supportedAsOf(c, state, id)) markSupportLost(c, t, held, id);
+        else restOnWhatSupports(c, state, held, id, eventId);
       }
       return state;
     }
@@ -174,6 +175,19 @@ export function flagSupportLost(ruleSet: RuleSet, state: StudentState, badgeId: 
   if (held === undefined) return;
   const c = compile(ruleSet);
   markSupportLost(c, tallyOf(state, c), held, badgeId);
+}
+
+/**
+ * An award that kept its support after `voided` went: it now rests on the
+ * participations that hold it up as of its award date (and on whatever else
+ * it rested on, an approval say), so voiding one of those later is checked too.
+ */
+function restOnWhatSupports(c: CompiledRuleSet, state: StudentState, held: HeldBadge, id: string, voided: string): void {
+  const i = c.badgeIndex.get(id);
+  if (i === undefined) return;
+  const basis = new Set(held.basis.filter((e) => e !== voided));
+  for (const e of basisOf(c.badges[i]!.criteria, makeContext(c, state, held.at, true))) basis.add(e);
+  held.basis = [...basis];
 }
 
 function markSupportLost(c: CompiledRuleSet, t: Tally, held: HeldBadge, id: string): void {
