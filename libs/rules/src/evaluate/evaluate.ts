@@ -87,8 +87,8 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Eval
     // Until something is reported, a step that reported nothing last time, none of whose inputs changed since, is skipped.
     const quiet = outcomes.length === 0;
     if (quiet && isClean(t, s)) continue;
-    runStep(ctx, order[s]!, outcomes);
-    if (quiet && outcomes.length === 0 && c.timed[s] === 0) setClean(t, s);
+    const settled = runStep(ctx, order[s]!, outcomes);
+    if (quiet && outcomes.length === 0 && (settled || c.timed[s] === 0)) setClean(t, s, settled);
   }
   const result: Evaluation = {
     studentId: state.studentId,
@@ -115,12 +115,17 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Eval
   };
 }
 
-/** One level or badge of the dependency order: what it newly reaches, earns, or loses. */
-function runStep(ctx: Context, step: Step, outcomes: Outcome[]): void {
+/**
+ * One level or badge of the dependency order: what it newly reaches, earns,
+ * or loses. Returns true when it is settled: its answer rests on other
+ * facts only, not on participations or the clock (see `setClean`).
+ */
+function runStep(ctx: Context, step: Step, outcomes: Outcome[]): boolean {
   const { t } = ctx;
   if (step.type === 'level') {
     const i = step.node.index;
-    if (ctx.reached[i] === 1 || (i > 0 && ctx.reached[i - 1] !== 1) || !holds(step.node.condition, ctx)) return;
+    if (ctx.reached[i] === 1) return true;
+    if ((i > 0 && ctx.reached[i - 1] !== 1) || !holds(step.node.condition, ctx)) return false;
     ctx.reached[i] = 1;
     const out: ReachedLevel = {
       levelId: step.node.level.id,
@@ -128,17 +133,18 @@ function runStep(ctx: Context, step: Step, outcomes: Outcome[]): void {
       explanation: explainLevel(makePlanner(ctx), i),
     };
     outcomes.push({ type: 'level-reached', ...out });
-    return;
+    return false;
   }
   const cb = step.node;
-  if (cb.level >= 0 && ctx.reached[cb.level] !== 1) return;
+  if (cb.level >= 0 && ctx.reached[cb.level] !== 1) return true;
   const i = cb.index;
   if (ctx.valid[i] !== 0) {
-    if ((badgeField(t, F_FLAGS, i) & 3) === 1) checkSupport(ctx, cb, outcomes);
-    return;
+    if ((badgeField(t, F_FLAGS, i) & 3) !== 1) return true;
+    checkSupport(ctx, cb, outcomes);
+    return false;
   }
   const revoked = badgeField(t, F_REVOKED, i);
-  if (revoked === 1) return;
+  if (revoked === 1) return true;
   const heldAt = badgeField(t, F_AT, i);
   const renewal = heldAt === heldAt && revoked === 0;
   if (renewal) ctx.after = heldAt;
@@ -147,6 +153,7 @@ function runStep(ctx: Context, step: Step, outcomes: Outcome[]): void {
   } finally {
     ctx.after = Number.NEGATIVE_INFINITY;
   }
+  return false;
 }
 
 /** `iso` of the last evaluation's clock, kept: the evaluations of one event share it. */

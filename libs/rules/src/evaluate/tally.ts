@@ -48,24 +48,30 @@ export function setLevelAt(t: Tally, i: number, at: number): void {
 }
 
 /**
- * The evaluation memo: bit s of word `s / 31` set when step s of the
- * compiled order produced nothing at the last `evaluate` and nothing it
- * reads has changed since (see `CompiledRuleSet.touches`).
+ * The evaluation memo, two bit sets over the steps of `c.order` (bit s of
+ * word s / 31): at [0, W), steps that reported nothing at the last
+ * `evaluate` and nothing they read has changed since (see
+ * `CompiledRuleSet.touches`); at [W, 2W), those of them that are settled:
+ * a level reached, a badge held, revoked by a coordinator or whose level is
+ * not reached. A settled step's answer does not depend on participations
+ * (only other facts, or an expiry, unsettle it), so recording or voiding
+ * one leaves it alone.
  */
 export const isClean = (t: Tally, s: number): boolean => ((t.d[(s / 31) | 0]! >> s % 31) & 1) === 1;
-export function setClean(t: Tally, s: number): void {
+export function setClean(t: Tally, s: number, settled: boolean): void {
   const k = (s / 31) | 0;
   t.d[k] = t.d[k]! | (1 << s % 31);
+  if (settled) t.d[t.c.stepWords + k] = t.d[t.c.stepWords + k]! | (1 << s % 31);
 }
 export function forgetAll(t: Tally): void {
-  t.d.fill(0, 0, t.c.stepWords);
+  t.d.fill(0, 0, 2 * t.c.stepWords);
 }
-/** A participation of activity index `a` came or went: forget the steps that read it. */
+/** A participation of activity index `a` came or went: forget the steps that count it, unless settled. */
 function forgetActivity(t: Tally, a: number): void {
   const w = t.c.stepWords;
   const touches = t.c.touches;
   const d = t.d;
-  for (let k = 0; k < w; k++) d[k] = d[k]! & ~touches[a * w + k]!;
+  for (let k = 0; k < w; k++) d[k] = d[k]! & (~touches[a * w + k]! | d[w + k]!);
 }
 
 const TALLY = Symbol('laurel.rules.tally');
@@ -135,7 +141,7 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
   const nb = c.badges.length;
   const nl = c.levels.length;
   // What every `evaluate` reads first, together: the memo, the badges held at the last one, levels, badges' validity.
-  const lastValidBase = c.stepWords;
+  const lastValidBase = 2 * c.stepWords;
   const levelBase = lastValidBase + Math.ceil(nb / 31);
   const badgeBase = levelBase + nl;
   const countBase = badgeBase + nb * BADGE_FIELDS;
