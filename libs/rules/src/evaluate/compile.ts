@@ -38,13 +38,25 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
   const stepWords = Math.max(1, Math.ceil(order.length / 31));
   const touches = new Int32Array((ruleSet.activities.length + 1) * stepWords);
   const timed = new Uint8Array(order.length);
+  const badgeTouches = new Int32Array(badges.length * stepWords);
+  const levelTouches = new Int32Array(levels.length * stepWords);
+  const mark = (set: Int32Array, i: number, s: number): void => void (set[i * stepWords + ((s / 31) | 0)]! |= 1 << s % 31);
   order.forEach((step, s) => {
     const condition = step.type === 'badge' ? step.node.criteria : step.node.condition;
     const mask = new Uint8Array(ruleSet.activities.length + 1);
-    if (reads(condition, mask)) timed[s] = 1;
+    const held = new Set<number>();
+    if (reads(condition, mask, held)) timed[s] = 1;
     mask.forEach((m, a) => {
-      if (m === 1) touches[a * stepWords + ((s / 31) | 0)]! |= 1 << s % 31;
+      if (m === 1) mark(touches, a, s);
     });
+    for (const b of held) if (b >= 0) mark(badgeTouches, b, s);
+    if (step.type === 'badge') {
+      mark(badgeTouches, step.node.index, s);
+      if (step.node.level >= 0) mark(levelTouches, step.node.level, s);
+    } else {
+      mark(levelTouches, step.node.index, s);
+      if (step.node.index > 0) mark(levelTouches, step.node.index - 1, s);
+    }
   });
   const compiled: CompiledRuleSet = {
     ruleSet,
@@ -64,6 +76,8 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
       : null,
     stepWords,
     touches,
+    badgeTouches,
+    levelTouches,
     timed,
     scratch: { valid: new Uint8Array(badges.length), reached: new Uint8Array(levels.length) },
   };
@@ -152,21 +166,27 @@ function compileCondition(env: Env, c: Condition, ownerId?: string): Compiled {
   }
 }
 
-/** Marks in `mask` the activity indexes whose participations a condition counts; true when it has a time window. */
-function reads(c: Compiled, mask: Uint8Array): boolean {
+/**
+ * Marks in `mask` the activity indexes whose participations a condition
+ * counts, and adds to `held` the badges it looks at; true when it has a
+ * time window.
+ */
+function reads(c: Compiled, mask: Uint8Array, held: Set<number>): boolean {
   switch (c.kind) {
     case 'participations':
       for (let a = 0; a < mask.length; a++) if (c.activityMask[a] === 1) mask[a] = 1;
       return c.window !== undefined;
     case 'badges':
+      for (const b of c.badges) held.add(b);
       return c.window !== undefined;
     case 'holds-badge':
+      held.add(c.badge);
       return false;
     case 'all':
     case 'any':
-      return c.children.reduce((timed, x) => reads(x, mask) || timed, false);
+      return c.children.reduce((timed, x) => reads(x, mask, held) || timed, false);
     case 'not':
-      return reads(c.child, mask);
+      return reads(c.child, mask, held);
     default: {
       const never: never = c;
       throw new Error(`unknown condition ${JSON.stringify(never)}`);

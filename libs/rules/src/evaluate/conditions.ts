@@ -7,7 +7,7 @@ import {
   eventIdOf,
   F_AT,
   F_VALID_UNTIL,
-  forgetAll,
+  forgetSteps,
   levelAt,
   R_AR,
   R_AT,
@@ -32,15 +32,15 @@ export function makeContext(c: CompiledRuleSet, state: StudentState, now: number
   for (let i = 0; i < nb; i++) valid[i] = d[until + i]! > now && (!asOf || badgeField(t, F_AT, i) <= now) ? 1 : 0;
   if (reuse) {
     // The memo of `evaluate` holds while the badges held stay the same (an expiry changes them with no fact folded).
-    let changed = false;
     for (let w = 0, i = 0; i < nb; w++) {
       let bits = 0;
+      const from = i;
       for (let b = 0; b < 31 && i < nb; b++, i++) bits |= valid[i]! << b;
-      if (d[t.lastValidBase + w] === bits) continue;
+      const was = d[t.lastValidBase + w]!;
+      if (was === bits) continue;
       d[t.lastValidBase + w] = bits;
-      changed = true;
+      for (let b = 0; from + b < i; b++) if (((was ^ bits) >> b) & 1) forgetSteps(t, c.badgeTouches, from + b);
     }
-    if (changed) forgetAll(t);
   }
   for (let i = 0; i < reached.length; i++) {
     const at = levelAt(t, i);

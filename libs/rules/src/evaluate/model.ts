@@ -153,6 +153,10 @@ export type CompiledRuleSet = {
    * voided makes `evaluate` check them again; the others keep their memo.
    */
   touches: Int32Array;
+  /** Per badge index, the same for the steps that look at the badge (its own, those counting it): a change to its award, revocation, eligibility, application or support forgets them. */
+  badgeTouches: Int32Array;
+  /** Per level index, the same for its own step, the next level's and those of its badges. */
+  levelTouches: Int32Array;
   /** Per step of `order`: 1 when a condition has a time window (checked at every `evaluate`: the clock moves it). */
   timed: Uint8Array;
   /** Reused by the top-level `evaluate` (never nested): saves allocating per call. */

@@ -14,7 +14,6 @@ import {
   F_FLAGS,
   F_REVOKED,
   eventIdOf,
-  forgetAll,
   hashId,
   newState,
   removeParticipation,
@@ -64,8 +63,7 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
   const t = tallyOf(state, c);
   state.facts += 1;
   t.facts = state.facts;
-  // Only participations say which steps they touch; anything else makes `evaluate` check every step again.
-  if (fact.type !== 'participation-recorded' && fact.type !== 'participation-voided') forgetAll(t);
+  // What `evaluate` remembers is forgotten where the fact changes the tally (`setBadgeField`, `setLevelAt`, `addParticipation`, ...).
   switch (fact.type) {
     case 'participation-recorded': {
       const hash = hashId(fact.participationId);

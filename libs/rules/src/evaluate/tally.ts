@@ -38,13 +38,13 @@ export function setBadgeField(t: Tally, f: number, i: number, value: number): vo
     const at = badgeField(t, F_AT, i);
     d[t.badgeBase + F_VALID_UNTIL * t.nb + i] = at === at && badgeField(t, F_REVOKED, i) === 0 ? badgeField(t, F_EXPIRES, i) : Number.NEGATIVE_INFINITY;
   }
-  forgetAll(t);
+  forgetSteps(t, t.c.badgeTouches, i);
 }
 
 export const levelAt = (t: Tally, i: number): number => t.d[t.levelBase + i]!;
 export function setLevelAt(t: Tally, i: number, at: number): void {
   t.d[t.levelBase + i] = at;
-  forgetAll(t);
+  forgetSteps(t, t.c.levelTouches, i);
 }
 
 /**
@@ -63,8 +63,15 @@ export function setClean(t: Tally, s: number, settled: boolean): void {
   t.d[k] = t.d[k]! | (1 << s % 31);
   if (settled) t.d[t.c.stepWords + k] = t.d[t.c.stepWords + k]! | (1 << s % 31);
 }
-export function forgetAll(t: Tally): void {
-  t.d.fill(0, 0, 2 * t.c.stepWords);
+/** Forgets the steps in entry `i` of a bit-set table (`badgeTouches`, `levelTouches`), settled or not. */
+export function forgetSteps(t: Tally, table: Int32Array, i: number): void {
+  const w = t.c.stepWords;
+  const d = t.d;
+  for (let k = 0; k < w; k++) {
+    const keep = ~table[i * w + k]!;
+    d[k] = d[k]! & keep;
+    d[w + k] = d[w + k]! & keep;
+  }
 }
 /** A participation of activity index `a` came or went: forget the steps that count it, unless settled. */
 function forgetActivity(t: Tally, a: number): void {
