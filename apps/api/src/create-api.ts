@@ -9,7 +9,6 @@ import { PlatformModule, type LaurelConfig } from '@laurel/platform';
 import { ApiModule } from './api.module';
 import { Metrics } from './metrics/metrics';
 import { ProblemFilter } from './http/problem.filter';
-import { useFastAsyncResourceBind } from './http/async-resource-bind';
 import { applySecurity, clientErrorHandler } from './http/security';
 import { validationPipe } from './http/validation';
 import { isWellFormedParticipation, RecordParticipationDto } from './participations/record-participation.dto';
@@ -28,7 +27,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the HTTP application (not yet listening) on Fastify. */
 export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> {
-  useFastAsyncResourceBind();
   const root: DynamicModule = {
     module: class LaurelApp {},
     imports: [PlatformModule.forRoot(deps), ApiModule, ...(deps.extraModules ?? [])],
