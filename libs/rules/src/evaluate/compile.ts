@@ -40,7 +40,7 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
   const timed = new Uint8Array(order.length);
   const badgeTouches = new Int32Array(badges.length * stepWords);
   const levelTouches = new Int32Array(levels.length * stepWords);
-  const mark = (set: Int32Array, i: number, s: number): void => void (set[i * stepWords + ((s / 31) | 0)]! |= 1 << s % 31);
+  const mark = (set: Int32Array, i: number, s: number): void => void (set[i * stepWords + ((s / 31) | 0)]! |= 1 << (s % 31));
   order.forEach((step, s) => {
     const condition = step.type === 'badge' ? step.node.criteria : step.node.condition;
     const mask = new Uint8Array(ruleSet.activities.length + 1);

@@ -36,7 +36,8 @@ export function setBadgeField(t: Tally, f: number, i: number, value: number): vo
   d[t.badgeBase + f * t.nb + i] = value;
   if (f === F_AT || f === F_EXPIRES || f === F_REVOKED) {
     const at = badgeField(t, F_AT, i);
-    d[t.badgeBase + F_VALID_UNTIL * t.nb + i] = at === at && badgeField(t, F_REVOKED, i) === 0 ? badgeField(t, F_EXPIRES, i) : Number.NEGATIVE_INFINITY;
+    d[t.badgeBase + F_VALID_UNTIL * t.nb + i] =
+      at === at && badgeField(t, F_REVOKED, i) === 0 ? badgeField(t, F_EXPIRES, i) : Number.NEGATIVE_INFINITY;
   }
   forgetSteps(t, t.c.badgeTouches, i);
 }
@@ -57,11 +58,11 @@ export function setLevelAt(t: Tally, i: number, at: number): void {
  * (only other facts, or an expiry, unsettle it), so recording or voiding
  * one leaves it alone.
  */
-export const isClean = (t: Tally, s: number): boolean => ((t.d[(s / 31) | 0]! >> s % 31) & 1) === 1;
+export const isClean = (t: Tally, s: number): boolean => ((t.d[(s / 31) | 0]! >> (s % 31)) & 1) === 1;
 export function setClean(t: Tally, s: number, settled: boolean): void {
   const k = (s / 31) | 0;
-  t.d[k] = t.d[k]! | (1 << s % 31);
-  if (settled) t.d[t.c.stepWords + k] = t.d[t.c.stepWords + k]! | (1 << s % 31);
+  t.d[k] = t.d[k]! | (1 << (s % 31));
+  if (settled) t.d[t.c.stepWords + k] = t.d[t.c.stepWords + k]! | (1 << (s % 31));
 }
 /** Forgets the steps in entry `i` of a bit-set table (`badgeTouches`, `levelTouches`), settled or not. */
 export function forgetSteps(t: Tally, table: Int32Array, i: number): void {
