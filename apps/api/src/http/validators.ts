@@ -71,3 +71,32 @@ export function HasHappened(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * A finite number with at most `places` decimals. class-validator's
+ * `IsNumber({ maxDecimalPlaces })` throws a TypeError (a 500) on numbers
+ * JSON writes in exponent form, such as 1e-7.
+ *
+ * @example
+ * hasAtMostDecimals(2.5, 2) // true
+ * hasAtMostDecimals(1e-7, 2) // false
+ */
+export const hasAtMostDecimals = (value: unknown, places: number): boolean => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  const scaled = value * 10 ** places;
+  return Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, Math.abs(scaled));
+};
+
+/** A finite number with at most `places` decimals (see {@link hasAtMostDecimals}). */
+export function HasAtMostDecimals(places: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasAtMostDecimals',
+      validator: {
+        validate: (value: unknown) => hasAtMostDecimals(value, places),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a number with at most ${places} decimals`,
+      },
+    },
+    options,
+  );
+}

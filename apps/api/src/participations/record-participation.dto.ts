@@ -7,7 +7,6 @@ import {
   IsIn,
   IsNotEmpty,
   IsISO8601,
-  IsNumber,
   IsString,
   IsUUID,
   isISO8601,
@@ -18,7 +17,7 @@ import {
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
-import { HasHappened, hasHappened, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
+import { HasAtMostDecimals, HasHappened, hasHappened, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -61,7 +60,7 @@ export class RecordParticipationDto {
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, example: 2.5 })
   @IsOmittable()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'hours must be a number with at most 2 decimals' })
+  @HasAtMostDecimals(2)
   @Min(0, { message: 'hours must not be negative' })
   @Max(1000, { message: 'hours must be at most 1000' })
   hours?: number;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
 import { validationPipe } from '../http/validation';
 import { isWellFormedParticipation, RecordParticipationDto } from './record-participation.dto';
 
@@ -82,11 +82,26 @@ describe('isWellFormedParticipation', () => {
         .transform(JSON.parse(JSON.stringify(value)), metadata)
         .then(
           () => true,
-          // class-validator's IsNumber throws on 1e-7 (no '.' in its string form): not an acceptance either.
           () => false,
         );
       if (quick) expect(thorough).toBe(true);
     });
+  });
+});
+
+describe('hours', () => {
+  it('refuses more than 2 decimals with a 400, also in exponent form (1e-7 was a 500)', async () => {
+    for (const hours of [1e-7, 2.125, 1e21]) {
+      const err = await validationPipe()
+        .transform(body({ hours }), metadata)
+        .then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(BadRequestException);
+      expect((err as BadRequestException).getResponse()).toMatchObject({ message: expect.stringMatching(/hours must (be a number with at most 2 decimals|be at most 1000)/) });
+    }
+  });
+
+  it('takes whole hours and up to 2 decimals', async () => {
+    for (const hours of [0, 2.5, 2.55, 999.99]) await expect(validationPipe().transform(body({ hours }), metadata)).resolves.toBeTruthy();
   });
 });
 
