@@ -50,8 +50,9 @@ export function factOf(event: StoredEvent): Fact | undefined {
     case 'ApplicationRejected':
       return { type: 'application-rejected', badgeId: event.data.badgeId, eventId: event.id, at: event.data.decidedAt };
     case 'AwardRevoked':
-      // Revocations the `revoke` policy made are recomputed by the replay; a coordinator's stand.
-      return /support/i.test(event.data.reason)
+      // Revocations the `revoke` policy made (cause `support-lost`) are recomputed by the replay; a coordinator's stand,
+      // whatever the reason says.
+      return event.data.cause === 'support-lost'
         ? undefined
         : { type: 'badge-revoked', badgeId: event.data.badgeId, cause: 'coordinator', eventId: event.id };
     case 'BadgeEarned':
