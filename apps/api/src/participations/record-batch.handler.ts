@@ -47,11 +47,30 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
 
   async execute({ rows, metadata, dryRun }: RecordBatchCommand): Promise<BatchRowResult[]> {
     const byStudent = new Map<string, { row: number; data: ParticipationRecorded['data'] }[]>();
-    for (const r of rows) byStudent.set(r.data.studentId, [...(byStudent.get(r.data.studentId) ?? []), r]);
+    // One participation belongs to one student: a later row giving its id to another student is refused
+    // (both appends would carry the same event id, and the store refuses the second).
+    const firstUse = new Map<string, { row: number; studentId: string }>();
+    const refused: BatchRowResult[] = [];
+    for (const r of rows) {
+      const { participationId, studentId } = r.data;
+      const first = firstUse.get(participationId);
+      if (first === undefined) firstUse.set(participationId, { row: r.row, studentId });
+      else if (first.studentId !== studentId) {
+        refused.push({
+          row: r.row,
+          participationId,
+          status: 'rejected',
+          code: 'PARTICIPATION_CONFLICT',
+          message: `participation ${participationId} is given to student ${first.studentId} in row ${first.row} of this batch; one participation belongs to one student: use a new participationId`,
+        });
+        continue;
+      }
+      byStudent.set(studentId, [...(byStudent.get(studentId) ?? []), r]);
+    }
     const results = await Promise.all(
       [...byStudent.entries()].map(([studentId, studentRows]) => this.recordForStudent(studentId, studentRows, metadata, dryRun)),
     );
-    return results.flat().sort((a, b) => a.row - b.row);
+    return [...refused, ...results.flat()].sort((a, b) => a.row - b.row);
   }
 
   private async recordForStudent(
@@ -66,6 +85,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
         const state = await loadStudent(this.store, studentId);
         const expectedRevision = state.revision ?? 'no_stream';
         const out: BatchRowResult[] = [];
+        const repeats: { row: number; participationId: string }[] = [];
         const toAppend: {
           row: number;
           event: NewEvent;
@@ -78,6 +98,11 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
               throw new DomainError('PARTICIPATION_CONFLICT', `participation ${r.data.participationId} is already recorded for another student`);
             }
             const decision = decideRecordParticipation({ type: 'RecordParticipation', data: r.data }, state);
+            if (decision.kind === 'already-recorded' && decision.stored.revision < 0n) {
+              // The same row earlier in this batch: it is stored (or would be) where that row is.
+              repeats.push({ row: r.row, participationId: r.data.participationId });
+              return;
+            }
             if (decision.kind === 'already-recorded') {
               out.push({
                 row: r.row,
@@ -113,7 +138,11 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
         });
         if (toAppend.length === 0 || dryRun) {
           // A dry run: these rows would be created; nothing is stored, so they have no revision or position.
-          return [...out, ...toAppend.map((a) => ({ row: a.row, participationId: a.participationId, status: 'created' as const }))];
+          return [
+            ...out,
+            ...toAppend.map((a) => ({ row: a.row, participationId: a.participationId, status: 'created' as const })),
+            ...repeats.map((r) => ({ ...r, status: 'unchanged' as const })),
+          ];
         }
         const result = await this.store.append(
           studentStream(studentId),
@@ -121,16 +150,22 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
           { expectedRevision },
         );
         const first = result.nextRevision - BigInt(toAppend.length) + 1n;
+        const created = toAppend.map((a, i) => ({
+          row: a.row,
+          participationId: a.participationId,
+          status: 'created' as const,
+          streamRevision: Number(first + BigInt(i)),
+          // The position of the append that recorded the row (one per student in the batch).
+          position: Number(result.position),
+        }));
+        const stored = new Map(created.map((c) => [c.participationId, c]));
         return [
           ...out,
-          ...toAppend.map((a, i) => ({
-            row: a.row,
-            participationId: a.participationId,
-            status: 'created' as const,
-            streamRevision: Number(first + BigInt(i)),
-            // The position of the append that recorded the row (one per student in the batch).
-            position: Number(result.position),
-          })),
+          ...created,
+          ...repeats.map((r) => {
+            const at = stored.get(r.participationId);
+            return { ...r, status: 'unchanged' as const, ...(at && { streamRevision: at.streamRevision, position: at.position }) };
+          }),
         ];
       }),
     );

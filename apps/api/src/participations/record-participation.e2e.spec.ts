@@ -155,7 +155,12 @@ describe('POST /participations', () => {
     });
 
     it('answers 400 saying to send JSON as application/json when it came as text, or as an array', async () => {
-      const text = await request(engine.http).post('/participations').set(coordinator).set('content-type', 'text/plain').send(JSON.stringify(participation())).expect(400);
+      const text = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .set('content-type', 'text/plain')
+        .send(JSON.stringify(participation()))
+        .expect(400);
       expect(text.body.message).toBe('the body must be a JSON object, sent with content-type: application/json (got text)');
       const array = await request(engine.http).post('/participations').set(coordinator).send([participation()]).expect(400);
       expect(array.body.message).toMatch(/must be a JSON object.*\(got an array\)/);
@@ -168,7 +173,11 @@ describe('POST /participations', () => {
       // Each says it is required, not every rule a value would have had to follow.
       expect(res.body.errors).toContainEqual({ field: 'studentId', messages: ['studentId is required'] });
       // A field sent wrong still says what is wrong with it.
-      const wrong = await request(engine.http).post('/participations').set(coordinator).send(participation({ studentId: 'a b' })).expect(400);
+      const wrong = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ studentId: 'a b' }))
+        .expect(400);
       expect(wrong.body.errors).toEqual([{ field: 'studentId', messages: [expect.stringMatching(/^studentId must be/)] }]);
     });
   });
@@ -182,6 +191,49 @@ describe('POST /participations', () => {
       expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
       const revisions = results.map((r) => r.body.streamRevision as number).sort((a, b) => a - b);
       expect(revisions).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    });
+  });
+
+  describe('when a batch repeats a participationId', () => {
+    it('refuses a row giving the id to a second student, with a 200 for the rest, and stores nothing for that student', async () => {
+      const row = participation();
+      const other = `s-${randomUUID().slice(0, 8)}`;
+      const rows = [row, { ...row, studentId: other }];
+      for (const dryRun of [true, false]) {
+        const res = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: rows, dryRun }).expect(200);
+        expect(res.body.summary).toEqual({ created: 1, unchanged: 0, rejected: 1 });
+        expect(res.body.results[1]).toEqual({
+          row: 1,
+          participationId: row.participationId,
+          status: 'rejected',
+          code: 'PARTICIPATION_CONFLICT',
+          message: `participation ${row.participationId} is given to student ${row.studentId} in row 0 of this batch; one participation belongs to one student: use a new participationId`,
+        });
+      }
+      await request(engine.http).get(`/students/${other}/timeline`).set(coordinator).expect(404);
+    });
+
+    it('answers the repeated row unchanged, where the first one is stored (no revision or position in a dry run)', async () => {
+      const row = participation();
+      const dry = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [row, row], dryRun: true })
+        .expect(200);
+      expect(dry.body.results).toEqual([
+        { row: 0, participationId: row.participationId, status: 'created' },
+        { row: 1, participationId: row.participationId, status: 'unchanged' },
+      ]);
+      const res = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [row, row] })
+        .expect(200);
+      const { streamRevision, position } = res.body.results[0];
+      expect(res.body.results).toEqual([
+        { row: 0, participationId: row.participationId, status: 'created', streamRevision: 0, position: expect.any(Number) },
+        { row: 1, participationId: row.participationId, status: 'unchanged', streamRevision, position },
+      ]);
     });
   });
 
