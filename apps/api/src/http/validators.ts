@@ -59,7 +59,8 @@ export function HasHappened(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'hasHappened',
       validator: {
-        validate: (value: unknown) => hasHappened(value),
+        // A value that is no date at all is left to the format rule beside this one, which says what to send.
+        validate: (value: unknown) => typeof value !== 'string' || Number.isNaN(Date.parse(value)) || hasHappened(value),
         defaultMessage: (args) => {
           const field = args?.property ?? 'date';
           return typeof args?.value === 'string' && Date.parse(args.value) < EARLIEST_OCCURRENCE

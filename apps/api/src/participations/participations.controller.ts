@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { EventMetadata } from '@laurel/event-store';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
+import { fieldProblems } from '../http/validation';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ActivityCheck } from './activity-check';
@@ -132,9 +133,7 @@ async function rowProblem(raw: unknown): Promise<string | undefined> {
     forbidNonWhitelisted: true,
   });
   if (errors.length === 0) return undefined;
-  return errors
-    .map((e) =>
-      e.constraints?.whitelistValidation ? `${e.property} is not a known field; remove it` : Object.values(e.constraints ?? {}).join(', '),
-    )
+  return fieldProblems(errors)
+    .map((f) => f.messages.join(', '))
     .join('; ');
 }

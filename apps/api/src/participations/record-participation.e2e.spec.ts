@@ -182,6 +182,32 @@ describe('POST /participations', () => {
     });
   });
 
+  describe('when a value has the wrong JSON type, or a batch row leaves a field out', () => {
+    it('says which type to send, and a batch row says the field is required, as a single request does', async () => {
+      const typed = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ studentId: 5, occurredAt: 20260301, hours: '3' }))
+        .expect(400);
+      expect(typed.body.errors).toEqual([
+        { field: 'studentId', messages: ['studentId must be a string'] },
+        { field: 'occurredAt', messages: ['occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z'] },
+        { field: 'hours', messages: ['hours must be a number with at most 2 decimals'] },
+      ]);
+
+      const { occurredAt: _left, ...row } = participation();
+      const batch = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [row] })
+        .expect(200);
+      expect(batch.body.results).toEqual([{ row: 0, status: 'rejected', code: 'INVALID_ROW', message: 'occurredAt is required' }]);
+
+      const notRows = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: {} }).expect(400);
+      expect(notRows.body.message).toBe('participations must be an array of participation objects');
+    });
+  });
+
   describe('when many participations for one student arrive at once', () => {
     it('records every one, each at its own revision', async () => {
       const studentId = `s-${randomUUID().slice(0, 8)}`;
