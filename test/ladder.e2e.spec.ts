@@ -53,7 +53,9 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
     }
     const refused = await request(engine.http).post(`/applications/${leadership.body.applicationId}/approve`).set(coordinator).send({}).expect(409);
     expect(refused.body.code).toBe('NOT_ELIGIBLE');
-    expect(refused.body.message).toMatch(/no longer meets the criteria for meta-leadership/);
+    expect(refused.body.message).toMatch(/no longer meets the criteria for meta-leadership: .* \(missing now: [^)]*organiser or leader[^)]*\)/);
+    // It says what the student lacks, not the student's own "wait for a coordinator" step.
+    expect(refused.body.message).not.toMatch(/wait for a coordinator/);
     await request(engine.http).post(`/applications/${leadership.body.applicationId}/reject`).set(coordinator).send({ comment: 'not enough evidence' }).expect(200);
     await drive.settle(Number(await engine.store.lastPosition()));
     const after = await drive.progression(third);

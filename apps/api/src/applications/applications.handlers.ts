@@ -122,7 +122,11 @@ export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicati
           const ruleState = foldStudent(studentId, program.ruleSet, events);
           if (!eligibilityStands(program.ruleSet, ruleState, application.badgeId, now)) {
             const explained = explain(program.ruleSet, ruleState, now).badges.find((b) => b.badgeId === application.badgeId);
-            const missing = explained?.missing.map((m) => m.text).join('; ');
+            // What the student lacks; "wait for a coordinator to decide" is addressed to the student, not to the one deciding.
+            const missing = explained?.missing
+              .filter((m) => m.kind !== 'await-decision')
+              .map((m) => m.text)
+              .join('; ');
             throw new DomainError(
               'NOT_ELIGIBLE',
               `student ${studentId} no longer meets the criteria for ${application.badgeId}: a participation or badge the eligibility rested on was voided or revoked since the application${missing ? ` (missing now: ${missing})` : ''}. Reject the application with a comment saying why, or approve it once the criteria are met again`,
