@@ -101,6 +101,17 @@ describe('rules, history and corrections', () => {
     });
   });
 
+  describe('when a designer reads the OpenAPI document', () => {
+    it('finds that the preview takes the draft rule file as its body, as publishing does', async () => {
+      const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+      };
+      for (const path of ['/programs/{id}/rules', '/programs/{id}/rules/preview']) {
+        expect([path, Object.keys(spec.paths[path]?.post?.requestBody?.content ?? {})]).toEqual([path, ['text/yaml', 'application/json']]);
+      }
+    });
+  });
+
   describe('when a designer previews and publishes a stricter rule file', () => {
     it('previews who would lose the badge, publishes version 2, and keeps the award (policy keep) while recording the lost support', async () => {
       const student = `s-${randomUUID().slice(0, 8)}`;

@@ -106,7 +106,11 @@ export class ProgramsController {
   @HttpCode(200)
   @Roles('designer')
   @ApiConsumes('text/yaml', 'application/json')
-  @ApiOperation({ summary: 'What-if: replay the real history under a draft rule file and list who would gain or lose what' })
+  @ApiBody({ description: 'The draft rule file (YAML as text/yaml, or JSON { "content": "<yaml>" })' })
+  @ApiOperation({
+    summary:
+      'What-if: replay the real history under a draft rule file and list who would gain or lose what, and (onPublish) what publishing it now would do: badges and levels awarded, awards kept, flagged or revoked by policy',
+  })
   async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<RuleSetDiff> {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
