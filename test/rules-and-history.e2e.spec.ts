@@ -150,6 +150,11 @@ describe('rules, history and corrections', () => {
       const p = await drive.progression(student);
       expect(p.badges.find((b) => b.badgeId === 'sports-participant')?.status).toBe('active');
 
+      // The student holds the award (kept under version 2): previewing the original rules again awards them nothing.
+      const back = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(RULES).expect(200);
+      const awarded = (back.body.onPublish.awarded as { id: string; students: string[] }[]).filter((a) => a.students.includes(student));
+      expect(awarded).toEqual([]);
+
       // Put the original rules back for the other tests.
       await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).send({ content: RULES, fileName: 'vilnius-tech.yaml' }).expect(201);
     });

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
-import { primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
+import { foldStudent, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
 import { diffRuleSets, loadRuleSet, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
@@ -134,7 +134,16 @@ export class ProgramsController {
       const studentId = e.stream.slice('student-'.length);
       byStudent.set(studentId, [...(byStudent.get(studentId) ?? []), e]);
     }
-    const histories: StudentHistory[] = [...byStudent].map(([studentId, stream]) => ({ studentId, facts: primaryFacts(stream, programId) }));
+    // onPublish starts from what each student holds now (as of `at`): awards made, flagged or revoked under earlier rule sets.
+    const histories: StudentHistory[] = [...byStudent].map(([studentId, stream]) => ({
+      studentId,
+      facts: primaryFacts(stream, programId),
+      current: foldStudent(
+        studentId,
+        active.ruleSet,
+        stream.filter((e) => e.recordedAt.getTime() <= when.getTime()),
+      ),
+    }));
     return diffRuleSets(active.ruleSet, draft.ruleSet, histories, when);
   }
 

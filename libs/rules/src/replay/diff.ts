@@ -1,8 +1,20 @@
 import type { RuleSet } from '../language/types';
 import { recheckSupport } from '../evaluate/recheck';
+import type { StudentState } from '../evaluate/state';
 import { heldBadges, recordedBy, replay, settle, type ReplayResult, type TimedFact } from './replay';
 
-export type StudentHistory = { studentId: string; facts: TimedFact[] };
+export type StudentHistory = {
+  studentId: string;
+  facts: TimedFact[];
+  /**
+   * The student as they stand at `at`, folded from their stored events
+   * (awards, flags and revocations included) under `before`. `onPublish`
+   * starts from it: after earlier rule changes, what a student holds is not
+   * what a replay under `before` alone would give them. Without it, from
+   * that replay. Changed by {@link diffRuleSets}.
+   */
+  current?: StudentState;
+};
 
 /** Who gains and who loses one badge or level under the new rules. */
 export type DiffEntry = { id: string; gained: string[]; lost: string[] };
@@ -100,8 +112,8 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
     d.gainedLevels.forEach((x) => entry(levels, x).gained.push(h.studentId));
     d.lostLevels.forEach((x) => entry(levels, x).lost.push(h.studentId));
     if (d.gainedBadges.length + d.lostBadges.length + d.gainedLevels.length + d.lostLevels.length > 0) changed.push(d);
-    // Last: it changes `a`, the student as they stand under the old rules.
-    for (const [effect, id] of publishEffects(after, a, at)) {
+    // Last: it changes the student as they stand under the old rules.
+    for (const [effect, id] of publishEffects(after, h.current ?? a, at)) {
       const list = effects[effect].get(id);
       if (list) list.push(h.studentId);
       else effects[effect].set(id, [h.studentId]);

@@ -148,6 +148,19 @@ describe('diffRuleSets', () => {
     });
   });
 
+  describe('when students already hold awards made under an earlier rule set', () => {
+    it('says what publishing would do to them as they stand, not as a replay under the rules in force would have them', () => {
+      // «one» earned sporty while one sports activity was enough; the rules in force now ask for two.
+      const earlier = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 1, category: sports }'), { levels: ONE_LEVEL }));
+      const one = history('one', 1);
+      const current = replay(earlier, 'one', one.facts, new Date('2026-01-01')).state;
+      const { onPublish } = diffRuleSets(before, earlier, [{ ...one, current }], new Date('2026-01-01'));
+      expect(onPublish.awarded).toEqual([]);
+      // Without the state as it stands, the replay under `before` has no award, so publishing would make one.
+      expect(diffRuleSets(before, earlier, [one], new Date('2026-01-01')).onPublish.awarded).toEqual([{ id: 'sporty', students: ['one'] }]);
+    });
+  });
+
   describe('when compared as of a date before the first fact', () => {
     it('replays nothing and reports no one affected', () => {
       const diff = diffRuleSets(before, after, histories, new Date('2025-09-01T23:59:59.999Z'));
