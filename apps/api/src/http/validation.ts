@@ -1,7 +1,7 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
 
 /** Constraints on a value's JSON type: when one fails, the rules about its size, range or format say nothing useful. */
-const TYPE_CONSTRAINTS = ['isArray', 'isString', 'isNumber', 'isBoolean'];
+const TYPE_CONSTRAINTS = ['isArray', 'isString', 'isNumber', 'isBoolean', 'hasAtMostDecimals'];
 
 /**
  * Each bad field with what to fix. A required field left out says so, and a

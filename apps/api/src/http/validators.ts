@@ -101,3 +101,34 @@ export function HasAtMostDecimals(places: number, options?: ValidationOptions): 
     options,
   );
 }
+
+/** A date-time with a time of day but no `Z` or offset: its instant would depend on the server's time zone. */
+const NO_ZONE = /^[^T]*T[\d:.,]*$/;
+
+/**
+ * Whether an ISO-8601 value says where in the world its time of day is: a
+ * date alone (a whole day, read as UTC) or a date-time with `Z` or an offset.
+ *
+ * @example
+ * hasTimeZone('2026-10-14T16:00:00Z') // true
+ * hasTimeZone('2026-10-14T16:00:00') // false
+ */
+export const hasTimeZone = (value: unknown): boolean => typeof value !== 'string' || !NO_ZONE.test(value);
+
+/** A date-time must carry `Z` or an offset (a CSV import refuses one without it too); the message shows both ways to write it. */
+export function HasTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasTimeZone',
+      validator: {
+        validate: hasTimeZone,
+        defaultMessage: (args) => {
+          const field = args?.property ?? 'date';
+          const value = String(args?.value);
+          return `${field} ${value} has no time zone: write ${value}Z for UTC, or add the offset, e.g. ${value}+02:00`;
+        },
+      },
+    },
+    options,
+  );
+}

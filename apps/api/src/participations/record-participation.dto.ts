@@ -17,7 +17,7 @@ import {
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
-import { HasAtMostDecimals, HasHappened, hasHappened, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
+import { HasAtMostDecimals, HasHappened, hasHappened, HasTimeZone, hasTimeZone, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -43,7 +43,10 @@ export class RecordParticipationDto {
   @Matches(ID_PATTERN, { message: `activityId must be ${ID_RULE}` })
   activityId!: string;
 
-  @ApiProperty({ example: '2026-10-14T16:00:00Z', description: 'When it took place: from 2000 on, and not in the future' })
+  @ApiProperty({
+    example: '2026-10-14T16:00:00Z',
+    description: 'When it took place: from 2000 on, and not in the future; a date-time needs Z or an offset',
+  })
   @IsISO8601(
     { strict: true, strictSeparator: true },
     {
@@ -51,6 +54,7 @@ export class RecordParticipationDto {
     },
   )
   @HasHappened()
+  @HasTimeZone()
   occurredAt!: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
@@ -97,6 +101,7 @@ export function isWellFormedParticipation(body: Record<string, unknown>): boolea
     ID_PATTERN.test(activityId) &&
     isISO8601(occurredAt, { strict: true, strictSeparator: true }) &&
     hasHappened(occurredAt) &&
+    hasTimeZone(occurredAt) &&
     (role === undefined || ROLES.some((r) => r === role)) &&
     (hours === undefined || (Number.isInteger(hours) && (hours as number) >= 0 && (hours as number) <= 1000)) &&
     (evidence === undefined || (typeof evidence === 'string' && evidence.length <= 2000 && isPlainText(evidence)))

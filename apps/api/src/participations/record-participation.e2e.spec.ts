@@ -144,6 +144,27 @@ describe('POST /participations', () => {
       expect(await engine.store.lastPosition()).toBe(before);
     });
 
+    it('answers 400 for a date-time without a time zone, whose instant would depend on the server, saying how to write it', async () => {
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ occurredAt: '2026-10-14T16:00:00' }))
+        .expect(400);
+      expect(res.body.errors).toEqual([
+        {
+          field: 'occurredAt',
+          messages: [
+            'occurredAt 2026-10-14T16:00:00 has no time zone: write 2026-10-14T16:00:00Z for UTC, or add the offset, e.g. 2026-10-14T16:00:00+02:00',
+          ],
+        },
+      ]);
+      await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ occurredAt: '2026-10-14T18:00:00+02:00' }))
+        .expect(201);
+    });
+
     it('answers 400 for a body that is not JSON', async () => {
       const res = await request(engine.http)
         .post('/participations')
