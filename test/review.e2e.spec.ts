@@ -99,5 +99,21 @@ describe("a coordinator's review list", () => {
     expect(mine(await review())).toEqual([]);
     const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
     expect(timeline.body.events.filter((e: { type: string }) => e.type === 'AwardKept')).toHaveLength(1);
+
+    // Revoked after all: applying again is refused, saying so plainly (no "yet", no "awarded automatically").
+    const revoked = await request(engine.http)
+      .post(`/students/${student}/awards/meta-leadership/revoke`)
+      .set(coordinator)
+      .send({ reason: 'did not lead' })
+      .expect(200);
+    await drive.settle(revoked.body.position);
+    const again = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-leadership' })
+      .expect(409);
+    expect(again.body.message).toBe(
+      `student ${student} is not eligible for meta-leadership: «META Leadership» was revoked by a coordinator; a new application for it is not taken`,
+    );
   }, 30_000);
 });

@@ -68,7 +68,8 @@ export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicati
               : {
                   eligible: false,
                   explanation: explained,
-                  message: `student ${studentId} is not eligible for ${badgeId} yet${missing ? `: ${missing}` : ''}`,
+                  // A revoked award is not something more activity will fix: no "yet".
+                  message: `student ${studentId} is not eligible for ${badgeId}${explained?.status === 'revoked' ? '' : ' yet'}${missing ? `: ${missing}` : ''}`,
                 },
           },
           state,

@@ -111,6 +111,35 @@ describe('explain', () => {
     });
   });
 
+  describe('when a coordinator revoked an award', () => {
+    const revoked = (badgeId: string, ...more: TimedFact[]) => {
+      const state = replay(ruleSet, 's', [
+        ...timed(['robotics', '2025-10-01', { hours: 5 }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons),
+        ...more,
+        { at: '2025-12-01T12:00:00.000Z', fact: { type: 'badge-revoked', badgeId, cause: 'coordinator', eventId: 'revoked-1' } },
+      ]).state;
+      return explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === badgeId)!;
+    };
+
+    it('says an automatic badge is not awarded again automatically', () => {
+      expect(revoked('hacker').missing.map((s) => s.text)).toEqual(['«hacker» was revoked by a coordinator; it is not awarded again automatically']);
+    });
+
+    it('says a badge on application cannot be applied for again, not that it is not awarded automatically', () => {
+      const approved = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
+        at,
+        fact: { type, badgeId: 'meta-science', eventId: `${type}-1`, at },
+      });
+      const meta = revoked(
+        'meta-science',
+        approved('application-submitted', '2025-11-01T12:00:00.000Z'),
+        approved('application-approved', '2025-11-02T12:00:00.000Z'),
+      );
+      expect(meta.status).toBe('revoked');
+      expect(meta.missing.map((s) => s.text)).toEqual(['«meta-science» was revoked by a coordinator; a new application for it is not taken']);
+    });
+  });
+
   describe('when a step names the closest badge', () => {
     // META asks for two activity badges, one of them in Science; UBER for a META badge.
     const ladder = ruleSetFrom(

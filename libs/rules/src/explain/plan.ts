@@ -157,7 +157,11 @@ function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep
   if (ctx.valid[i] !== 0) return alone(DONE);
   const cb = ctx.c.badges[i]!;
   const held = ctx.state.badges[cb.badge.id];
-  if (held?.revoked === 'coordinator') return alone(blocked(`${name(p, i)} was revoked by a coordinator; it is not awarded again automatically`));
+  if (held?.revoked === 'coordinator') {
+    // An application badge is not awarded automatically in the first place: say that it cannot be applied for again.
+    const again = cb.badge.award === 'application' ? 'a new application for it is not taken' : 'it is not awarded again automatically';
+    return alone(blocked(`${name(p, i)} was revoked by a coordinator; ${again}`));
+  }
   const parts: Plan[] = [];
   const own: Plan[] = [];
   if (cb.level >= 0 && ctx.reached[cb.level] !== 1) {
