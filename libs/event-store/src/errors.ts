@@ -55,3 +55,26 @@ export class WrongExpectedVersion extends EventStoreError {
     );
   }
 }
+
+/**
+ * The event id is already stored, in another stream (an id names one fact).
+ * The embedded store refuses it; EventStoreDB checks ids per stream only.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await store.append('student-b', [{ id, type: 'ParticipationRecorded', data }]);
+ * } catch (err) {
+ *   if (err instanceof DuplicateEventId) console.log(err.storedIn); // 'student-a'
+ * }
+ * ```
+ */
+export class DuplicateEventId extends EventStoreError {
+  constructor(
+    readonly id: string,
+    readonly storedIn: string,
+    revision: bigint,
+  ) {
+    super('INVALID_EVENT', `event id ${id} is already stored in stream ${storedIn} at revision ${revision}; an id names one fact`);
+  }
+}

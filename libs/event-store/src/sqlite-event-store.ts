@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EventStoreError, WrongExpectedVersion } from './errors';
+import { DuplicateEventId, EventStoreError, WrongExpectedVersion } from './errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -894,10 +894,7 @@ function openWal(file: string): number {
 }
 
 function duplicateId(id: string, stored: StoredRef): EventStoreError {
-  return new EventStoreError(
-    'INVALID_EVENT',
-    `event id ${id} is already stored in stream ${stored.stream} at revision ${stored.revision}; an id names one fact`,
-  );
+  return new DuplicateEventId(id, stored.stream, stored.revision);
 }
 
 function unavailable(message: string, cause: unknown): EventStoreError {

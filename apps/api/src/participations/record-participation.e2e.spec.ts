@@ -84,6 +84,18 @@ describe('POST /participations', () => {
     });
   });
 
+  describe('when the same new participationId is sent for several students at once', () => {
+    it('records it for one of them and answers 409 to the others, never 500', async () => {
+      const participationId = randomUUID();
+      const students = Array.from({ length: 4 }, () => `s-${randomUUID().slice(0, 8)}`);
+      const results = await Promise.all(
+        students.map((studentId) => request(engine.http).post('/participations').set(coordinator).send(participation({ participationId, studentId }))),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+      for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('PARTICIPATION_CONFLICT');
+    });
+  });
+
   describe('when the same participationId comes with a different body', () => {
     it('answers 409 and leaves the first record as it was', async () => {
       const body = participation();

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { DuplicateEventId, EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, studentStream, type ParticipationRecorded } from '@laurel/progression';
 import { eventId, forgetStudent, loadStudentIncrementally, rememberAppended, serialised, withOptimisticRetry } from '../students/student-stream';
@@ -32,10 +32,7 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
   async execute({ data, metadata }: RecordParticipationCommand): Promise<RecordParticipationResult> {
     const owner = await this.index.studentOf('participations', data.participationId);
     if (owner !== null && owner !== data.studentId) {
-      throw new DomainError(
-        'PARTICIPATION_CONFLICT',
-        `participation ${data.participationId} is already recorded for another student; use a new participationId`,
-      );
+      throw conflict(data.participationId);
     }
     const result = await serialised(data.studentId, () =>
       withOptimisticRetry(async () => {
@@ -51,9 +48,13 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
           };
         }
         const id = eventId(decision.event.type, data.participationId);
-        const result = await this.store.append(studentStream(data.studentId), [{ id, ...decision.event, metadata }], {
-          expectedRevision: state.revision ?? 'no_stream',
-        });
+        const result = await this.store
+          .append(studentStream(data.studentId), [{ id, ...decision.event, metadata }], { expectedRevision: state.revision ?? 'no_stream' })
+          .catch((err: unknown) => {
+            // The same participationId sent for two students at once: the other request's append got there first.
+            if (err instanceof DuplicateEventId) throw conflict(data.participationId);
+            throw err;
+          });
         // What this process wrote is folded in, so the next command on the student reads only what others wrote since.
         if (result.written === true)
           rememberAppended(state, decision.event, { revision: result.nextRevision, position: result.position, eventId: id });
@@ -71,3 +72,6 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
     return result;
   }
 }
+
+const conflict = (participationId: string): DomainError =>
+  new DomainError('PARTICIPATION_CONFLICT', `participation ${participationId} is already recorded for another student; use a new participationId`);
