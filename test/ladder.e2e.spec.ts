@@ -51,6 +51,10 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
     for (const id of [basketball, volleyball, ...mentoring]) {
       await request(engine.http).delete(`/participations/${id}`).set(coordinator).send({ reason: 'recorded for the wrong student' }).expect(200);
     }
+    // The coordinator's review list says so before anyone tries to approve it.
+    await drive.settle(Number(await engine.store.lastPosition()));
+    const review = await request(engine.http).get('/programs/vilnius-tech/review').set(coordinator).expect(200);
+    expect(review.body.applications).toContainEqual(expect.objectContaining({ applicationId: leadership.body.applicationId, eligible: false }));
     const refused = await request(engine.http).post(`/applications/${leadership.body.applicationId}/approve`).set(coordinator).send({}).expect(409);
     expect(refused.body.code).toBe('NOT_ELIGIBLE');
     expect(refused.body.message).toMatch(/no longer meets the criteria for meta-leadership: .* \(missing now: [^)]*organiser or leader[^)]*\)/);

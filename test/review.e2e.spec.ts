@@ -44,6 +44,7 @@ describe("a coordinator's review list", () => {
       badgeId: 'meta-leadership',
       applicationId: applied.body.applicationId,
       since: expect.any(String),
+      eligible: true,
     });
     await request(engine.http).get('/programs/vilnius-tech/review').set(asStudent).expect(403);
 

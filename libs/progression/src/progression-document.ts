@@ -165,7 +165,15 @@ export function progressionDocument(
 
 /** One thing waiting for a coordinator's decision. */
 export type ReviewItem =
-  | { kind: 'application'; studentId: string; badgeId: string; applicationId: string; since: string }
+  | {
+      kind: 'application';
+      studentId: string;
+      badgeId: string;
+      applicationId: string;
+      since: string;
+      /** False once a participation or badge the eligibility rested on was voided or revoked: approving it would be refused. */
+      eligible: boolean;
+    }
   | { kind: 'flagged-award'; studentId: string; badgeId: string; awardId: string; since: string; cause: string };
 
 /**
@@ -181,7 +189,16 @@ export function reviewItems(doc: ProgressionDocument): ReviewItem[] {
   const items: ReviewItem[] = [
     ...doc.applications
       .filter((a) => a.status === 'pending')
-      .map((a): ReviewItem => ({ kind: 'application', studentId, badgeId: a.badgeId, applicationId: a.applicationId, since: a.submittedAt })),
+      .map(
+        (a): ReviewItem => ({
+          kind: 'application',
+          studentId,
+          badgeId: a.badgeId,
+          applicationId: a.applicationId,
+          since: a.submittedAt,
+          eligible: doc.eligible.some((e) => e.badgeId === a.badgeId),
+        }),
+      ),
     ...doc.badges.flatMap((b): ReviewItem[] =>
       b.status === 'flagged' && b.flag ? [{ kind: 'flagged-award', studentId, badgeId: b.badgeId, awardId: b.awardId, since: b.flag.since, cause: b.flag.cause }] : [],
     ),
