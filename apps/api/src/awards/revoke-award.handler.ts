@@ -11,6 +11,8 @@ export interface RevokeAwardResult {
   badgeId: string;
   streamRevision: number;
   position: number;
+  /** True when this award had been revoked already with the same reason (a retried request); nothing new was recorded. */
+  repeated: boolean;
 }
 
 export class RevokeAwardCommand extends Command<RevokeAwardResult> {
@@ -39,7 +41,7 @@ export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
     const program = this.registry.programOfBadge(badgeId);
     if (!program) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
     const programId = program.ruleSet.programId;
-    const { event, streamRevision, position } = await decideAndAppend(
+    const { event, streamRevision, position, repeated } = await decideAndAppend(
       this.store,
       studentId,
       { ...metadata, reason },
@@ -66,6 +68,7 @@ export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
       badgeId,
       streamRevision,
       position,
+      repeated,
     };
   }
 }

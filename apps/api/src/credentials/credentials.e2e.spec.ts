@@ -327,8 +327,11 @@ describe('when students earn badges and the engine signs them', () => {
         badgeId: 'sports-participant',
       });
       expect(failedChecks((await verify(issued.jwt)).checks)).toEqual(['status:REVOKED']);
+      const retried = await request(engine.http).post(path).set(coordinator).send({ reason: 'recorded for the wrong student' }).expect(200);
+      expect(retried.body).toEqual({ ...revoked.body, repeated: true });
       const again = await request(engine.http).post(path).set(coordinator).send({ reason: 'twice' }).expect(409);
       expect(again.body.code).toBe('AWARD_ALREADY_REVOKED');
+      expect(again.body.message).toMatch(/already revoked since .* \(reason: recorded for the wrong student\)/);
       const timeline = await request(engine.http).get(`/students/${other}/timeline`).set(coordinator).expect(200);
       const revocations = (timeline.body.events as { type: string; data: { awardId: string; reason: string } }[]).filter(
         (e) => e.type === 'AwardRevoked',

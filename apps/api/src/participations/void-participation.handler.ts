@@ -10,6 +10,8 @@ export interface VoidParticipationResult {
   studentId: string;
   streamRevision: number;
   position: number;
+  /** True when it had been voided already with the same reason (a retried request); nothing new was recorded. */
+  repeated: boolean;
 }
 
 export class VoidParticipationCommand extends Command<VoidParticipationResult> {
@@ -34,7 +36,7 @@ export class VoidParticipationHandler implements ICommandHandler<VoidParticipati
   async execute({ participationId, reason, metadata, now }: VoidParticipationCommand): Promise<VoidParticipationResult> {
     const studentId = await this.index.studentOf('participations', participationId);
     if (!studentId) throw new DomainError('PARTICIPATION_NOT_FOUND', `participation ${participationId} is not recorded; check the id`);
-    const { streamRevision, position } = await decideAndAppend(
+    const { streamRevision, position, repeated } = await decideAndAppend(
       this.store,
       studentId,
       { ...metadata, reason },
@@ -53,6 +55,6 @@ export class VoidParticipationHandler implements ICommandHandler<VoidParticipati
         ),
       () => eventId('ParticipationVoided', participationId),
     );
-    return { participationId, studentId, streamRevision, position };
+    return { participationId, studentId, streamRevision, position, repeated };
   }
 }

@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { WrongExpectedVersion, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
-import { evolveStudent, initialStudentState, studentStream, type Stored, type StudentEvent, type StudentState } from '@laurel/progression';
+import { evolveStudent, initialStudentState, studentStream, type AlreadyDone, type StudentEvent, type StudentState } from '@laurel/progression';
 
 /** Namespace for deterministic event ids: the same fact always gets the same id, so retries are idempotent. */
 const EVENT_ID_NAMESPACE = '6f1d5b8e-4a43-4c6e-9d3c-7f1c2e9a8b10';
@@ -110,9 +110,6 @@ export interface Appended<E extends StudentEvent> {
   /** True when the command had been carried out already (a retry): nothing was appended, `event` is the one stored then. */
   repeated: boolean;
 }
-
-/** What `decide` returns for a command carried out already: the event it stored then, and where. */
-export type AlreadyDone<E extends StudentEvent> = { already: E; stored: Stored };
 
 /**
  * The common shape of a student command: load the stream, decide one event

@@ -1,6 +1,6 @@
 import type { ApplicationApproved, ApplicationRejected, ApplicationSubmitted } from '../events';
 import { DomainError } from '../domain-error';
-import { awardKey, type Stored, type StudentState } from './student-state';
+import { awardKey, type AlreadyDone, type StudentState } from './student-state';
 
 export type SubmitApplication = {
   type: 'SubmitApplication';
@@ -34,7 +34,7 @@ export type DecideApplication = {
 };
 
 /** A decision already made, sent again: the event that recorded it and where it is stored. */
-export type AlreadyDecided = { already: ApplicationApproved | ApplicationRejected; stored: Stored };
+export type AlreadyDecided = AlreadyDone<ApplicationApproved | ApplicationRejected>;
 
 /**
  * A coordinator approves or rejects a pending application. A decided one

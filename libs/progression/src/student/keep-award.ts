@@ -1,6 +1,6 @@
 import type { AwardKept } from '../events';
 import { DomainError } from '../domain-error';
-import { awardKey, type Stored, type StudentState } from './student-state';
+import { awardKey, type AlreadyDone, type StudentState } from './student-state';
 
 export type KeepAward = {
   type: 'KeepAward';
@@ -8,7 +8,7 @@ export type KeepAward = {
 };
 
 /** A keep sent again: the event that recorded it and where it is stored. */
-export type AlreadyKept = { already: AwardKept; stored: Stored };
+export type AlreadyKept = AlreadyDone<AwardKept>;
 
 /**
  * A coordinator reviews an award flagged when it lost its support (the rule

@@ -1,6 +1,6 @@
 import type { AwardRevoked } from '../events';
 import { DomainError } from '../domain-error';
-import { awardKey, type StudentState } from './student-state';
+import { awardKey, type AlreadyDone, type StudentState } from './student-state';
 
 export type RevokeAward = {
   type: 'RevokeAward';
@@ -9,8 +9,11 @@ export type RevokeAward = {
   awardId?: string;
 };
 
-/** A coordinator revokes a badge the student holds. */
-export function decideRevokeAward(command: RevokeAward, state: StudentState): AwardRevoked {
+/**
+ * A coordinator revokes a badge the student holds. The same revocation sent
+ * again (same reason: a retried request) answers with the one recorded.
+ */
+export function decideRevokeAward(command: RevokeAward, state: StudentState): AwardRevoked | AlreadyDone<AwardRevoked> {
   const { studentId, programId, badgeId } = command.data;
   const award = state.awards.get(awardKey(programId, badgeId));
   if (!award) throw new DomainError('AWARD_NOT_FOUND', `student ${studentId} does not hold ${badgeId}`);
@@ -21,6 +24,11 @@ export function decideRevokeAward(command: RevokeAward, state: StudentState): Aw
       { currentAwardId: award.awardId },
     );
   }
-  if (award.revoked) throw new DomainError('AWARD_ALREADY_REVOKED', `the ${badgeId} award of student ${studentId} is already revoked`);
+  if (award.revoked) {
+    const made = award.revokedBy;
+    if (made && made.event.data.reason === command.data.reason) return { already: made.event, stored: made.stored };
+    const since = made ? ` since ${made.event.data.revokedAt} (reason: ${made.event.data.reason})` : '';
+    throw new DomainError('AWARD_ALREADY_REVOKED', `the ${badgeId} award of student ${studentId} is already revoked${since}`);
+  }
   return { type: 'AwardRevoked', data: { ...command.data, awardId: award.awardId } };
 }

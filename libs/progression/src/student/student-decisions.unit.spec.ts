@@ -69,13 +69,19 @@ describe('when voiding a participation', () => {
   };
 
   it('voids a recorded one', () => {
-    expect(decideVoidParticipation(command, given({ type: 'ParticipationRecorded', data: recorded })).type).toBe('ParticipationVoided');
+    expect(decideVoidParticipation(command, given({ type: 'ParticipationRecorded', data: recorded }))).toMatchObject({ type: 'ParticipationVoided' });
   });
 
   it('refuses an unknown or already void one', () => {
     expect(codeOf(() => decideVoidParticipation(command, given()))).toBe('PARTICIPATION_NOT_FOUND');
     const voided = given({ type: 'ParticipationRecorded', data: recorded }, { type: 'ParticipationVoided', data: command.data });
-    expect(codeOf(() => decideVoidParticipation(command, voided))).toBe('PARTICIPATION_ALREADY_VOIDED');
+    expect(codeOf(() => decideVoidParticipation({ ...command, data: { ...command.data, reason: 'another' } }, voided))).toBe('PARTICIPATION_ALREADY_VOIDED');
+  });
+
+  it('answers the same void sent again with the one recorded', () => {
+    const voided = given({ type: 'ParticipationRecorded', data: recorded }, { type: 'ParticipationVoided', data: command.data });
+    const again = decideVoidParticipation({ ...command, data: { ...command.data, voidedAt: '2026-10-03T00:00:00Z' } }, voided);
+    expect(again).toMatchObject({ already: { type: 'ParticipationVoided', data: command.data } });
   });
 });
 
@@ -148,20 +154,20 @@ describe('when revoking an award', () => {
   };
 
   it('revokes a held award, naming it', () => {
-    expect(decideRevokeAward(command, given(earned)).data.awardId).toBe('aw-1');
+    expect(decideRevokeAward(command, given(earned))).toMatchObject({ data: { awardId: 'aw-1' } });
   });
 
   it('refuses a badge not held, or already revoked', () => {
     expect(codeOf(() => decideRevokeAward(command, given()))).toBe('AWARD_NOT_FOUND');
-    expect(codeOf(() => decideRevokeAward(command, given(earned, { type: 'AwardRevoked', data: { ...command.data, awardId: 'aw-1' } })))).toBe(
-      'AWARD_ALREADY_REVOKED',
-    );
+    const revoked = given(earned, { type: 'AwardRevoked', data: { ...command.data, awardId: 'aw-1' } });
+    expect(codeOf(() => decideRevokeAward({ ...command, data: { ...command.data, reason: 'another' } }, revoked))).toBe('AWARD_ALREADY_REVOKED');
+    expect(decideRevokeAward(command, revoked)).toMatchObject({ already: { type: 'AwardRevoked', data: { awardId: 'aw-1', reason: 'fraud' } } });
   });
 
   it('revokes a named award only while it is the badge\'s current one (revocation by credential)', () => {
     const renewed: StudentEvent = { ...earned, data: { ...earned.data, awardId: 'aw-2', earnedAt: '2027-10-05T00:00:00Z' } };
-    expect(decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned)).data.awardId).toBe('aw-1');
+    expect(decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned))).toMatchObject({ data: { awardId: 'aw-1' } });
     expect(codeOf(() => decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned, renewed)))).toBe('AWARD_SUPERSEDED');
-    expect(decideRevokeAward({ ...command, awardId: 'aw-2' }, given(earned, renewed)).data.awardId).toBe('aw-2');
+    expect(decideRevokeAward({ ...command, awardId: 'aw-2' }, given(earned, renewed))).toMatchObject({ data: { awardId: 'aw-2' } });
   });
 });

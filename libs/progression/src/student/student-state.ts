@@ -1,4 +1,4 @@
-import type { ApplicationApproved, ApplicationRejected, AwardKept, StudentEvent } from '../events';
+import type { ApplicationApproved, ApplicationRejected, AwardKept, AwardRevoked, ParticipationVoided, StudentEvent } from '../events';
 
 /** Where an event sits in the log, as the store reported it. */
 export interface Stored {
@@ -7,9 +7,14 @@ export interface Stored {
   eventId: string;
 }
 
+/** A command carried out already, sent again: the event it stored then, and where (a retry gets the same answer). */
+export type AlreadyDone<E extends StudentEvent> = { already: E; stored: Stored };
+
 export interface ParticipationEntry extends Stored {
   data: Extract<StudentEvent, { type: 'ParticipationRecorded' }>['data'];
   voided: boolean;
+  /** The void, once made. */
+  voidedBy?: { event: ParticipationVoided; stored: Stored };
 }
 
 export interface ApplicationEntry {
@@ -28,6 +33,8 @@ export interface AwardEntry {
   badgeId: string;
   earnedAt: string;
   revoked: boolean;
+  /** The revocation, once made. */
+  revokedBy?: { event: AwardRevoked; stored: Stored };
   /** It lost its support under a `flag` policy and waits for a coordinator to keep or revoke it. */
   flagged: boolean;
   /** The last time a coordinator kept it after a flag, and where that is stored: a retried request gets the same answer. */
@@ -69,7 +76,10 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
       return state;
     case 'ParticipationVoided': {
       const entry = state.participations.get(event.data.participationId);
-      if (entry) entry.voided = true;
+      if (entry) {
+        entry.voided = true;
+        entry.voidedBy = { event, stored };
+      }
       return state;
     }
     case 'ApplicationSubmitted': {
@@ -94,7 +104,10 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
     }
     case 'AwardRevoked': {
       const entry = state.awards.get(awardKey(event.data.programId, event.data.badgeId));
-      if (entry) entry.revoked = true;
+      if (entry) {
+        entry.revoked = true;
+        entry.revokedBy = { event, stored };
+      }
       return state;
     }
     case 'AwardSupportLost': {

@@ -1,14 +1,18 @@
 import type { ParticipationVoided } from '../events';
 import { DomainError } from '../domain-error';
-import type { StudentState } from './student-state';
+import type { AlreadyDone, StudentState } from './student-state';
 
 export type VoidParticipation = {
   type: 'VoidParticipation';
   data: { participationId: string; studentId: string; reason: string; voidedAt: string };
 };
 
-/** Voids a recorded participation (a correction); voiding twice is refused so the caller learns it already happened. */
-export function decideVoidParticipation(command: VoidParticipation, state: StudentState): ParticipationVoided {
+/**
+ * Voids a recorded participation (a correction). The same void sent again
+ * (same reason: a retried request) answers with the one recorded; another
+ * is refused, saying when it was voided and why.
+ */
+export function decideVoidParticipation(command: VoidParticipation, state: StudentState): ParticipationVoided | AlreadyDone<ParticipationVoided> {
   const entry = state.participations.get(command.data.participationId);
   if (!entry) {
     throw new DomainError(
@@ -17,7 +21,10 @@ export function decideVoidParticipation(command: VoidParticipation, state: Stude
     );
   }
   if (entry.voided) {
-    throw new DomainError('PARTICIPATION_ALREADY_VOIDED', `participation ${command.data.participationId} is already void`);
+    const made = entry.voidedBy;
+    if (made && made.event.data.reason === command.data.reason) return { already: made.event, stored: made.stored };
+    const since = made ? ` since ${made.event.data.voidedAt} (reason: ${made.event.data.reason})` : '';
+    throw new DomainError('PARTICIPATION_ALREADY_VOIDED', `participation ${command.data.participationId} is already void${since}`);
   }
   return { type: 'ParticipationVoided', data: command.data };
 }
