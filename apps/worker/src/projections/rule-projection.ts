@@ -117,12 +117,15 @@ export class RuleProjection implements Projection {
     const record = await this.student(studentId, event);
     remember(record, event);
     if (record.head === null || event.revision > record.head) record.head = event.revision;
-    if (!record.folded.has(event.id)) {
+    const unfolded = !record.folded.has(event.id);
+    if (unfolded) {
       this.foldEvent(record, event);
       for (const program of this.programs.values()) this.settle(record, program, event.recordedAt);
     }
     if (event.type === 'BadgeEarned' || event.type === 'CredentialIssued' || event.type === 'AwardRevoked') this.awardStep(record, event);
-    this.readModels.touch(record.studentId, record.programs);
+    // Our own appends come back already folded: neither the state nor the extras changed since the flush that
+    // wrote the student's document, so it is not built and sent again.
+    if (unfolded) this.readModels.touch(record.studentId, record.programs);
   }
 
   /**
