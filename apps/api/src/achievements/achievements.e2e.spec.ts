@@ -5,19 +5,10 @@ import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '@laurel/credentials';
 import { ProjectionsService } from '../../../worker/src/projections/projections.service';
 import { WorkerModule } from '../../../worker/src/worker.module';
 import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
+import { eventually } from '../../../../test/support/eventually';
 
 const ENGINE = 'http://laurel.test';
 const PROGRAM = `${ENGINE}/programs/vilnius-tech`;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Every string in a JSON value that is a URL of this engine, with where it was found. */
 function engineUrls(value: unknown, where: string, found: Map<string, string>): Map<string, string> {

@@ -12,6 +12,7 @@ import { AwardQueue } from '../../../worker/src/awards/award-queue';
 import { ProjectionsService } from '../../../worker/src/projections/projections.service';
 import { WorkerModule } from '../../../worker/src/worker.module';
 import { REPO_ROOT, startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
+import { eventually } from '../../../../test/support/eventually';
 
 const OB3 = join(REPO_ROOT, '..', 'shared', 'ob3', 'schema');
 const obSchema = (() => {
@@ -37,16 +38,6 @@ interface Issued {
 
 type CheckResult = { name: string; status: 'passed' | 'failed' | 'skipped'; code?: string };
 const failedChecks = (checks: CheckResult[]) => checks.filter((c) => c.status === 'failed').map((c) => `${c.name}:${c.code}`);
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Re-encodes a JWT's payload, keeping header and signature (what an attacker editing a credential produces). */
 function withPayload(jwt: string, change: (payload: Record<string, unknown>) => void): string {
