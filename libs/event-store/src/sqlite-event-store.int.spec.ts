@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pbkdf2, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -206,6 +206,31 @@ describe('SqliteEventStore', () => {
       expect(retry.written).toBe(false);
       expect(store.stats.syncs).toBeGreaterThanOrEqual(1);
     });
+  });
+
+  describe('when writers never pause', () => {
+    it('checkpoints beside them: the WAL stops growing, and closing the store removes it', async () => {
+      const note = 'x'.repeat(2000);
+      const payload = 48 * 1024 * 1024;
+      let written = 0;
+      let largestWal = 0;
+      const writer = async (w: number) => {
+        while (written < payload) {
+          written += note.length;
+          await store.append(`student-${w}-${written % 50}`, [event('NoteTaken', { note })]);
+          largestWal = Math.max(largestWal, statSync(`${tmp.file}-wal`).size);
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, (_, w) => writer(w)));
+      // Every event stays in the WAL when checkpoints cannot catch up with the writers: several times the payload.
+      expect(largestWal).toBeLessThan(payload / 2);
+      expect(store.stats.events).toBe(Math.ceil(payload / note.length));
+      const head = await store.lastPosition();
+      await store.close();
+      expect(existsSync(`${tmp.file}-wal`)).toBe(false);
+      store = SqliteEventStore.open(tmp.file);
+      expect(await store.lastPosition()).toBe(head);
+    }, 60_000);
   });
 
   describe('when the store is closed with appends queued', () => {

@@ -16,7 +16,7 @@ import type {
   Subscription,
 } from './event-store';
 import { checkMaxCount, toJson, validateAppend } from './validate-append';
-import { WalSyncThread } from './wal-sync-thread';
+import { WalCheckpointThread, WalSyncThread } from './wal-threads';
 
 /** Options of {@link SqliteEventStore.open}. */
 export interface SqliteEventStoreOptions {
@@ -122,6 +122,8 @@ CREATE TABLE IF NOT EXISTS events (
 const SCHEMA_VERSION = 1n;
 /** SQLite's LIMIT -1 means "no limit". */
 const NO_LIMIT = -1;
+/** Event bytes committed between checkpoints: the WAL grows by about twice that, near SQLite's default of 1,000 pages. */
+const CHECKPOINT_AFTER_BYTES = 2 * 1024 * 1024;
 const MAX_INT64 = 2n ** 63n - 1n;
 
 /**
@@ -169,6 +171,10 @@ export class SqliteEventStore implements EventStore {
   /** Transactions whose WAL fsync is running, and those committed since it started (they need the next one). */
   private syncing: Unsynced[] = [];
   private waitingSync: Unsynced[] = [];
+  /** Checkpoints the WAL beside the writers; undefined for a memory store or once SQLite checkpoints again itself. */
+  private walCheckpoint: WalCheckpointThread | undefined;
+  /** Bytes of events committed by this process since its last checkpoint request (the WAL grows by about twice that). */
+  private walBytes = 0;
 
   private readonly waiters = new Set<Waiter>();
   private readonly subscriptions = new Set<SqliteSubscription>();
@@ -220,6 +226,11 @@ export class SqliteEventStore implements EventStore {
       const ownSync = synchronous === 'FULL' && file !== ':memory:' && file !== '';
       this.db.pragma(`synchronous = ${ownSync ? 'NORMAL' : synchronous}`);
       this.migrate();
+      if (file !== ':memory:' && file !== '') {
+        // SQLite would checkpoint inside the commit that fills the WAL, on this thread.
+        this.db.pragma('wal_autocheckpoint = 0');
+        this.walCheckpoint = new WalCheckpointThread(file, () => this.resumeAutoCheckpoint());
+      }
       if (ownSync) {
         this.walFd = openWal(file);
         this.walSync = new WalSyncThread(this.walFd);
@@ -386,6 +397,8 @@ export class SqliteEventStore implements EventStore {
     // Whatever was acknowledged-to-be-queued gets its answer before the file closes.
     this.flush();
     this.closed = true;
+    const checkpoint = this.walCheckpoint?.close();
+    this.walCheckpoint = undefined;
     if (this.walFd !== undefined) {
       const pending = [...this.syncing, ...this.waitingSync];
       this.syncing = [];
@@ -401,16 +414,16 @@ export class SqliteEventStore implements EventStore {
       this.walSync = undefined;
       closeSync(this.walFd);
       this.walFd = undefined;
-      this.endReaders();
-      return thread ?? Promise.resolve();
+      return Promise.all([thread, this.endReaders(checkpoint)]).then(() => undefined);
     }
-    this.endReaders();
-    return Promise.resolve();
+    return this.endReaders(checkpoint);
   }
 
-  private endReaders(): void {
+  /** Ends subscriptions now and closes the connection once a running checkpoint is over (the last connection to close removes the WAL). */
+  private async endReaders(checkpoint: Promise<void> | undefined): Promise<void> {
     for (const s of [...this.subscriptions]) s.end();
     this.stopPolling();
+    await checkpoint;
     this.db.close();
   }
 
@@ -467,6 +480,7 @@ export class SqliteEventStore implements EventStore {
       }
       this.lockedSince = undefined;
       this.counters.transactions += 1;
+      this.checkpointWhenDue(batch);
       this.counters.appends += batch.length;
       this.counters.largestBatch = Math.max(
         this.counters.largestBatch,
@@ -497,6 +511,32 @@ export class SqliteEventStore implements EventStore {
         this.syncWal();
       }
     }
+  }
+
+  /**
+   * Asks the checkpoint thread to copy the WAL into the database once this
+   * process has committed about a SQLite autocheckpoint's worth (1,000 pages)
+   * since its last request; one checkpoint at a time.
+   */
+  private checkpointWhenDue(batch: PendingAppend[]): void {
+    const thread = this.walCheckpoint;
+    if (thread === undefined) return;
+    for (const p of batch) for (const e of p.events) this.walBytes += e.data.length + e.metadata.length + e.id.length + p.stream.length;
+    if (this.walBytes < CHECKPOINT_AFTER_BYTES || thread.running) return;
+    this.walBytes = 0;
+    thread.checkpoint((err) => {
+      // Another process checkpointing at the same moment is no failure; anything else is, and SQLite takes over.
+      if (err && err.code !== 'SQLITE_BUSY' && !this.closed) this.resumeAutoCheckpoint();
+    });
+  }
+
+  /** Hands checkpoints back to SQLite (inside commits, as by default): the thread could not do them. */
+  private resumeAutoCheckpoint(): void {
+    const thread = this.walCheckpoint;
+    if (thread === undefined || this.closed) return;
+    this.walCheckpoint = undefined;
+    void thread.close();
+    this.db.pragma('wal_autocheckpoint = 1000');
   }
 
   /**
