@@ -8,6 +8,7 @@ import { ReviewApplicationHandler, SubmitApplicationHandler } from './applicatio
 import { KeepAwardHandler } from './awards/keep-award.handler';
 import { RevokeAwardHandler } from './awards/revoke-award.handler';
 import { CredentialsModule } from './credentials/credentials.module';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -24,7 +25,15 @@ import { StudentsController } from './students/students.controller';
 /** The HTTP face: controllers, command and query handlers. Infrastructure comes from PlatformModule. */
 @Module({
   imports: [CqrsModule.forRoot(), CredentialsModule],
-  controllers: [ParticipationsController, StudentsController, ApplicationsController, ProgramsController, HealthController, MetricsController],
+  controllers: [
+    ParticipationsController,
+    StudentsController,
+    ApplicationsController,
+    ProgramsController,
+    EventsController,
+    HealthController,
+    MetricsController,
+  ],
   providers: [
     TokenVerifier,
     Metrics,

@@ -8,6 +8,7 @@ import { basename, dirname } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describeError } from './cli-error';
 import { processIo, type CliIo } from './rules/io';
+import { eventsCommand } from './events/events.command';
 import { importCommand } from './import/import.command';
 import { projectionsCommand } from './projections/projections.command';
 import { registerRulesCommands } from './rules/register-rules';
@@ -27,13 +28,14 @@ export function buildProgram(io: CliIo = processIo()): Command {
   program.addCommand(importCommand());
   program.addCommand(tokenCommand());
   program.addCommand(projectionsCommand());
+  program.addCommand(eventsCommand());
   return program;
 }
 
 /**
  * Runs the command line and returns the exit code (never calls `process.exit`):
  * the highest of what the `rules` commands report through `io` and what the
- * other commands (import, token, projections) set in `process.exitCode`.
+ * other commands (import, token, projections, events) set in `process.exitCode`.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const reported = () => Math.max(io.exitCode, Number(process.exitCode ?? 0));

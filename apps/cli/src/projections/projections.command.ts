@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { connectRedis, loadConfig, loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
-import { CliError } from '../cli-error';
-import { engineUrl, requestEngine } from '../engine-request';
+import { connectRedis, loadConfig } from '@laurel/platform';
+import { adminToken, engineUrl, requestEngine } from '../engine-request';
 
 /**
  * `laurel projections status|rebuild`: asks the running engine (admin token
@@ -12,14 +11,8 @@ import { engineUrl, requestEngine } from '../engine-request';
 export function projectionsCommand(): Command {
   const command = new Command('projections').description('inspect or rebuild the read models');
   const url = (options: { url: string }, path: string) => engineUrl(options.url, path);
-  const token = async () => {
-    if (process.env.LAUREL_TOKEN) return process.env.LAUREL_TOKEN;
-    const config = loadConfig();
-    if (config.auth.kind !== 'local') throw new CliError('set LAUREL_TOKEN to an admin token from your identity provider');
-    return mintLocalToken(await loadOrCreateLocalAuthKey(config.auth.keyFile), config.auth, { sub: process.env.USER ?? 'cli', roles: ['admin'], ttlSeconds: 300 });
-  };
   const call = async (method: string, target: URL) => {
-    const body = await requestEngine(target, { method, headers: { authorization: `Bearer ${await token()}` } }, 'admin');
+    const body = await requestEngine(target, { method, headers: { authorization: `Bearer ${await adminToken()}` } }, 'admin');
     process.stdout.write(`${body}\n`);
   };
   command
