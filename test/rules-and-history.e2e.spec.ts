@@ -60,6 +60,18 @@ describe('rules, history and corrections', () => {
       const bad = await request(engine.http).get(`/students/${student}/progression?asOf=last-tuesday`).set(coordinator).expect(400);
       expect(bad.body.message).toMatch(/asOf must be an ISO-8601 date/);
     });
+
+    it('reads an offset typed with a bare + (a space once the URL is decoded), and refuses a time of day without a zone', async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'basketball-league', daysAgo(20));
+      const utc = new Date(Date.now() + 60_000);
+      const local = `${new Date(utc.getTime() + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
+      const typed = await drive.progression(student, coordinator, `?asOf=${local}`);
+      expect(typed.at).toBe(utc.toISOString().replace(/\.\d{3}Z$/, '.000Z'));
+      expect(typed.level?.levelId).toBe('participation');
+      const noZone = await request(engine.http).get(`/students/${student}/progression?asOf=2026-06-30T12:00:00`).set(coordinator).expect(400);
+      expect(noZone.body.message).toBe('asOf 2026-06-30T12:00:00 has no time zone: write 2026-06-30T12:00:00Z for UTC, or add the offset, e.g. 2026-06-30T12:00:00+02:00');
+    });
   });
 
   describe('when a batch is recorded and sent again', () => {

@@ -132,3 +132,14 @@ export function HasTimeZone(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * A `+` in a URL's query string arrives as a space (form encoding), so
+ * `?asOf=2026-06-30T12:00:00+02:00` typed into a browser or curl reads
+ * `... 02:00`. No ISO-8601 value holds a space: put the `+` back.
+ *
+ * @example
+ * plusRestored('2026-06-30T12:00:00 02:00') // '2026-06-30T12:00:00+02:00'
+ */
+export const plusRestored = (value: unknown): unknown => (typeof value === 'string' ? value.replace(/ (\d{2}(?::?\d{2})?)$/, '+$1') : value);
+

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
@@ -9,6 +10,7 @@ import { foldStudent, primaryFacts, readModelKeys, type ReviewItem } from '@laur
 import { diffRuleSets, loadRuleSet, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
+import { HasTimeZone, plusRestored } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { instantOf } from '../students/students.dto';
 
@@ -18,7 +20,9 @@ export class PreviewQueryDto {
     example: '2026-06-30',
   })
   @IsOptional()
+  @Transform(({ value }) => plusRestored(value))
   @IsISO8601({ strict: true }, { message: 'at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z' })
+  @HasTimeZone()
   at?: string;
 }
 
