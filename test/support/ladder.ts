@@ -24,6 +24,7 @@ export function ladder(engine: TestEngine, coordinator: Record<string, string>) 
     async progression(studentId: string, as: Record<string, string> = coordinator, query = '') {
       const res = await request(engine.http).get(`/students/${studentId}/progression${query}`).set(as).expect(200);
       return res.body as {
+        at: string;
         level: { levelId: string } | null;
         levels: { levelId: string }[];
         badges: { badgeId: string; status: string; awardId: string; basis: string[] }[];

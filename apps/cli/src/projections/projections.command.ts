@@ -11,22 +11,30 @@ import { adminToken, engineUrl, requestEngine } from '../engine-request';
 export function projectionsCommand(): Command {
   const command = new Command('projections').description('inspect or rebuild the read models');
   const url = (options: { url: string }, path: string) => engineUrl(options.url, path);
-  const call = async (method: string, target: URL) => {
+  /** Prints the answer in words, or as the engine sent it with --json. */
+  const call = async (method: string, target: URL, json: boolean | undefined, words: (body: Record<string, unknown>) => string) => {
     const body = await requestEngine(target, { method, headers: { authorization: `Bearer ${await adminToken()}` } }, 'admin');
-    process.stdout.write(`${body}\n`);
+    process.stdout.write(json ? `${body}\n` : `${words(JSON.parse(body) as Record<string, unknown>)}\n`);
   };
+  const status = ({ checkpoint, head, lag }: Record<string, unknown>) =>
+    checkpoint === null
+      ? `rule projection: no checkpoint yet, rebuilding from the start of the log (head at position ${String(head)})`
+      : `rule projection: at position ${String(checkpoint)} of ${String(head)}, ${lag === '0' ? 'up to date' : `${String(lag)} behind`}`;
   command
     .command('status')
     .description('checkpoint, log head and lag')
     .option('--url <url>', 'the engine', process.env.LAUREL_URL ?? 'http://127.0.0.1:3000')
-    .action((options: { url: string }) => call('GET', url(options, '/admin/projections')));
+    .option('--json', 'the answer as the engine sends it')
+    .action((options: { url: string; json?: boolean }) => call('GET', url(options, '/admin/projections'), options.json, status));
   command
     .command('rebuild')
     .description('rebuild every read model from the event log')
     .option('--url <url>', 'the engine', process.env.LAUREL_URL ?? 'http://127.0.0.1:3000')
     .option('--offline', 'the engine is stopped: drop the checkpoint so the next start rebuilds')
-    .action(async (options: { url: string; offline?: boolean }) => {
-      if (!options.offline) return call('POST', url(options, '/admin/projections/rebuild'));
+    .option('--json', 'the answer as the engine sends it')
+    .action(async (options: { url: string; offline?: boolean; json?: boolean }) => {
+      if (!options.offline)
+        return call('POST', url(options, '/admin/projections/rebuild'), options.json, ({ startedAt }) => `rebuild started at ${String(startedAt)}: follow it with \`laurel projections status\``);
       const config = loadConfig();
       const redis = await connectRedis(config.redisUrl);
       try {

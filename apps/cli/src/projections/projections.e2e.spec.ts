@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
+import { ProjectionsService } from '../../../worker/src/projections/projections.service';
 import { WorkerModule } from '../../../worker/src/worker.module';
 import { main, memoryIo } from '../main';
 
@@ -19,7 +20,7 @@ describe('when an admin asks `laurel projections status`', () => {
     else process.env.LAUREL_TOKEN = previousToken;
   });
 
-  async function status(token: string, engineUrl: string): Promise<{ out: string; err: string; exitCode: number }> {
+  async function status(token: string, engineUrl: string, ...flags: string[]): Promise<{ out: string; err: string; exitCode: number }> {
     let out = '';
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk);
@@ -28,18 +29,22 @@ describe('when an admin asks `laurel projections status`', () => {
     process.env.LAUREL_TOKEN = token;
     try {
       const io = memoryIo();
-      const exitCode = await main(['projections', 'status', '--url', engineUrl], io);
+      const exitCode = await main(['projections', 'status', '--url', engineUrl, ...flags], io);
       return { out, err: io.stderr, exitCode };
     } finally {
       write.mockRestore();
     }
   }
 
-  it('prints the checkpoint and the lag', async () => {
+  it('says where the projection is against the log, in words or as JSON', async () => {
     const admin = (await engine.as('admin')).authorization!.slice('Bearer '.length);
+    await engine.app.get(ProjectionsService).waitFor(await engine.store.lastPosition());
+    const head = String(await engine.store.lastPosition());
     const { out, exitCode } = await status(admin, url);
-    expect(Object.keys(JSON.parse(out) as object)).toEqual(['checkpoint', 'head', 'lag']);
+    expect(out).toBe(`rule projection: at position ${head} of ${head}, up to date\n`);
     expect(exitCode).toBe(0);
+    const json = await status(admin, url, '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ checkpoint: head, head, lag: '0' });
   });
 
   it('says the engine is not running, in one line', async () => {
