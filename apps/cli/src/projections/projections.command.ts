@@ -12,14 +12,14 @@ export function projectionsCommand(): Command {
   const command = new Command('projections').description('inspect or rebuild the read models');
   const url = (options: { url: string }, path: string) => engineUrl(options.url, path);
   /** Prints the answer in words, or as the engine sent it with --json. */
-  const call = async (method: string, target: URL, json: boolean | undefined, words: (body: Record<string, unknown>) => string) => {
+  const call = async (method: string, target: URL, json: boolean | undefined, words: (body: Record<string, string | null>) => string) => {
     const body = await requestEngine(target, { method, headers: { authorization: `Bearer ${await adminToken()}` } }, 'admin');
-    process.stdout.write(json ? `${body}\n` : `${words(JSON.parse(body) as Record<string, unknown>)}\n`);
+    process.stdout.write(json ? `${body}\n` : `${words(JSON.parse(body) as Record<string, string | null>)}\n`);
   };
-  const status = ({ checkpoint, head, lag }: Record<string, unknown>) =>
+  const status = ({ checkpoint, head, lag }: Record<string, string | null>) =>
     checkpoint === null
-      ? `rule projection: no checkpoint yet, rebuilding from the start of the log (head at position ${String(head)})`
-      : `rule projection: at position ${String(checkpoint)} of ${String(head)}, ${lag === '0' ? 'up to date' : `${String(lag)} behind`}`;
+      ? `rule projection: no checkpoint yet, rebuilding from the start of the log (head at position ${head})`
+      : `rule projection: at position ${checkpoint} of ${head}, ${lag === '0' ? 'up to date' : `${lag} behind`}`;
   command
     .command('status')
     .description('checkpoint, log head and lag')
@@ -34,7 +34,7 @@ export function projectionsCommand(): Command {
     .option('--json', 'the answer as the engine sends it')
     .action(async (options: { url: string; offline?: boolean; json?: boolean }) => {
       if (!options.offline)
-        return call('POST', url(options, '/admin/projections/rebuild'), options.json, ({ startedAt }) => `rebuild started at ${String(startedAt)}: follow it with \`laurel projections status\``);
+        return call('POST', url(options, '/admin/projections/rebuild'), options.json, ({ startedAt }) => `rebuild started at ${startedAt}: follow it with \`laurel projections status\``);
       const config = loadConfig();
       const redis = await connectRedis(config.redisUrl);
       try {
