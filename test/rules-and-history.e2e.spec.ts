@@ -8,7 +8,8 @@ import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engi
 
 const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
 /** The same program with the sports participation badge asking for three sports activities instead of two. */
-const STRICTER = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }');
+/** Sports needs a third participation; the examples that relied on two go, as a designer making this change would update them. */
+const STRICTER = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }').replace(/\nexamples:[\s\S]*$/, '\n');
 
 describe('rules, history and corrections', () => {
   let engine: TestEngine;
@@ -178,6 +179,26 @@ describe('rules, history and corrections', () => {
       expect(res.body.errors[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), message: expect.stringMatching(/sciense/) });
       expect(res.body.errors[0].message).toMatch(/science/);
       expect(await engine.store.lastPosition()).toBe(before);
+    });
+  });
+
+  describe('when a rule file contradicts its own examples', () => {
+    it('refuses it with 422 naming the example and its line, and publishes nothing', async () => {
+      const stricter = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }');
+      const before = await engine.store.lastPosition();
+      const res = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(stricter).expect(422);
+      const line = RULES.split('\n').findIndex((l) => l.includes('name: Two sports activities earn the sports participation badge')) + 5;
+      expect(res.body.errors[0]).toMatchObject({
+        line,
+        message: expect.stringMatching(/^Example "Two sports activities earn the sports participation badge": expected badges \[sports-participant\] but the student has \[\]/),
+      });
+      expect(await engine.store.lastPosition()).toBe(before);
+      // The preview says so before the designer tries to publish.
+      const preview = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(stricter).expect(200);
+      expect(preview.body.examples.failed.map((f: { line: number }) => f.line)).toContain(line);
+      const clean = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(RULES).expect(200);
+      expect(clean.body.examples).toEqual({ run: expect.any(Number), failed: [] });
+      expect(clean.body.examples.run).toBeGreaterThan(0);
     });
   });
 

@@ -5,7 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { EVENT_STORE, WrongExpectedVersion, type EventMetadata, type EventStore, type RecordedEvent, type Subscription } from '@laurel/event-store';
 import { programStream, type RuleSetPublished } from '@laurel/progression';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
-import { loadRuleSet, type RuleIssue, type RuleSet } from '@laurel/rules';
+import { loadRuleSet, runExamples, type RuleIssue, type RuleSet } from '@laurel/rules';
 
 const PUBLISH_NAMESPACE = '0b6f3c1e-5d2a-4f7b-9a8e-3c4d5e6f7a8b';
 
@@ -18,7 +18,7 @@ export interface ActiveRuleSet {
   content: string;
 }
 
-/** A rule file failed the same checks `laurel rules check` runs; nothing was published. */
+/** A rule file failed the checks `laurel rules check` runs, or one of its own examples (`laurel rules test`); nothing was published. */
 export class RuleSetRejected extends Error {
   readonly code = 'RULE_SET_INVALID';
   constructor(
@@ -144,13 +144,17 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Checks `content` and, when it differs from the active version, appends
-   * RuleSetPublished (version + 1) to `program-<id>`. Concurrent publishers
-   * are serialised by the expected revision; the same content twice is a no-op.
+   * Checks `content` and runs its examples; when it passes and differs from
+   * the active version, appends RuleSetPublished (version + 1) to
+   * `program-<id>`. Concurrent publishers are serialised by the expected
+   * revision; the same content twice is a no-op.
    */
   async publish(content: string, fileName: string, metadata: EventMetadata, expectedProgramId?: string): Promise<PublishOutcome> {
     const loaded = loadRuleSet(content, fileName);
     if (!loaded.ok) throw new RuleSetRejected(fileName, loaded.errors);
+    // The examples say what the designer means the rules to do: a file that contradicts its own is not what they meant.
+    const failed = runExamples(loaded.ruleSet).flatMap((r) => r.failures);
+    if (failed.length > 0) throw new RuleSetRejected(fileName, failed);
     const { programId, sha256 } = loaded.ruleSet;
     if (expectedProgramId !== undefined && programId !== expectedProgramId) {
       throw new RuleSetRejected(fileName, [

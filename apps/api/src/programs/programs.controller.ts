@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
 import { foldStudent, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
-import { diffRuleSets, loadRuleSet, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
+import { diffRuleSets, loadRuleSet, runExamples, type RuleIssue, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { HasTimeZone, plusRestored } from '../http/validators';
@@ -113,9 +113,9 @@ export class ProgramsController {
   @ApiBody({ description: 'The draft rule file (YAML as text/yaml, or JSON { "content": "<yaml>" })' })
   @ApiOperation({
     summary:
-      'What-if: replay the real history under a draft rule file and list who would gain or lose what, and (onPublish) what publishing it now would do: badges and levels awarded, awards kept, flagged or revoked by policy',
+      'What-if: replay the real history under a draft rule file and list who would gain or lose what, and (onPublish) what publishing it now would do: badges and levels awarded, awards kept, flagged or revoked by policy; `examples.failed` lists the draft\'s own examples that fail (publishing would refuse it)',
   })
-  async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<RuleSetDiff> {
+  async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<RuleSetDiff & { examples: { run: number; failed: RuleIssue[] } }> {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
     if (!active) throw new NotFoundException(`program ${programId} has no published rule set to compare with`);
@@ -136,7 +136,9 @@ export class ProgramsController {
     const byStudent = new Map<string, typeof events>();
     for (const e of events) {
       const studentId = e.stream.slice('student-'.length);
-      byStudent.set(studentId, [...(byStudent.get(studentId) ?? []), e]);
+      const stream = byStudent.get(studentId);
+      if (stream) stream.push(e);
+      else byStudent.set(studentId, [e]);
     }
     // onPublish starts from what each student holds now (as of `at`): awards made, flagged or revoked under earlier rule sets.
     const histories: StudentHistory[] = [...byStudent].map(([studentId, stream]) => ({
@@ -148,7 +150,12 @@ export class ProgramsController {
         stream.filter((e) => e.recordedAt.getTime() <= when.getTime()),
       ),
     }));
-    return diffRuleSets(active.ruleSet, draft.ruleSet, histories, when);
+    const examples = runExamples(draft.ruleSet);
+    return {
+      ...diffRuleSets(active.ruleSet, draft.ruleSet, histories, when),
+      // Publishing refuses a draft whose own examples fail: say so before the designer tries.
+      examples: { run: examples.length, failed: examples.flatMap((r) => r.failures) },
+    };
   }
 
   @Get(':id/stats')
