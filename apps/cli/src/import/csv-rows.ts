@@ -80,7 +80,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
   // Spreadsheets capitalise and pad headers (`StudentID `): the names are matched as written in CSV_COLUMNS.
   const canonical = (name: string): string => known.find((k) => k.toLowerCase() === name.trim().toLowerCase()) ?? name.trim();
   let header: string[] = [];
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let records: { record: Record<string, string>; info: { lines: number; invalid_field_length: number } }[];
   try {
     records = parse(text, {
       columns: (names: string[]) => (header = names.map(canonical)),
@@ -89,7 +89,8 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
       skip_empty_lines: true,
       info: true,
       delimiter,
-      relax_column_count: false,
+      // A row with too few or too many fields is that row's problem, not the whole file's.
+      relax_column_count: true,
     });
   } catch (err) {
     const e = err as Error & { lines?: number };
@@ -105,8 +106,18 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
   if (problems.length > 0) return { rows: [], problems };
 
   const rows: CsvParticipation[] = [];
+  let misshapen = 0;
   for (const { record, info } of records) {
     const line = info.lines;
+    // csv-parse counts the rows whose field count differs from the header's, so far.
+    if (info.invalid_field_length > misshapen) {
+      misshapen = info.invalid_field_length;
+      problems.push({
+        line,
+        message: `the line has ${Object.keys(record).length < header.length ? 'fewer' : 'more'} fields than the header's ${header.length} (${header.join(delimiter)}); a value holding "${delimiter}" needs double quotes`,
+      });
+      continue;
+    }
     const rowProblems: string[] = [];
     for (const c of CSV_COLUMNS.required) if (!record[c]) rowProblems.push(`${c} is empty`);
     const date = record.occurredAt ? normaliseDate(record.occurredAt) : undefined;

@@ -30,6 +30,15 @@ describe('when reading an attendance CSV', () => {
     ]);
   });
 
+  it('names a line with more or fewer fields than the header, and reads the lines after it', () => {
+    const { rows, problems } = readParticipationCsv('studentId,activityId,occurredAt,hours\n1,photo-club,2026-10-01,2,5\n2,photo-club\n3,photo-club,2026-10-01,1\n');
+    expect(rows.map((r) => r.line)).toEqual([4]);
+    expect(problems).toEqual([
+      { line: 2, message: 'the line has more fields than the header\'s 4 (studentId,activityId,occurredAt,hours); a value holding "," needs double quotes' },
+      { line: 3, message: 'the line has fewer fields than the header\'s 4 (studentId,activityId,occurredAt,hours); a value holding "," needs double quotes' },
+    ]);
+  });
+
   it('refuses a header without the required columns, or with unknown ones', () => {
     expect(readParticipationCsv('student,activityId,occurredAt\n1,a,2026-01-01\n').problems).toEqual([
       { line: 1, message: expect.stringMatching(/lacks required column\(s\) studentId/) },
