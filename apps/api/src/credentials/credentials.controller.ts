@@ -14,12 +14,17 @@ import { ReasonDto } from '../students/students.dto';
 import { prefersJwt, withoutJwtClaims } from './accept';
 import { CredentialVerifier } from './credential-verifier';
 import { verifyBodyHint } from './verify-body';
+import { summarize, type VerifiedAbout } from './verify-summary';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export interface VerifyResponse {
   verified: boolean;
+  /** One sentence: what was verified (which badge, by whom, to whom, until when), or the first check that failed and why. */
+  summary: string;
+  /** What a verified credential says, in the fields an employer reads first; absent when not verified. */
+  about?: VerifiedAbout;
   checks: Check[];
   /** ClrCredential (portfolio) only: each credential it bundles, which badge it is, and whether it verified on its own. */
   embedded?: EmbeddedCredentialResult[];
@@ -54,7 +59,7 @@ export class CredentialsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Verify a VC-JWT: every check by name (format, dataModel, schema, issuerKey, signature, claims, validityWindow, status; embeddedCredentials for a portfolio); 200 even when not verified',
+      'Verify a VC-JWT: a one-sentence summary, what a verified credential says (`about`), and every check by name (format, dataModel, schema, issuerKey, signature, claims, validityWindow, status; embeddedCredentials for a portfolio); 200 even when not verified',
     description: [
       'Takes the compact VC-JWT (a badge, a status list or a graduation portfolio): `{ "jwt": "<header>.<payload>.<signature>" }` as application/json, or the JWT itself as `application/jwt`.',
       'A credential sent as JSON (or as `application/vc`, `application/ld+json`) carries no signature to check: 400 / 415 with code `VC_JWT_REQUIRED` saying where its JWT is.',
@@ -81,8 +86,9 @@ export class CredentialsController {
     if (jwt === undefined || !COMPACT_JWS.test(jwt)) {
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', code: 'VC_JWT_REQUIRED', message: verifyBodyHint(body) });
     }
-    const { verified, checks, embedded } = await this.verifier.verify(jwt);
-    return { verified, checks, ...(embedded && { embedded }) };
+    const result = await this.verifier.verify(jwt);
+    const { verified, checks, embedded } = result;
+    return { verified, ...summarize(result), checks, ...(embedded && { embedded }) };
   }
 
   @Post(':id/revoke')

@@ -68,7 +68,12 @@ describe('when students earn badges and the engine signs them', () => {
       return events.find((e) => e.type === 'CredentialIssued' && e.data.badgeId === badgeId)?.data;
     }, `the ${badgeId} credential of ${studentId}`);
   const verify = async (jwt: string) =>
-    (await request(engine.http).post('/credentials/verify').send({ jwt }).expect(200)).body as { verified: boolean; checks: CheckResult[] };
+    (await request(engine.http).post('/credentials/verify').send({ jwt }).expect(200)).body as {
+      verified: boolean;
+      summary: string;
+      about?: Record<string, unknown>;
+      checks: CheckResult[];
+    };
 
   let sports: Issued;
 
@@ -137,6 +142,13 @@ describe('when students earn badges and the engine signs them', () => {
         'validityWindow:passed',
         'status:passed',
       ]);
+      // What an employer reads first: which badge, by whom, to whom, until when.
+      const subject = (payload.credentialSubject as { id: string }).id;
+      const { validFrom, validUntil } = payload as { validFrom: string; validUntil?: string };
+      expect(result.summary).toBe(
+        `Verified: the badge "${(payload.credentialSubject as { achievement: { name: string } }).achievement.name}" issued by ${(payload.issuer as { name: string }).name} on ${validFrom.slice(0, 10)} to ${subject}, ${validUntil ? `valid until ${validUntil.slice(0, 10)}` : 'valid with no end date'}, not revoked.`,
+      );
+      expect(result.about).toMatchObject({ kind: 'badge', id: payload.id, subject, achievement: { id: (payload.credentialSubject as { achievement: { id: string } }).achievement.id } });
     });
 
     it('takes the JWT itself as the body too, and answers 400 for a body that is not a JWT', async () => {
@@ -289,6 +301,8 @@ describe('when students earn badges and the engine signs them', () => {
       const result = await verify(issued.jwt);
       expect(result.verified).toBe(false);
       expect(failedChecks(result.checks)).toEqual(['status:REVOKED']);
+      expect(result.summary).toMatch(/^Not verified: status check failed: .*revoked.*\. Do not rely on what this credential says\.$/i);
+      expect(result.about).toBeUndefined();
       const list = await request(engine.http).get(`/status-lists/${issued.statusListId}`).expect(200);
       expect(getStatus(decodeStatusList(list.body.credentialSubject.encodedList as string), issued.statusListIndex)).toBe(true);
       // Other credentials on the same list are untouched.
@@ -401,6 +415,8 @@ describe('when students earn badges and the engine signs them', () => {
       const before = await verify(held);
       expect([before.verified, failedChecks(before.checks)]).toEqual([true, []]);
       expect(before.checks.at(-1)).toMatchObject({ name: 'embeddedCredentials', status: 'passed' });
+      expect(before.summary).toMatch(/^Verified: the portfolio ".+" \(2 credentials, each verified on its own\) issued by .+ on \d{4}-\d{2}-\d{2} to .+, valid until \d{4}-\d{2}-\d{2}\.$/);
+      expect(before.about).toMatchObject({ kind: 'portfolio', credentials: 2 });
 
       await request(engine.http)
         .post(`/credentials/${badge.credentialId}/revoke`)

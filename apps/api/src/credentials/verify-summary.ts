@@ -1,0 +1,76 @@
+import type { VerificationResult } from '@laurel/credentials';
+
+/** What a verified credential says, in the fields an employer reads first. */
+export interface VerifiedAbout {
+  id?: string;
+  kind: 'badge' | 'portfolio' | 'status list' | 'credential';
+  name?: string;
+  issuer?: { id?: string; name?: string };
+  subject?: string;
+  achievement?: { id?: string; name?: string };
+  /** Portfolios: how many credentials it bundles. */
+  credentials?: number;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const types = (c: Json): string[] => (Array.isArray(c.type) ? c.type.filter((t): t is string => typeof t === 'string') : []);
+const day = (iso: string | undefined): string | undefined => iso?.slice(0, 10);
+
+function aboutOf(credential: Json): VerifiedAbout {
+  const t = types(credential);
+  const issuer = obj(credential.issuer);
+  const subject = obj(credential.credentialSubject);
+  const achievement = obj(subject?.achievement);
+  const bundled = subject?.verifiableCredential;
+  const about: VerifiedAbout = {
+    kind: t.includes('ClrCredential')
+      ? 'portfolio'
+      : t.includes('BitstringStatusListCredential')
+        ? 'status list'
+        : achievement
+          ? 'badge'
+          : 'credential',
+    ...(str(credential.id) && { id: str(credential.id) }),
+    ...(str(credential.name) && { name: str(credential.name) }),
+    ...((issuer || str(credential.issuer)) && { issuer: issuer ? { id: str(issuer.id), name: str(issuer.name) } : { id: str(credential.issuer) } }),
+    ...(str(subject?.id) && { subject: str(subject?.id) }),
+    ...(achievement && { achievement: { id: str(achievement.id), name: str(achievement.name) } }),
+    ...(Array.isArray(bundled) && { credentials: bundled.length }),
+    ...(str(credential.validFrom) && { validFrom: str(credential.validFrom) }),
+    ...(str(credential.validUntil) && { validUntil: str(credential.validUntil) }),
+  };
+  return about;
+}
+
+/**
+ * One sentence for the person verifying, and (when verified) what the
+ * credential says: which badge, by whom, to whom, for how long. When it is
+ * not verified the sentence names the first failed check and why, and
+ * nothing the credential claims is repeated as fact.
+ *
+ * @example
+ * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to urn:uuid:…, valid with no end date, not revoked.', about: {...} }
+ */
+export function summarize(result: VerificationResult): { summary: string; about?: VerifiedAbout } {
+  if (!result.verified) {
+    const failed = result.checks.find((c) => c.status === 'failed');
+    const why = failed && failed.status === 'failed' ? `${failed.name} check failed: ${failed.reason}` : 'a check it needs could not run';
+    return { summary: `Not verified: ${why}. Do not rely on what this credential says.` };
+  }
+  const about = aboutOf(result.credential ?? {});
+  const issuer = about.issuer?.name ?? about.issuer?.id ?? 'an unnamed issuer';
+  const what =
+    about.kind === 'badge'
+      ? `the badge "${about.achievement?.name ?? about.name ?? about.achievement?.id ?? 'unnamed'}"`
+      : about.kind === 'portfolio'
+        ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials ?? 0} credentials, each verified on its own)`
+        : `the ${about.kind}${about.name ? ` "${about.name}"` : ''}`;
+  const to = about.subject ? ` to ${about.subject}` : '';
+  const until = about.validUntil ? `valid until ${day(about.validUntil)}` : 'valid with no end date';
+  const status = result.checks.some((c) => c.name === 'status' && c.status === 'passed') ? ', not revoked' : '';
+  return { summary: `Verified: ${what} issued by ${issuer} on ${day(about.validFrom) ?? 'an unstated date'}${to}, ${until}${status}.`, about };
+}
