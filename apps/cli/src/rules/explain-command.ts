@@ -32,10 +32,19 @@ export function explainStudent(io: CliIo, file: string, opts: ExplainOptions): v
   printExplanation(io, e, ruleSet.fileName);
 }
 
+/** A date, or a date-time with `Z` or an offset: the instant must not depend on the machine's time zone (the engine's `asOf` / `at` read the same). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const NO_ZONE = /^\d{4}-\d{2}-\d{2}T[\d:.]*$/;
+
 export function parseAt(io: CliIo, at: string | undefined): Date | undefined {
+  if (at !== undefined && NO_ZONE.test(at)) {
+    io.err(`laurel: --at ${at} has no time zone: write ${at}Z for UTC, or add the offset, e.g. ${at}+02:00\n`);
+    fail(io, 2);
+    return undefined;
+  }
   const d = at === undefined ? new Date() : new Date(at.length === 10 ? `${at}T23:59:59.999Z` : at);
-  if (Number.isNaN(d.getTime())) {
-    io.err(`laurel: --at must be a date like 2026-06-30 or an ISO instant, not "${at}"\n`);
+  if ((at !== undefined && !ISO_INSTANT.test(at)) || Number.isNaN(d.getTime())) {
+    io.err(`laurel: --at must be a date like 2026-06-30 or an ISO instant like 2026-06-30T12:00:00Z, not "${at}"\n`);
     fail(io, 2);
     return undefined;
   }

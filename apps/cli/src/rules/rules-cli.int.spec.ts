@@ -103,6 +103,16 @@ describe('laurel rules', () => {
       expect(out).not.toMatch(/reached 2025-1[0-2]-|reached 2026-/);
     });
 
+    it('refuses an --at whose instant would depend on the machine\'s time zone, or that is not ISO-8601', async () => {
+      const noZone = await explainAt('2026-06-30T12:00');
+      expect(noZone.code).toBe(2);
+      expect(noZone.err).toBe('laurel: --at 2026-06-30T12:00 has no time zone: write 2026-06-30T12:00Z for UTC, or add the offset, e.g. 2026-06-30T12:00+02:00\n');
+      const words = await explainAt('30 June 2026');
+      expect(words.code).toBe(2);
+      expect(words.err).toBe('laurel: --at must be a date like 2026-06-30 or an ISO instant like 2026-06-30T12:00:00Z, not "30 June 2026"\n');
+      expect((await explainAt('2026-06-30T12:00:00+03:00')).code).toBe(0);
+    });
+
     it('tells which students exist when the id is unknown', async () => {
       const { code, err } = await laurel('rules', 'explain', 'rules/vilnius-tech.yaml', '--events', events, '--student', 'nobody');
       expect(code).toBe(1);
