@@ -63,5 +63,5 @@ export {
 export type { MissingStep } from './explain/plan';
 export { applyOutcome, heldBadges, replay, settle, type ReplayResult, type TimedFact } from './replay/replay';
 export { runExamples, type ExampleResult } from './replay/examples';
-export { diffRuleSets, type DiffEntry, type RuleSetDiff, type StudentDiff, type StudentHistory } from './replay/diff';
+export { diffRuleSets, ruleSetDiffer, type DiffEntry, type RuleSetDiff, type StudentDiff, type StudentHistory } from './replay/diff';
 export { eligibilityStands, recheckSupport } from './evaluate/recheck';

@@ -3,16 +3,21 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional,
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
+import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
 import { foldStudent, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
-import { diffRuleSets, loadRuleSet, runExamples, type RuleIssue, type RuleSetDiff, type StudentHistory } from '@laurel/rules';
+import { loadRuleSet, ruleSetDiffer, runExamples, type RuleIssue, type RuleSetDiff } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { HasTimeZone, plusRestored } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { instantOf } from '../students/students.dto';
+
+/** Events read per page, and the longest the preview replays before letting other requests run (ms). */
+const PREVIEW_PAGE = 5000;
+const PREVIEW_SLICE_MS = 10;
 
 export class PreviewQueryDto {
   @ApiPropertyOptional({
@@ -132,27 +137,42 @@ export class ProgramsController {
         `the draft is for program ${draft.ruleSet.programId}, not ${programId}; preview it at /programs/${draft.ruleSet.programId}/rules/preview`,
       );
     const when = query.at ? instantOf(query.at) : new Date();
-    const events = await this.store.readAll({ filter: { streamPrefixes: ['student-'] } });
-    const byStudent = new Map<string, typeof events>();
-    for (const e of events) {
-      const studentId = e.stream.slice('student-'.length);
-      const stream = byStudent.get(studentId);
-      if (stream) stream.push(e);
-      else byStudent.set(studentId, [e]);
+    // Replaying a program's whole history twice takes seconds: the log is read a page at a time and
+    // the students replayed in slices, so other requests are served in between.
+    const byStudent = new Map<string, RecordedEvent[]>();
+    for (let from: bigint | undefined; ; ) {
+      const page = await this.store.readAll({ filter: { streamPrefixes: ['student-'] }, maxCount: PREVIEW_PAGE, ...(from !== undefined && { fromPosition: from }) });
+      for (const e of page) {
+        const studentId = e.stream.slice('student-'.length);
+        const stream = byStudent.get(studentId);
+        if (stream) stream.push(e);
+        else byStudent.set(studentId, [e]);
+      }
+      if (page.length < PREVIEW_PAGE) break;
+      from = page[page.length - 1]!.position;
+      await nextTurn();
     }
-    // onPublish starts from what each student holds now (as of `at`): awards made, flagged or revoked under earlier rule sets.
-    const histories: StudentHistory[] = [...byStudent].map(([studentId, stream]) => ({
-      studentId,
-      facts: primaryFacts(stream, programId),
-      current: foldStudent(
+    const differ = ruleSetDiffer(active.ruleSet, draft.ruleSet, when);
+    let sliceStart = performance.now();
+    for (const [studentId, stream] of byStudent) {
+      differ.add({
         studentId,
-        active.ruleSet,
-        stream.filter((e) => e.recordedAt.getTime() <= when.getTime()),
-      ),
-    }));
+        facts: primaryFacts(stream, programId),
+        // onPublish starts from what the student holds now (as of `at`): awards made, flagged or revoked under earlier rule sets.
+        current: foldStudent(
+          studentId,
+          active.ruleSet,
+          stream.filter((e) => e.recordedAt.getTime() <= when.getTime()),
+        ),
+      });
+      if (performance.now() - sliceStart >= PREVIEW_SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
     const examples = runExamples(draft.ruleSet);
     return {
-      ...diffRuleSets(active.ruleSet, draft.ruleSet, histories, when),
+      ...differ.result(),
       // Publishing refuses a draft whose own examples fail: say so before the designer tries.
       examples: { run: examples.length, failed: examples.flatMap((r) => r.failures) },
     };

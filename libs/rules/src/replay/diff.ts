@@ -74,6 +74,22 @@ type PublishEffect = keyof PublishEffects;
  * for (const b of diff.badges) console.log(b.id, `+${b.gained.length}`, `-${b.lost.length}`);
  */
 export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterable<StudentHistory>, at: Date): RuleSetDiff {
+  const differ = ruleSetDiffer(before, after, at);
+  for (const h of histories) differ.add(h);
+  return differ.result();
+}
+
+/**
+ * {@link diffRuleSets} one student at a time: for a caller that must let
+ * other work run between students (a server, where replaying a whole
+ * program's history twice takes seconds).
+ *
+ * @example
+ * const differ = ruleSetDiffer(published, draft, new Date());
+ * for (const h of histories) { differ.add(h); if (sliceIsOver()) await nextTurn(); }
+ * const diff = differ.result();
+ */
+export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(history: StudentHistory): void; result(): RuleSetDiff } {
   const badges = new Map<string, DiffEntry>();
   const levels = new Map<string, DiffEntry>();
   const entry = (map: Map<string, DiffEntry>, id: string): DiffEntry => {
@@ -91,9 +107,9 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
   };
   let students = 0;
   let facts = 0;
-  for (const h of histories) {
+  const add = (h: StudentHistory): void => {
     const known = h.facts.filter((f) => recordedBy(f, at));
-    if (known.length === 0) continue;
+    if (known.length === 0) return;
     students += 1;
     facts += known.length;
     const a = replay(before, h.studentId, known, at).state;
@@ -118,11 +134,11 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
       if (list) list.push(h.studentId);
       else effects[effect].set(id, [h.studentId]);
     }
-  }
+  };
   const order = (ids: string[]) => (x: DiffEntry, y: DiffEntry) => rank(ids, x.id) - rank(ids, y.id) || x.id.localeCompare(y.id);
   const badgeIds = [...before.badges, ...after.badges].map((x) => x.id);
   const levelIds = [...before.levels, ...after.levels].map((x) => x.id);
-  return {
+  const result = (): RuleSetDiff => ({
     at: at.toISOString(),
     before: { programId: before.programId, sha256: before.sha256, fileName: before.fileName },
     after: { programId: after.programId, sha256: after.sha256, fileName: after.fileName },
@@ -138,7 +154,8 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
       flagged: listed(effects.flagged, badgeIds),
       revoked: listed(effects.revoked, badgeIds),
     },
-  };
+  });
+  return { add, result };
 }
 
 /**
