@@ -192,6 +192,8 @@ export class SqliteEventStore implements EventStore {
     >;
     forwards: Database.Statement<[string, bigint, number], EventRow>;
     backwards: Database.Statement<[string, bigint, number], EventRow>;
+    forwardsToEnd: Database.Statement<[string, bigint], EventRow>;
+    backwardsToStart: Database.Statement<[string, bigint], EventRow>;
     maxPosition: Database.Statement<[], bigint | null>;
     ping: Database.Statement<[], bigint>;
     noWait: Database.Statement<[], bigint>;
@@ -255,6 +257,14 @@ export class SqliteEventStore implements EventStore {
         ),
         backwards: this.db.prepare(
           'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+        ),
+        // Without LIMIT for reads without maxCount: a bound LIMIT made each read of a short stream
+        // cost twice as much (12 µs against 5 for an empty tail, 22 against 13 for three events).
+        forwardsToEnd: this.db.prepare(
+          'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',
+        ),
+        backwardsToStart: this.db.prepare(
+          'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC',
         ),
         maxPosition: this.db
           .prepare<[], bigint | null>('SELECT max(position) FROM events')
@@ -345,15 +355,13 @@ export class SqliteEventStore implements EventStore {
     options: ReadStreamOptions = {},
   ): Promise<RecordedEvent[]> {
     return this.attempt(() => {
-      const limit = checkMaxCount(options.maxCount) ?? NO_LIMIT;
+      const limit = checkMaxCount(options.maxCount);
+      const backwards = options.direction === 'backwards';
+      const from = options.fromRevision ?? (backwards ? MAX_INT64 : 0n);
       const rows =
-        options.direction === 'backwards'
-          ? this.stmt.backwards.all(
-              stream,
-              options.fromRevision ?? MAX_INT64,
-              limit,
-            )
-          : this.stmt.forwards.all(stream, options.fromRevision ?? 0n, limit);
+        limit === undefined
+          ? (backwards ? this.stmt.backwardsToStart : this.stmt.forwardsToEnd).all(stream, from)
+          : (backwards ? this.stmt.backwards : this.stmt.forwards).all(stream, from, limit);
       return rows.map(toRecorded);
     });
   }
