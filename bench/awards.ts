@@ -14,6 +14,12 @@
  * `--concurrency` says otherwise. Target: the queue reaches at least 0.7 of
  * the raw rate.
  *
+ * It also prints the CPU each credential cost through the queue: on the main
+ * thread (BullMQ, the store, building the credential, handing the signature
+ * to libuv's pool; Linux only) and in the whole process (the pool's signing
+ * included), and the main thread's CPU per no-op BullMQ job. On a shared
+ * machine the rates swing with its load; the CPU per credential much less.
+ *
  * On a 2-core machine the worker's main thread is what saturates: BullMQ's
  * own per-job work (see the no-op line), the per-job store commit (one
  * fsync shared by the jobs in flight), and signing's dispatch to the thread
@@ -21,7 +27,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -67,6 +73,8 @@ function parseArgs(args: string[]): Options {
 interface Row {
   alg: 'RS256' | 'ES256';
   queue: number;
+  /** CPU per credential through the queue (µs): the main thread (undefined off Linux), and every thread of the process. */
+  cpu: { main: number | undefined; process: number };
   rawOne: number;
   rawMany: number;
   bytes: number;
@@ -142,6 +150,8 @@ async function measure(alg: 'RS256' | 'ES256', options: Options): Promise<Row> {
     await Promise.all(appends);
 
     const queue = app.get(AwardQueue).queue;
+    const mainBefore = mainThreadCpuMs();
+    const processBefore = process.cpuUsage();
     const started = performance.now();
     await queue.addBulk(jobs.map((job) => ({ name: 'sign-award', data: job, opts: { jobId: job.awardId } })));
     for (;;) {
@@ -151,6 +161,12 @@ async function measure(alg: 'RS256' | 'ES256', options: Options): Promise<Row> {
       await new Promise((r) => setTimeout(r, 10));
     }
     const queueRate = jobs.length / ((performance.now() - started) / 1000);
+    const mainAfter = mainThreadCpuMs();
+    const used = process.cpuUsage(processBefore);
+    const cpu = {
+      main: mainBefore === undefined || mainAfter === undefined ? undefined : ((mainAfter - mainBefore) * 1000) / jobs.length,
+      process: (used.user + used.system) / jobs.length,
+    };
 
     // Raw jose on the very payload the worker signed, with its key: one at a time, then as many in flight as the worker runs.
     const [first] = (await store.readStream(studentStream(jobs[0]!.studentId))).filter((e) => e.type === 'CredentialIssued');
@@ -169,7 +185,7 @@ async function measure(alg: 'RS256' | 'ES256', options: Options): Promise<Row> {
     };
     const rawOne = await rawRate(1);
     const rawMany = await rawRate(options.concurrency);
-    return { alg, queue: queueRate, rawOne, rawMany, bytes: jwt.length };
+    return { alg, queue: queueRate, cpu, rawOne, rawMany, bytes: jwt.length };
   } finally {
     await app.close();
     const cleaner = await connectRedis(config.redisUrl);
@@ -180,8 +196,23 @@ async function measure(alg: 'RS256' | 'ES256', options: Options): Promise<Row> {
   }
 }
 
+/**
+ * CPU time of this process's main thread so far (ms), from /proc (10 ms
+ * ticks); undefined where there is no /proc. The figure that matters on a
+ * loaded machine: the rates swing with what else runs, the main thread's CPU
+ * per credential much less, and the main thread is what the worker runs out of.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Jobs per second through the same kind of queue with a processor that does nothing: BullMQ's own ceiling on this machine. */
-async function noopCeiling(options: Options): Promise<number> {
+async function noopCeiling(options: Options): Promise<{ rate: number; mainCpu: number | undefined }> {
   const prefix = `laurel-bench:${randomUUID()}`;
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const producer = new Redis(url, { maxRetriesPerRequest: null });
@@ -194,6 +225,7 @@ async function noopCeiling(options: Options): Promise<number> {
   worker.on('completed', () => {
     if (++done === options.awards) finished();
   });
+  const mainBefore = mainThreadCpuMs();
   await queue.addBulk(
     Array.from({ length: options.awards }, () => ({ name: 'noop', data: { awardId: randomUUID() }, opts: { jobId: randomUUID() } })),
   );
@@ -201,12 +233,15 @@ async function noopCeiling(options: Options): Promise<number> {
   void worker.run();
   await all;
   const rate = options.awards / ((performance.now() - t0) / 1000);
+  const mainAfter = mainThreadCpuMs();
+  // Adding the jobs included, as in the award runs (the rate above leaves it out).
+  const mainCpu = mainBefore === undefined || mainAfter === undefined ? undefined : ((mainAfter - mainBefore) * 1000) / options.awards;
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
   producer.disconnect();
   consumer.disconnect();
-  return rate;
+  return { rate, mainCpu };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -228,7 +263,16 @@ export async function run(args: string[]): Promise<void> {
       `${r.alg.padEnd(5)}  ${String(r.bytes).padStart(9)}    ${fmt(r.queue).padStart(17)}   ${fmt(r.rawOne).padStart(12)}  ${ratio(r.queue / r.rawOne)}     ${fmt(r.rawMany).padStart(12)}  ${ratio(r.queue / r.rawMany)}`,
     );
   }
-  console.log(`\nBullMQ alone (no-op jobs, same concurrency): ${fmt(ceiling)} jobs/s`);
+  console.log('\nCPU per credential through the queue (main thread: BullMQ, store, building, handing signatures to');
+  console.log("libuv's pool; process: every thread, the pool's signing included):");
+  for (const r of rows) {
+    console.log(
+      `${r.alg.padEnd(5)}  main thread ${r.cpu.main === undefined ? 'n/a' : `${Math.round(r.cpu.main)} µs`}, process ${Math.round(r.cpu.process)} µs`,
+    );
+  }
+  console.log(
+    `\nBullMQ alone (no-op jobs, same concurrency): ${fmt(ceiling.rate)} jobs/s; main thread ${ceiling.mainCpu === undefined ? 'n/a' : `${Math.round(ceiling.mainCpu)} µs`} per job, adding it included`,
+  );
   const verdict = (pick: (r: Row) => number) => (rows.every((r) => r.queue / pick(r) >= 0.7) ? 'met' : 'NOT met');
   console.log(
     `target (queue >= 0.7 x raw jose): vs one at a time ${verdict((r) => r.rawOne)}; vs ${options.concurrency} in flight ${verdict((r) => r.rawMany)}`,
