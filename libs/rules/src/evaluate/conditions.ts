@@ -15,7 +15,7 @@ import {
   ROW,
   tallyOf,
 } from './tally';
-import { windowRange } from './time';
+import { windowBefore, windowFrom } from './time';
 
 /**
  * A context at `now`. With `asOf`, only facts up to `now` count and badges
@@ -158,7 +158,9 @@ function setRange(cc: ParticipationCondition | BadgeCondition, ctx: Context): vo
   rangeAfter = ctx.after;
   rangeBefore = ctx.until === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : ctx.until + 1;
   if (cc.window) {
-    const [f, b] = windowRange(ctx.c.ruleSet, cc.window, ctx.now);
+    const rs = ctx.c.ruleSet;
+    const f = windowFrom(rs, cc.window, ctx.now);
+    const b = windowBefore(rs, cc.window, ctx.now, f);
     // `after` is exclusive; the window's `from` inclusive.
     if (f - 1 > rangeAfter) rangeAfter = f - 1;
     if (b < rangeBefore) rangeBefore = b;

@@ -65,7 +65,8 @@ const NONE: readonly never[] = Object.freeze([]);
  * newly eligible, levels newly reached, and held awards whose support is
  * gone. Earning cascades: a badge earned here counts towards badges and
  * levels later in the same evaluation. Pure: the state is not touched, and
- * the clock is the `now` passed in. The caller folds the outcomes it acts
+ * the clock is the `now` passed in (a Date, or epoch ms, which spares the
+ * caller a Date per event). The caller folds the outcomes it acts
  * on back into the state (`badge-awarded`, `level-reached`, ...).
  *
  * Cost: one pass over the program's levels and badges; each condition reads
@@ -76,9 +77,9 @@ const NONE: readonly never[] = Object.freeze([]);
  * const result = evaluate(ruleSet, state, new Date(event.recordedAt));
  * for (const earned of result.earned) appendBadgeEarned(earned.badgeId, earned.basis, earned.expiresAt);
  */
-export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date): Evaluation {
+export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | number): Evaluation {
   const c = compile(ruleSet);
-  const time = now.getTime();
+  const time = typeof now === 'number' ? now : now.getTime();
   const ctx = makeContext(c, state, time, false, true);
   const { t } = ctx;
   const outcomes: Outcome[] = [];

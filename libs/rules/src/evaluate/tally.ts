@@ -82,6 +82,22 @@ function forgetActivity(t: Tally, a: number): void {
   for (let k = 0; k < w; k++) d[k] = d[k]! & (~touches[a * w + k]! | d[w + k]!);
 }
 
+/**
+ * Frees a buffer a tally has outgrown now rather than at the next full GC.
+ * V8 counts typed arrays' memory as external and starts a full collection
+ * whenever 64 MB more of it has been allocated since the last one; a tally's
+ * old buffer, once its object is in the old generation, is only given back
+ * by such a collection, so growing tallies alone set one off every few
+ * hundred thousand events. Transferring the buffer detaches it: V8 takes
+ * its bytes off the count at once, and the young clone that receives them
+ * goes at the next scavenge.
+ */
+function release(a: Float64Array | Int32Array | Uint16Array): void {
+  // Tallies allocate their own buffers, never shared ones.
+  const buffer = a.buffer as ArrayBuffer;
+  structuredClone(buffer, { transfer: [buffer] });
+}
+
 const TALLY = Symbol('laurel.rules.tally');
 type WithTally = StudentState & { [TALLY]?: Tally };
 
@@ -248,6 +264,7 @@ function place(slots: Int32Array, hash: number, row: number): void {
 function reindex(t: Tally, capacity: number): void {
   const slots = capacity * 2 === t.slots.length ? t.slots.fill(0) : new Int32Array(capacity * 2);
   for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) place(slots, t.d[o + R_HASH]!, i);
+  if (slots !== t.slots) release(t.slots);
   t.slots = slots;
 }
 
@@ -303,6 +320,7 @@ function reserveChars(t: Tally, need: number): void {
     const chars = new Uint16Array(2 * (t.used + need));
     chars.set(old.subarray(0, t.used));
     t.chars = chars;
+    release(old);
     return;
   }
   const chars = new Uint16Array(2 * (t.used - t.dead + need));
@@ -315,6 +333,7 @@ function reserveChars(t: Tally, need: number): void {
     used += cells;
   }
   t.chars = chars;
+  release(old);
   t.used = used;
   t.dead = 0;
 }
@@ -348,6 +367,7 @@ export function addParticipation(
     const cap = t.cap * 2;
     const d = new Float64Array(t.rowBase + cap * ROW);
     d.set(t.d.subarray(0, t.rowBase + t.n * ROW));
+    release(t.d);
     t.d = d;
     t.cap = cap;
   }

@@ -4,6 +4,17 @@ const DAY = 86_400_000;
 
 /** Adds calendar months in UTC, clamping to the month's last day (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(t: number, months: number): number {
+  // By arithmetic rather than through a Date: evaluations call this for every windowed condition they check.
+  if (!(t >= CIVIL_FROM && t <= CIVIL_TO && Math.abs(months) <= 12_000)) return addMonthsByDate(t, months);
+  const days = Math.floor(t / DAY);
+  civilFromDays(days);
+  const index = civilYear * 12 + (civilMonth - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = index - y * 12 + 1;
+  return (daysFromCivil(y, m, Math.min(civilDay, daysIn(y, m))) - days) * DAY + t;
+}
+
+function addMonthsByDate(t: number, months: number): number {
   const d = new Date(t);
   const day = d.getUTCDate();
   d.setUTCDate(1);
@@ -16,26 +27,76 @@ export function addMonths(t: number, months: number): number {
 /** Start (inclusive) of the academic year that contains `t`. */
 export function academicYearStart(rs: Pick<RuleSet, 'academicYearStart'>, t: number): number {
   const { month, day } = rs.academicYearStart;
+  if (!(t >= CIVIL_FROM && t <= CIVIL_TO)) return academicYearStartByDate(month, day, t);
+  civilFromDays(Math.floor(t / DAY));
+  // Linear in the day like Date.UTC, so a 02-29 start rolls over to 03-01 the same way in other years.
+  const start = daysFromCivil(civilYear, month, day) * DAY;
+  return t >= start ? start : daysFromCivil(civilYear - 1, month, day) * DAY;
+}
+
+function academicYearStartByDate(month: number, day: number, t: number): number {
   const year = new Date(t).getUTCFullYear();
   const start = Date.UTC(year, month - 1, day);
   return t >= start ? start : Date.UTC(year - 1, month - 1, day);
 }
 
+/**
+ * Instants from about the year 130 to 9900 take the arithmetic path; others take the built-in one, whose quirks
+ * (`Date.UTC` reads years 0-99 as 1900-1999; NaN at the edges of `Date`'s range) are kept.
+ */
+const CIVIL_FROM = -5.8e13;
+const CIVIL_TO = 2.5e14;
+
+/** Set by `civilFromDays`: module state rather than a tuple, so the hot path allocates nothing. */
+let civilYear = 1970;
+let civilMonth = 1;
+let civilDay = 1;
+
+/** Proleptic Gregorian year, month and day of a count of days since 1970-01-01 (H. Hinnant's algorithm). */
+function civilFromDays(days: number): void {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  civilDay = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  civilMonth = mp < 10 ? mp + 3 : mp - 9;
+  civilYear = yoe + era * 400 + (civilMonth <= 2 ? 1 : 0);
+}
+
 /** `[from, before)` in epoch ms for a window evaluated at `now`. Relative windows end just after `now`. */
 export function windowRange(rs: Pick<RuleSet, 'academicYearStart'>, w: TimeWindow, now: number): [number, number] {
+  return [windowFrom(rs, w, now), windowBefore(rs, w, now)];
+}
+
+/** The inclusive start of `windowRange` (no tuple: conditions ask for it at every evaluation). */
+export function windowFrom(rs: Pick<RuleSet, 'academicYearStart'>, w: TimeWindow, now: number): number {
   switch (w.type) {
     case 'academic-year': {
       const { month, day } = rs.academicYearStart;
-      const from = w.year === 'current' ? academicYearStart(rs, now) : Date.UTC(w.year, month - 1, day);
-      return [from, addMonths(from, 12)];
+      return w.year === 'current' ? academicYearStart(rs, now) : Date.UTC(w.year, month - 1, day);
     }
     case 'last':
-      return [w.unit === 'days' ? now - w.amount * DAY : addMonths(now, -w.amount), now + 1];
+      return w.unit === 'days' ? now - w.amount * DAY : addMonths(now, -w.amount);
     case 'between':
-      return [
-        w.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(w.from),
-        w.before === undefined ? Number.POSITIVE_INFINITY : Date.parse(w.before),
-      ];
+      return w.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(w.from);
+    default: {
+      const never: never = w;
+      throw new Error(`unknown window ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The exclusive end of `windowRange`; `from` is `windowFrom` of the same window and clock. */
+export function windowBefore(rs: Pick<RuleSet, 'academicYearStart'>, w: TimeWindow, now: number, from = windowFrom(rs, w, now)): number {
+  switch (w.type) {
+    case 'academic-year':
+      return addMonths(from, 12);
+    case 'last':
+      return now + 1;
+    case 'between':
+      return w.before === undefined ? Number.POSITIVE_INFINITY : Date.parse(w.before);
     default: {
       const never: never = w;
       throw new Error(`unknown window ${JSON.stringify(never)}`);
@@ -68,15 +129,10 @@ export function iso(t: number): string {
   if (!(t >= 0 && t < 253_402_300_800_000)) return new Date(t).toISOString();
   const days = Math.floor(t / DAY);
   if (days !== lastDay) {
-    const z = days + 719_468;
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const m = mp < 10 ? mp + 3 : mp - 9;
-    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    civilFromDays(days);
+    const y = civilYear;
+    const m = civilMonth;
+    const d = civilDay;
     digitsInto(dayCodes, 0, y, 4);
     dayCodes[4] = 45; // -
     digitsInto(dayCodes, 5, m, 2);
