@@ -109,6 +109,20 @@ const ACCESSOR: PropertyDescriptor = { get: participationsOf, enumerable: true, 
 const SLOT: PropertyDescriptor = { value: undefined, writable: true, enumerable: false, configurable: true };
 
 /**
+ * An empty object already in V8's dictionary mode. Badge and level ids are
+ * added in each student's own order, so as ordinary objects every student's
+ * would walk its own chain of hidden classes and each new id would cost a
+ * runtime call (about 3 µs; 70,000 awards in the rules bench). Keys, order,
+ * JSON and prototype are those of `{}`.
+ */
+function dictionary<T>(): Record<string, T> {
+  const o: Record<string, T | undefined> = { a: undefined, b: undefined };
+  delete o.a;
+  delete o.b;
+  return o as Record<string, T>;
+}
+
+/**
  * A student's state as `initialState` makes it: the JSON fields in their
  * usual order, `participations` an accessor over the tally's rows (an
  * enumerable own property, so JSON, spread and `structuredClone` still see
@@ -125,10 +139,10 @@ class State {
     this.studentId = studentId;
     this.facts = 0;
     Object.defineProperty(this, 'participations', ACCESSOR);
-    this.badges = {};
-    this.eligible = {};
-    this.applications = {};
-    this.levels = {};
+    this.badges = dictionary();
+    this.eligible = dictionary();
+    this.applications = dictionary();
+    this.levels = dictionary();
     Object.defineProperty(this, TALLY, SLOT);
   }
 }

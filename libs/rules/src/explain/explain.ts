@@ -4,7 +4,7 @@ import { compile, type Compiled } from '../evaluate/compile';
 import { awardTime, badgeValue, eligibilityStands, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
 import type { StudentState } from '../evaluate/state';
 import { badgeField, F_ELIGIBLE, levelAt } from '../evaluate/tally';
-import { day, iso, windowRange } from '../evaluate/time';
+import { day, iso, windowBefore, windowFrom } from '../evaluate/time';
 import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } from './plan';
 
 /** One condition: met or not, current against required value, and its parts. */
@@ -80,14 +80,19 @@ export type Explanation = {
 /** A condition tree with current and required values. */
 export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanation {
   const rs = ctx.c.ruleSet;
-  const base = { kind: cc.source.kind, text: describeCondition(rs, cc.source), met: holds(cc, ctx), pos: cc.source.pos };
+  const kind = cc.source.kind;
+  const text = describeCondition(rs, cc.source);
+  const met = holds(cc, ctx);
+  const pos = cc.source.pos;
+  // One literal per shape (no spread of a shared base): an explanation is built for every outcome.
   switch (cc.kind) {
     case 'participations':
     case 'badges': {
-      const current = cc.kind === 'participations' ? participationValue(cc, ctx) : badgeValue(cc, ctx);
-      const out: ConditionExplanation = { ...base, current: Math.round(current * 10) / 10, required: cc.atLeast };
+      const value = cc.kind === 'participations' ? participationValue(cc, ctx) : badgeValue(cc, ctx);
+      const out: ConditionExplanation = { kind, text, met, pos, current: Math.round(value * 10) / 10, required: cc.atLeast };
       if (cc.window) {
-        const [from, before] = windowRange(rs, cc.window, ctx.now);
+        const from = windowFrom(rs, cc.window, ctx.now);
+        const before = windowBefore(rs, cc.window, ctx.now, from);
         out.window = {};
         if (Number.isFinite(from)) out.window.from = day(from);
         if (Number.isFinite(before)) out.window.before = cc.window.type === 'last' ? iso(before) : day(before);
@@ -95,12 +100,12 @@ export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanati
       return out;
     }
     case 'holds-badge':
-      return { ...base, current: ctx.valid[cc.badge] ?? 0, required: 1 };
+      return { kind, text, met, pos, current: ctx.valid[cc.badge] ?? 0, required: 1 };
     case 'all':
     case 'any':
-      return { ...base, children: cc.children.map((x) => explainCondition(x, ctx)) };
+      return { kind, text, met, pos, children: cc.children.map((x) => explainCondition(x, ctx)) };
     case 'not':
-      return { ...base, children: [explainCondition(cc.child, ctx)] };
+      return { kind, text, met, pos, children: [explainCondition(cc.child, ctx)] };
     default: {
       const never: never = cc;
       throw new Error(`unknown condition ${JSON.stringify(never)}`);
