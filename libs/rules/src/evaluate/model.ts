@@ -186,6 +186,9 @@ export type CompiledRuleSet = {
  *   total over all at A + 1);
  * - from `rowBase`, `cap` rows of ROW doubles, the first `n` live: epoch
  *   ms, hours, activity and role, id hash, offset of the ids in `chars`.
+ *
+ * `d`, `slots` and `chars` are views on one buffer, replaced together when
+ * the tally grows (and the old one detached: see `release` in tally.ts).
  */
 export type Tally = {
   c: CompiledRuleSet;
@@ -208,7 +211,7 @@ export type Tally = {
   /**
    * Participation id -> row, an open-addressing hash table: slot k holds
    * the id's hash at 2k and its row + 1 at 2k + 1 (0: empty); the id itself
-   * is compared only on a hash match.
+   * is compared only on a hash match. Sized for `cap` rows.
    */
   slots: Int32Array;
   /** The rows' participation and event ids as UTF-16 code units (no string kept per participation). */

@@ -92,7 +92,7 @@ function forgetActivity(t: Tally, a: number): void {
  * its bytes off the count at once, and the young clone that receives them
  * goes at the next scavenge.
  */
-function release(a: Float64Array | Int32Array | Uint16Array): void {
+function release(a: Float64Array): void {
   // Tallies allocate their own buffers, never shared ones.
   const buffer = a.buffer as ArrayBuffer;
   structuredClone(buffer, { transfer: [buffer] });
@@ -186,7 +186,7 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
   // Rows start on a 64-byte boundary of the buffer.
   const rowBase = (countBase + stride * CELLS + 7) & ~7;
   const cap = Math.max(16, list.length + (list.length >> 1));
-  const d = new Float64Array(rowBase + cap * ROW);
+  const { d, slots, chars } = allocate(rowBase, cap, Math.max(512, list.length * 24));
   d.fill(Number.NaN, badgeBase + F_AT * nb, badgeBase + (F_AT + 1) * nb);
   d.fill(Number.POSITIVE_INFINITY, badgeBase + F_EXPIRES * nb, badgeBase + (F_EXPIRES + 1) * nb);
   d.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
@@ -206,8 +206,8 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
     badgeBase,
     countBase,
     rowBase,
-    slots: new Int32Array(2 * slotCapacity(list.length)),
-    chars: new Uint16Array(Math.max(512, list.length * 24)),
+    slots,
+    chars,
     used: 0,
     dead: 0,
   };
@@ -274,12 +274,62 @@ function place(slots: Int32Array, hash: number, row: number): void {
   slots[2 * k + 1] = row + 1;
 }
 
-/** Refills the id table from the hashes in the rows (after a removal moved a row, or to grow it). */
-function reindex(t: Tally, capacity: number): void {
-  const slots = capacity * 2 === t.slots.length ? t.slots.fill(0) : new Int32Array(capacity * 2);
+/** Refills the id table from the hashes in the rows (after a removal moved a row, or into a new buffer). */
+function reindex(t: Tally): void {
+  const slots = t.slots.fill(0);
   for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) place(slots, t.d[o + R_HASH]!, i);
-  if (slots !== t.slots) release(t.slots);
+}
+
+/**
+ * One buffer per tally, three views on it: the doubles (`rowBase` of them,
+ * then `cap` rows), the id table (sized for `cap` rows at a load factor of
+ * one half, so it never grows on its own) and the ids' code units. One
+ * allocation, and one buffer to give back, each time the tally grows.
+ */
+function allocate(rowBase: number, cap: number, charCap: number): { d: Float64Array; slots: Int32Array; chars: Uint16Array } {
+  const dBytes = (rowBase + cap * ROW) * 8;
+  const slotInts = 2 * slotCapacity(cap);
+  const charsAt = dBytes + slotInts * 4;
+  const buffer = new ArrayBuffer(charsAt + charCap * 2);
+  return {
+    d: new Float64Array(buffer, 0, rowBase + cap * ROW),
+    slots: new Int32Array(buffer, dBytes, slotInts),
+    chars: new Uint16Array(buffer, charsAt, charCap),
+  };
+}
+
+/**
+ * Moves the tally into a new buffer with room for `cap` rows and `need`
+ * more cells of ids: rows copied, ids packed (voided rows' ids dropped),
+ * the id table refilled. Room for ids grows with the rows, at the ids'
+ * average length so far, so long ids do not make the buffer grow twice.
+ */
+function grow(t: Tally, cap: number, need: number): void {
+  const live = t.used - t.dead;
+  const perRow = t.n > 0 ? Math.ceil(live / t.n) : 0;
+  let charCap = t.chars.length;
+  if (live + need > charCap) charCap = 2 * (live + need);
+  if (cap > t.cap) charCap = Math.max(charCap, perRow * cap + need);
+  const old = t.d;
+  const oldChars = t.chars;
+  const { d, slots, chars } = allocate(t.rowBase, cap, charCap);
+  d.set(old.subarray(0, t.rowBase + t.n * ROW));
+  let used = 0;
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
+    const from = d[o + R_CHARS]!;
+    const cells = rowCells(t, i);
+    chars.set(oldChars.subarray(from, from + cells), used);
+    d[o + R_CHARS] = used;
+    used += cells;
+  }
+  t.d = d;
   t.slots = slots;
+  t.chars = chars;
+  t.cap = cap;
+  t.used = used;
+  t.dead = 0;
+  reindex(t);
+  release(old);
 }
 
 // ---- ids, kept as UTF-16 code units in `chars` (no string per participation for the GC to keep) ----
@@ -326,32 +376,6 @@ function rowCells(t: Tally, i: number): number {
   return at - from;
 }
 
-/** Room for `need` more cells of ids: a buffer twice the size, the live ids packed when voids left many dead ones. */
-function reserveChars(t: Tally, need: number): void {
-  if (t.used + need <= t.chars.length) return;
-  const old = t.chars;
-  if (t.dead * 4 <= t.used) {
-    const chars = new Uint16Array(2 * (t.used + need));
-    chars.set(old.subarray(0, t.used));
-    t.chars = chars;
-    release(old);
-    return;
-  }
-  const chars = new Uint16Array(2 * (t.used - t.dead + need));
-  let used = 0;
-  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
-    const from = t.d[o + R_CHARS]!;
-    const cells = rowCells(t, i);
-    for (let k = 0; k < cells; k++) chars[used + k] = old[from + k]!;
-    t.d[o + R_CHARS] = used;
-    used += cells;
-  }
-  t.chars = chars;
-  release(old);
-  t.used = used;
-  t.dead = 0;
-}
-
 /**
  * The row of participation `id`, or -1. The id itself is compared only
  * when the hash matches.
@@ -377,19 +401,12 @@ export function addParticipation(
   at: number,
   hours: number,
 ): void {
-  if (t.n === t.cap) {
-    const cap = t.cap * 2;
-    const d = new Float64Array(t.rowBase + cap * ROW);
-    d.set(t.d.subarray(0, t.rowBase + t.n * ROW));
-    release(t.d);
-    t.d = d;
-    t.cap = cap;
-  }
   const known = t.c.activityIndex.get(activityId);
   const a = known ?? t.stride - 2;
   const r = roleIndex(role);
   const cells = idCells(participationId) + idCells(eventId) + (known === undefined ? idCells(activityId) : 0);
-  reserveChars(t, cells);
+  if (t.n === t.cap) grow(t, 2 * t.cap, cells);
+  else if (t.used + cells > t.chars.length) grow(t, t.cap, cells);
   const from = t.used;
   let end = putId(t.chars, from, participationId);
   end = putId(t.chars, end, eventId);
@@ -403,8 +420,7 @@ export function addParticipation(
   d[o + R_AR] = a + r * 65536;
   d[o + R_HASH] = hash;
   d[o + R_CHARS] = from;
-  if (2 * t.n > t.slots.length >> 1) reindex(t, slotCapacity(t.n));
-  else place(t.slots, hash, i);
+  place(t.slots, hash, i);
   count(t, a, r, hours, 1);
   forgetActivity(t, a);
 }
@@ -419,7 +435,7 @@ export function removeParticipation(t: Tally, i: number): void {
   t.dead += rowCells(t, i);
   const last = --t.n;
   if (i !== last) d.copyWithin(o, t.rowBase + last * ROW, t.rowBase + last * ROW + ROW);
-  reindex(t, t.slots.length >> 1);
+  reindex(t);
   forgetActivity(t, a);
 }
 
