@@ -79,7 +79,7 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
     badgeTouches,
     levelTouches,
     timed,
-    scratch: { valid: new Uint8Array(badges.length), reached: new Uint8Array(levels.length) },
+    scratch: { valid: new Uint8Array(badges.length), reached: new Uint8Array(levels.length), evidence: new Map() },
   };
   cache.set(ruleSet, compiled);
   return (last = compiled);

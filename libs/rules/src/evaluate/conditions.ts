@@ -55,6 +55,7 @@ export function makeContext(c: CompiledRuleSet, state: StudentState, now: number
     ctx.after = Number.NEGATIVE_INFINITY;
     ctx.until = Number.POSITIVE_INFINITY;
     ctx.evidence = undefined;
+    if (c.scratch.evidence.size > 0) c.scratch.evidence.clear();
     return ctx;
   }
   return {

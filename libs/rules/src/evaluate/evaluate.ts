@@ -195,7 +195,7 @@ function decideBadge(ctx: Context, cb: CompiledBadge, renewal: boolean, outcomes
 function earn(ctx: Context, cb: CompiledBadge, renewal: boolean, via: EarnedBadge['via'], basis: string[], outcomes: Outcome[]): void {
   const i = cb.index;
   ctx.valid[i] = 2;
-  (ctx.evidence ??= new Map()).set(i, basis);
+  (ctx.evidence ??= ctx.c.scratch.evidence).set(i, basis);
   const out: EarnedBadge = { badgeId: cb.badge.id, basis, at: iso(ctx.now), via, renewal, explanation: explainBadge(makePlanner(ctx), i) };
   const expires = expiryOf(cb.badge.validity, ctx.now);
   if (expires !== undefined) out.expiresAt = iso(expires);

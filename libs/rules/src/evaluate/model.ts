@@ -160,7 +160,7 @@ export type CompiledRuleSet = {
   /** Per step of `order`: 1 when a condition has a time window (checked at every `evaluate`: the clock moves it). */
   timed: Uint8Array;
   /** Reused by the top-level `evaluate` (never nested): saves allocating per call. */
-  scratch: { valid: Uint8Array; reached: Uint8Array; ctx?: Context };
+  scratch: { valid: Uint8Array; reached: Uint8Array; evidence: Map<number, string[]>; ctx?: Context };
 };
 
 /**

@@ -318,7 +318,8 @@ function grow(t: Tally, cap: number, need: number): void {
   for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
     const from = d[o + R_CHARS]!;
     const cells = rowCells(t, i);
-    chars.set(oldChars.subarray(from, from + cells), used);
+    // A loop, not `set(subarray(...))`: a view object per row would be garbage for the scavenger.
+    for (let k = 0; k < cells; k++) chars[used + k] = oldChars[from + k]!;
     d[o + R_CHARS] = used;
     used += cells;
   }
