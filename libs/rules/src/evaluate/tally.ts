@@ -185,8 +185,9 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
   const countBase = badgeBase + nb * BADGE_FIELDS;
   // Rows start on a 64-byte boundary of the buffer.
   const rowBase = (countBase + stride * CELLS + 7) & ~7;
-  const cap = Math.max(16, list.length + (list.length >> 1));
-  const { d, slots, chars } = allocate(rowBase, cap, Math.max(512, list.length * 24));
+  // Room for 64 rows from the start: most students get there, and each growth costs a new buffer (~20 µs).
+  const cap = Math.max(64, list.length + (list.length >> 1));
+  const { d, slots, chars } = allocate(rowBase, cap, Math.max(cap * 20, list.length * 24));
   d.fill(Number.NaN, badgeBase + F_AT * nb, badgeBase + (F_AT + 1) * nb);
   d.fill(Number.POSITIVE_INFINITY, badgeBase + F_EXPIRES * nb, badgeBase + (F_EXPIRES + 1) * nb);
   d.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
