@@ -82,7 +82,9 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | numb
   const time = typeof now === 'number' ? now : now.getTime();
   const ctx = makeContext(c, state, time, false, true);
   const { t } = ctx;
-  const outcomes: Outcome[] = [];
+  // Most evaluations report nothing: outcomes are gathered in a reused list and copied out only when there are some.
+  const outcomes = gathered;
+  outcomes.length = 0;
   const order = c.order;
   for (let s = 0; s < order.length; s++) {
     // Until something is reported, a step that reported nothing last time, none of whose inputs changed since, is skipped.
@@ -104,17 +106,22 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | numb
   };
   // Most evaluations change nothing: they share one frozen empty list.
   if (outcomes.length === 0) return result;
+  const all = outcomes.slice();
+  outcomes.length = 0;
   const pick = <T extends Outcome['type']>(type: T): Array<Extract<Outcome, { type: T }>> =>
-    outcomes.filter((o): o is Extract<Outcome, { type: T }> => o.type === type);
+    all.filter((o): o is Extract<Outcome, { type: T }> => o.type === type);
   return {
     ...result,
     earned: pick('badge-earned'),
     eligible: pick('badge-eligible'),
     levelsReached: pick('level-reached'),
     supportLost: pick('support-lost'),
-    outcomes,
+    outcomes: all,
   };
 }
+
+/** The outcomes of the evaluation under way (`evaluate` is never re-entered: explanations do not evaluate). */
+const gathered: Outcome[] = [];
 
 /**
  * One level or badge of the dependency order: what it newly reaches, earns,
