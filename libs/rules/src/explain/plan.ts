@@ -34,20 +34,24 @@ export type Plan = { cost: number; steps: MissingStep[] };
 const DONE: Plan = { cost: 0, steps: [] };
 const blocked = (text: string): Plan => ({ cost: Number.POSITIVE_INFINITY, steps: [{ kind: 'blocked', amount: 0, text }] });
 
-/** Plans the missing steps for badges and levels, remembering what it has planned. */
+/**
+ * Plans the missing steps for badges and levels, remembering what it has
+ * planned, by badge and level index (sparse arrays rather than maps: a
+ * planner is made for every outcome's explanation).
+ */
 export type Planner = {
   ctx: Context;
-  badges: Map<number, Plan | 'planning'>;
-  levels: Map<number, Plan | 'planning'>;
+  badges: Array<Plan | 'planning' | undefined>;
+  levels: Array<Plan | 'planning' | undefined>;
   /**
    * A badge's own steps, to mention it inside another step: its level (not
    * the way there, which the level's plan gives), its criteria, its application.
    */
-  own: Map<number, MissingStep[]>;
+  own: Array<MissingStep[] | undefined>;
 };
 
 export function makePlanner(ctx: Context): Planner {
-  return { ctx, badges: new Map(), levels: new Map(), own: new Map() };
+  return { ctx, badges: [], levels: [], own: [] };
 }
 
 /**
@@ -135,20 +139,20 @@ const combine = (plans: Plan[]): Plan => {
 
 /** What is missing for a badge that is not held (empty when it is). */
 export function planBadge(p: Planner, i: number): Plan {
-  const memo = p.badges.get(i);
+  const memo = p.badges[i];
   if (memo === 'planning') return blocked('a requirement circle');
   if (memo) return memo;
-  p.badges.set(i, 'planning');
+  p.badges[i] = 'planning';
   const { plan, own } = computeBadgePlan(p, i);
-  p.badges.set(i, plan);
-  p.own.set(i, own);
+  p.badges[i] = plan;
+  p.own[i] = own;
   return plan;
 }
 
 /** A badge's own steps (see `Planner.own`), once it is planned. */
 function ownSteps(p: Planner, i: number): MissingStep[] {
   planBadge(p, i);
-  return p.own.get(i) ?? [];
+  return p.own[i] ?? [];
 }
 
 function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep[] } {
@@ -212,10 +216,10 @@ function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep
 
 /** What is missing for a level not reached (including the levels before it). */
 export function planLevel(p: Planner, i: number): Plan {
-  const memo = p.levels.get(i);
+  const memo = p.levels[i];
   if (memo === 'planning') return blocked('a requirement circle');
   if (memo) return memo;
-  p.levels.set(i, 'planning');
+  p.levels[i] = 'planning';
   const { ctx } = p;
   const cl = ctx.c.levels[i]!;
   let plan = DONE;
@@ -223,7 +227,7 @@ export function planLevel(p: Planner, i: number): Plan {
     const previous = i > 0 ? planLevel(p, i - 1) : DONE;
     plan = combine([previous, holds(cl.condition, ctx) ? DONE : planCondition(p, cl.condition)]);
   }
-  p.levels.set(i, plan);
+  p.levels[i] = plan;
   return plan;
 }
 
