@@ -185,9 +185,10 @@ export type CompiledRuleSet = {
  *   hours per role (the catalogue, then A for unknown activities, then the
  *   total over all at A + 1);
  * - from `rowBase`, `cap` rows of ROW doubles, the first `n` live: epoch
- *   ms, hours, activity and role, id hash, offset of the ids in `chars`.
+ *   ms, hours, activity and role, id hash, offset of the ids in `chars`;
+ * - at `slotBase`, the id table.
  *
- * `d`, `slots` and `chars` are views on one buffer, replaced together when
+ * `d` and `chars` are views on one buffer, replaced together when
  * the tally grows (and the old one detached: see `release` in tally.ts).
  */
 export type Tally = {
@@ -209,11 +210,14 @@ export type Tally = {
   countBase: number;
   rowBase: number;
   /**
-   * Participation id -> row, an open-addressing hash table: slot k holds
-   * the id's hash at 2k and its row + 1 at 2k + 1 (0: empty); the id itself
-   * is compared only on a hash match. Sized for `cap` rows.
+   * Participation id -> row, an open-addressing hash table in `d` from
+   * here, `slotCapacity(cap)` doubles: a slot holds the id's hash (unsigned)
+   * + (row + 1) * 2^32, 0 when empty; the id itself is compared only on a
+   * hash match.
    */
-  slots: Int32Array;
+  slotBase: number;
+  /** Slots in the id table, minus one (a power of two, at least twice `cap`). */
+  slotMask: number;
   /** The rows' participation and event ids as UTF-16 code units (no string kept per participation). */
   chars: Uint16Array;
   /** Cells of `chars` written; `dead` of them belong to voided rows (packed away when it grows). */

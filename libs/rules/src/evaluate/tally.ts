@@ -187,7 +187,7 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
   const rowBase = (countBase + stride * CELLS + 7) & ~7;
   // Room for 64 rows from the start: most students get there, and each growth costs a new buffer (~20 µs).
   const cap = Math.max(64, list.length + (list.length >> 1));
-  const { d, slots, chars } = allocate(rowBase, cap, Math.max(cap * 20, list.length * 24));
+  const { d, chars } = allocate(rowBase, cap, Math.max(cap * 20, list.length * 24));
   d.fill(Number.NaN, badgeBase + F_AT * nb, badgeBase + (F_AT + 1) * nb);
   d.fill(Number.POSITIVE_INFINITY, badgeBase + F_EXPIRES * nb, badgeBase + (F_EXPIRES + 1) * nb);
   d.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
@@ -207,7 +207,8 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
     badgeBase,
     countBase,
     rowBase,
-    slots,
+    slotBase: rowBase + cap * ROW,
+    slotMask: slotCapacity(cap) - 1,
     chars,
     used: 0,
     dead: 0,
@@ -267,36 +268,40 @@ function slotCapacity(rows: number): number {
   return n;
 }
 
-function place(slots: Int32Array, hash: number, row: number): void {
-  const mask = (slots.length >> 1) - 1;
+/**
+ * An id table slot: the id's hash (as unsigned) plus (row + 1) * 2^32, an
+ * integer below 2^53 while rows stay under MAX_ROWS; 0 is an empty slot.
+ */
+const SLOT_ROW = 4_294_967_296;
+const MAX_ROWS = 2 ** 21 - 1;
+
+function place(t: Tally, hash: number, row: number): void {
+  const d = t.d;
+  const base = t.slotBase;
+  const mask = t.slotMask;
   let k = hash & mask;
-  while (slots[2 * k + 1] !== 0) k = (k + 1) & mask;
-  slots[2 * k] = hash;
-  slots[2 * k + 1] = row + 1;
+  while (d[base + k] !== 0) k = (k + 1) & mask;
+  d[base + k] = (hash >>> 0) + (row + 1) * SLOT_ROW;
 }
 
 /** Refills the id table from the hashes in the rows (after a removal moved a row, or into a new buffer). */
 function reindex(t: Tally): void {
-  const slots = t.slots.fill(0);
-  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) place(slots, t.d[o + R_HASH]!, i);
+  t.d.fill(0, t.slotBase, t.slotBase + t.slotMask + 1);
+  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) place(t, t.d[o + R_HASH]!, i);
 }
 
 /**
- * One buffer per tally, three views on it: the doubles (`rowBase` of them,
- * then `cap` rows), the id table (sized for `cap` rows at a load factor of
- * one half, so it never grows on its own) and the ids' code units. One
- * allocation, and one buffer to give back, each time the tally grows.
+ * One buffer per tally, two views on it: the doubles (`rowBase` of them,
+ * then `cap` rows, then the id table, sized for `cap` rows at a load factor
+ * of one half so it never grows on its own) and the ids' code units. One
+ * allocation, and one buffer to give back, each time the tally grows; and
+ * looking an id up reads no other object than `d`.
  */
-function allocate(rowBase: number, cap: number, charCap: number): { d: Float64Array; slots: Int32Array; chars: Uint16Array } {
-  const dBytes = (rowBase + cap * ROW) * 8;
-  const slotInts = 2 * slotCapacity(cap);
-  const charsAt = dBytes + slotInts * 4;
-  const buffer = new ArrayBuffer(charsAt + charCap * 2);
-  return {
-    d: new Float64Array(buffer, 0, rowBase + cap * ROW),
-    slots: new Int32Array(buffer, dBytes, slotInts),
-    chars: new Uint16Array(buffer, charsAt, charCap),
-  };
+function allocate(rowBase: number, cap: number, charCap: number): { d: Float64Array; chars: Uint16Array } {
+  if (cap > MAX_ROWS) throw new RangeError(`a student's tally holds at most ${MAX_ROWS} participations`);
+  const doubles = rowBase + cap * ROW + slotCapacity(cap);
+  const buffer = new ArrayBuffer(doubles * 8 + charCap * 2);
+  return { d: new Float64Array(buffer, 0, doubles), chars: new Uint16Array(buffer, doubles * 8, charCap) };
 }
 
 /**
@@ -313,7 +318,7 @@ function grow(t: Tally, cap: number, need: number): void {
   if (cap > t.cap) charCap = Math.max(charCap, perRow * cap + need);
   const old = t.d;
   const oldChars = t.chars;
-  const { d, slots, chars } = allocate(t.rowBase, cap, charCap);
+  const { d, chars } = allocate(t.rowBase, cap, charCap);
   d.set(old.subarray(0, t.rowBase + t.n * ROW));
   let used = 0;
   for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
@@ -325,7 +330,8 @@ function grow(t: Tally, cap: number, need: number): void {
     used += cells;
   }
   t.d = d;
-  t.slots = slots;
+  t.slotBase = t.rowBase + cap * ROW;
+  t.slotMask = slotCapacity(cap) - 1;
   t.chars = chars;
   t.cap = cap;
   t.used = used;
@@ -383,12 +389,15 @@ function rowCells(t: Tally, i: number): number {
  * when the hash matches.
  */
 export function rowOf(t: Tally, id: string, hash = hashId(id)): number {
-  const slots = t.slots;
-  const mask = (slots.length >> 1) - 1;
+  const d = t.d;
+  const base = t.slotBase;
+  const mask = t.slotMask;
+  const unsigned = hash >>> 0;
   for (let k = hash & mask; ; k = (k + 1) & mask) {
-    const row = slots[2 * k + 1]! - 1;
-    if (row < 0) return -1;
-    if (slots[2 * k] === hash && sameId(t.chars, t.d[t.rowBase + row * ROW + R_CHARS]!, id)) return row;
+    const key = d[base + k]!;
+    if (key === 0) return -1;
+    const row = Math.floor(key / SLOT_ROW) - 1;
+    if (key - (row + 1) * SLOT_ROW === unsigned && sameId(t.chars, d[t.rowBase + row * ROW + R_CHARS]!, id)) return row;
   }
 }
 
@@ -422,7 +431,7 @@ export function addParticipation(
   d[o + R_AR] = a + r * 65536;
   d[o + R_HASH] = hash;
   d[o + R_CHARS] = from;
-  place(t.slots, hash, i);
+  place(t, hash, i);
   count(t, a, r, hours, 1);
   forgetActivity(t, a);
 }
