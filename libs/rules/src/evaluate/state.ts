@@ -21,6 +21,7 @@ import {
   setBadgeField,
   setLevelAt,
   tallyOf,
+  touchRowLines,
 } from './tally';
 
 /**
@@ -67,6 +68,7 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
   switch (fact.type) {
     case 'participation-recorded': {
       const hash = hashId(fact.participationId);
+      touchRowLines(t, hash, fact.activityId);
       if (rowOf(t, fact.participationId, hash) >= 0) return state;
       const at = time(fact.occurredAt);
       addParticipation(t, hash, fact.participationId, fact.eventId, fact.activityId, fact.role, at, fact.hours ?? 0);
