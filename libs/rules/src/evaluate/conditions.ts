@@ -155,10 +155,19 @@ function collect(cc: ParticipationCondition, ctx: Context, a: number, seen: Set<
 let rangeAfter = 0;
 let rangeBefore = 0;
 
+/**
+ * Set when a condition's answer came to depend on the clock (a time window
+ * was worked out); `evaluate` clears it before each step. A windowed step
+ * that failed without it (its undated count already short of the bar) fails
+ * at any clock, so it can be remembered like an unwindowed one.
+ */
+export const clockUse = { read: false };
+
 function setRange(cc: ParticipationCondition | BadgeCondition, ctx: Context): void {
   rangeAfter = ctx.after;
   rangeBefore = ctx.until === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : ctx.until + 1;
   if (cc.window) {
+    clockUse.read = true;
     const rs = ctx.c.ruleSet;
     const f = windowFrom(rs, cc.window, ctx.now);
     const b = windowBefore(rs, cc.window, ctx.now, f);

@@ -9,7 +9,7 @@ import {
 } from '../explain/explain';
 import { makePlanner } from '../explain/plan';
 import { compile, type CompiledBadge, type Step } from './compile';
-import { basisOf, holds, makeContext, type Context } from './conditions';
+import { basisOf, clockUse, holds, makeContext, type Context } from './conditions';
 import type { StudentState } from './state';
 import { badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_FLAGS, F_REVOKED, isClean, setClean } from './tally';
 import { expiryOf, iso } from './time';
@@ -90,8 +90,9 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | numb
     // Until something is reported, a step that reported nothing last time, none of whose inputs changed since, is skipped.
     const quiet = outcomes.length === 0;
     if (quiet && isClean(t, s)) continue;
+    clockUse.read = false;
     const settled = runStep(ctx, order[s]!, outcomes);
-    if (quiet && outcomes.length === 0 && (settled || c.timed[s] === 0)) setClean(t, s, settled);
+    if (quiet && outcomes.length === 0 && (settled || c.timed[s] === 0 || !clockUse.read)) setClean(t, s, settled);
   }
   const result: Evaluation = {
     studentId: state.studentId,
