@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PROJECTION_HEALTH } from '@laurel/platform';
 import { AwardsModule } from './awards/awards.module';
 import { ProjectionsController } from './projections/projections.controller';
 import { ProjectionsService } from './projections/projections.service';
@@ -13,7 +14,7 @@ import { RuleProjection } from './projections/rule-projection';
 @Module({})
 export class WorkerModule {
   static forRoot(): DynamicModule {
-    const providers = [ReadModels, RuleProjection, ProjectionsService];
+    const providers = [ReadModels, RuleProjection, ProjectionsService, { provide: PROJECTION_HEALTH, useExisting: ProjectionsService }];
     return { module: WorkerModule, imports: [AwardsModule], controllers: [ProjectionsController], providers, exports: [...providers, AwardsModule] };
   }
 }

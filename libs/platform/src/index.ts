@@ -6,3 +6,4 @@ export * from './local-auth-key';
 export * from './lookup-index';
 export * from './rule-set-registry';
 export * from './signing-keys';
+export * from './health';

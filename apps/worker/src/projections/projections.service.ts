@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
-import { LAUREL_CONFIG, REDIS, type LaurelConfig } from '@laurel/platform';
+import { LAUREL_CONFIG, REDIS, type ComponentHealth, type LaurelConfig, type ProjectionHealthSource } from '@laurel/platform';
 import { ProjectionRunner } from './projection-runner';
 import { RuleProjection } from './rule-projection';
 
 /** Starts the rule projection on its checkpointed subscription when the app starts, and stops it cleanly. */
 @Injectable()
-export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown, ProjectionHealthSource {
   rules: ProjectionRunner;
 
   constructor(
@@ -27,6 +27,29 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   async status(): Promise<{ checkpoint: string | null; head: string; lag: string | null }> {
     const [saved, head] = await Promise.all([this.redis.get(this.rules.checkpointKey), this.store.lastPosition()]);
     return { checkpoint: saved, head: head.toString(), lag: saved === null ? null : (head - BigInt(saved)).toString() };
+  }
+
+  /**
+   * For GET /health: down while the projection is failing (it retries from
+   * its checkpoint) or has halted, with the cause; up or down, where it is
+   * against the log's head.
+   */
+  async health(): Promise<ComponentHealth | undefined> {
+    if (!this.config.projection) return undefined;
+    const { status, checkpoint, failure } = this.rules.state;
+    const head = await this.store.lastPosition().catch(() => undefined);
+    const position = {
+      checkpoint: checkpoint?.toString() ?? null,
+      ...(head !== undefined && { head: head.toString(), lag: (head - (checkpoint ?? -1n)).toString() }),
+    };
+    if (status === 'running') return { status: 'up', ...position };
+    return {
+      status: 'down',
+      state: status,
+      error: failure?.error ?? `the projection is ${status}`,
+      ...(failure && { failingSince: failure.since.toISOString(), attempts: failure.attempts }),
+      ...position,
+    };
   }
 
   /** Drops every read model and rebuilds them from the log (the projection keeps serving the API meanwhile). */

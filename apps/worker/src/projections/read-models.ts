@@ -49,9 +49,7 @@ export class ReadModels {
   }
 
   async reset(): Promise<void> {
-    this.extras.clear();
-    this.dirty.clear();
-    this.written.clear();
+    this.forget();
     let cursor = '0';
     do {
       const [next, found] = await this.redis.scan(cursor, 'MATCH', this.keys.all, 'COUNT', 1000);
@@ -59,6 +57,20 @@ export class ReadModels {
       cursor = next;
     } while (cursor !== '0');
     this.fresh = true;
+  }
+
+  /**
+   * Drops everything observed and not yet written, and what this process
+   * believes Redis holds: the projection is about to apply the events after
+   * its checkpoint again (a restart after a failure), and `observe` must not
+   * count them twice.
+   */
+  forget(): void {
+    this.extras.clear();
+    this.dirty.clear();
+    this.indexes.length = 0;
+    this.written.clear();
+    this.fresh = false;
   }
 
   async knownStudents(): Promise<string[]> {

@@ -94,11 +94,17 @@ export class RuleProjection implements Projection {
     await this.readModels.reset();
   }
 
-  /** After a restart: the rule sets published before the checkpoint are in force (students load lazily). */
+  /**
+   * After a restart, or a failure in this process: everything applied since
+   * the checkpoint is dropped, the rule sets published before it are in
+   * force, and students load lazily from their streams again.
+   */
   async resume(checkpoint: bigint): Promise<void> {
+    this.programs.clear();
     this.students.clear();
     this.withPending.clear();
     this.jobs = [];
+    this.readModels.forget();
     const published = await this.store.readAll({ filter: { streamPrefixes: ['program-'], eventTypes: ['RuleSetPublished'] } });
     for (const event of published as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>[]) {
       if (event.position > checkpoint) break;
@@ -147,7 +153,12 @@ export class RuleProjection implements Projection {
       .filter(({ job, record }) => !record.settled.has(job.awardId) && !record.ids.has(CREDENTIAL_ISSUED(job.awardId)))
       .map(({ job }) => job);
     // Both only after the append: a job's worker reads its BadgeEarned from the stream, and the read models show only what is stored.
-    await Promise.all([jobs.length > 0 ? this.awards.enqueueMany(jobs) : undefined, this.readModels.flush((programId) => this.programs.get(programId))]);
+    const written = await Promise.allSettled([
+      jobs.length > 0 ? this.awards.enqueueMany(jobs) : undefined,
+      this.readModels.flush((programId) => this.programs.get(programId)),
+    ]);
+    // Settled, not all: a failure must not leave the other write running into the next attempt's.
+    for (const result of written) if (result.status === 'rejected') throw result.reason;
   }
 
   /** The rule set of a program as the projection last saw it. */
