@@ -97,6 +97,17 @@ export function observeExtras(extras: ProgressionExtras, stored: { type: string;
   }
 }
 
+/** Each badge's place in its rule file, made once per rule set: the projection builds a document per student it writes. */
+const ranks = new WeakMap<RuleSet, Map<string, number>>();
+function badgeRank(ruleSet: RuleSet): Map<string, number> {
+  let rank = ranks.get(ruleSet);
+  if (!rank) {
+    rank = new Map(ruleSet.badges.map((b, i) => [b.id, i]));
+    ranks.set(ruleSet, rank);
+  }
+  return rank;
+}
+
 /**
  * Builds the progression document of one student in one program from the
  * rule state and the extras. `now` decides which awards show as expired.
@@ -114,7 +125,7 @@ export function progressionDocument(
     return at === undefined ? [] : [{ levelId: l.id, reachedAt: iso(at) }];
   });
   // Rule-file order, so the document does not depend on the order facts were folded in.
-  const rank = new Map(program.ruleSet.badges.map((b, i) => [b.id, i]));
+  const rank = badgeRank(program.ruleSet);
   const byRuleOrder = <T extends [string, unknown]>(a: T, b: T) =>
     (rank.get(a[0]) ?? Infinity) - (rank.get(b[0]) ?? Infinity) || a[0].localeCompare(b[0]);
   const badges = Object.entries(state.badges)

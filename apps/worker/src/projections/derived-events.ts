@@ -1,9 +1,10 @@
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import type { NewEvent } from '@laurel/event-store';
 import type { StudentEvent } from '@laurel/progression';
 import type { Outcome, RuleSet } from '@laurel/rules';
 
-const NAMESPACE = 'a7c3e5f1-2b4d-4c6e-8f0a-1b3d5e7f9a2c';
+/** Parsed once: given as a string, uuid's v5 parses the namespace again at every call (twice). */
+const NAMESPACE = parseUuid('a7c3e5f1-2b4d-4c6e-8f0a-1b3d5e7f9a2c');
 
 /** Deterministic ids: the same outcome for the same student always gets the same id, whoever computes it. */
 export const derivedId = (...parts: (string | number)[]): string => uuidv5(parts.join('\u0000'), NAMESPACE);

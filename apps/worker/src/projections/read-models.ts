@@ -40,6 +40,13 @@ export class ReadModels {
   private readonly written = new Map<string, Membership>();
   /** Redis holds no read models from before (just reset): nothing to remove for a student not yet written. */
   private fresh = false;
+  /**
+   * Students Redis holds nothing about, not yet written: their stream began
+   * after this run started (see {@link ReadModels.isNew}). Their first write
+   * sends only the sets they are in, not a removal from every other roster
+   * and holder set of the program.
+   */
+  private readonly unwritten = new Set<string>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -70,7 +77,17 @@ export class ReadModels {
     this.dirty.clear();
     this.indexes.length = 0;
     this.written.clear();
+    this.unwritten.clear();
     this.fresh = false;
+  }
+
+  /**
+   * The student's stream began after this run started: no earlier run of the
+   * projection wrote anything about them (it could only have written what
+   * the log held when this run started).
+   */
+  isNew(studentId: string): void {
+    this.unwritten.add(studentId);
   }
 
   async knownStudents(): Promise<string[]> {
@@ -127,7 +144,7 @@ export class ReadModels {
           inReview: review.length > 0,
         };
         const key = `${programId}/${studentId}`;
-        const before = this.written.get(key) ?? (this.fresh ? NOWHERE : undefined);
+        const before = this.written.get(key) ?? (this.fresh || this.unwritten.has(studentId) ? NOWHERE : undefined);
         if (now.inReview) field(this.keys.review(programId), studentId, JSON.stringify(review));
         else if (before === undefined || before.inReview) add(unreviewed, this.keys.review(programId), studentId);
         if (before === undefined) {
@@ -151,6 +168,7 @@ export class ReadModels {
     for (const [key, members] of added) multi.sadd(key, members);
     for (const { kind, id, studentId } of this.indexes) field(this.keys[kind], id, studentId);
     for (const [key, pairs] of hashes) for (let i = 0; i < pairs.length; i += HSET_CHUNK) multi.hset(key, ...pairs.slice(i, i + HSET_CHUNK));
+    const students = [...this.dirty.keys()];
     this.dirty.clear();
     this.indexes.length = 0;
     try {
@@ -158,9 +176,11 @@ export class ReadModels {
     } catch (err) {
       // Whatever Redis now holds, the next write of each student sets every set again.
       this.written.clear();
+      this.unwritten.clear();
       this.fresh = false;
       throw err;
     }
     for (const [key, membership] of written) this.written.set(key, membership);
+    for (const studentId of students) this.unwritten.delete(studentId);
   }
 }

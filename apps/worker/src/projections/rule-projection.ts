@@ -77,6 +77,14 @@ export class RuleProjection implements Projection {
   private readonly programs = new Map<string, ActiveProgram>();
   private readonly students = new Map<string, StudentRecord>();
   private readonly withPending = new Set<StudentRecord>();
+  /**
+   * The log's head when this run started (reset or resume). A previous run
+   * could have appended derived events only below it, so a student first met
+   * at an event above it has nothing of ours further on in the stream: its
+   * tail need not be read (a concurrent instance's appends still show as a
+   * conflict at the append).
+   */
+  private startHead = -1n;
   /** Awards to hand to the queue at the next flush, unless the stream shows them signed or revoked by then. */
   private jobs: { job: AwardJob; record: StudentRecord }[] = [];
 
@@ -91,6 +99,7 @@ export class RuleProjection implements Projection {
     this.students.clear();
     this.withPending.clear();
     this.jobs = [];
+    this.startHead = await this.store.lastPosition();
     await this.readModels.reset();
   }
 
@@ -105,6 +114,7 @@ export class RuleProjection implements Projection {
     this.withPending.clear();
     this.jobs = [];
     this.readModels.forget();
+    this.startHead = await this.store.lastPosition();
     const published = await this.store.readAll({ filter: { streamPrefixes: ['program-'], eventTypes: ['RuleSetPublished'] } });
     for (const event of published as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>[]) {
       if (event.position > checkpoint) break;
@@ -278,7 +288,8 @@ export class RuleProjection implements Projection {
    * everything in the stream before it was applied before the last
    * checkpoint, so it is folded without evaluation. For a student event only
    * the events before it are read (none when it opens the stream, as in a
-   * rebuild); what follows it is learnt when a flush needs it.
+   * rebuild); what follows it is learnt when a flush needs it, unless the
+   * event is newer than this run (see `startHead`).
    */
   private async student(studentId: string, at: RecordedEvent | bigint): Promise<StudentRecord> {
     const known = this.students.get(studentId);
@@ -290,11 +301,12 @@ export class RuleProjection implements Projection {
       ids: new Set(),
       folded: new Set(),
       head: null,
-      tailKnown: typeof at === 'bigint',
+      tailKnown: typeof at === 'bigint' || at.position > this.startHead,
       settled: new Set(),
       pending: [],
     };
     for (const programId of this.programs.keys()) this.stateFor(record, programId);
+    if (typeof at !== 'bigint' && at.revision === 0n && at.position > this.startHead) this.readModels.isNew(studentId);
     const position = typeof at === 'bigint' ? at : at.position;
     const before =
       typeof at === 'bigint'
