@@ -13,9 +13,12 @@ export class ExportQueryDto {
   })
   after?: string;
 
-  @ApiPropertyOptional({ description: 'Only streams whose name starts with this (e.g. `student-`)' })
+  @ApiPropertyOptional({ description: 'Only streams whose name starts with this (e.g. `student-`, or `student-20231234` for one student)' })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: 'stream must be the start of a stream name: lowercase letters, digits and dashes, e.g. student-' })
+  // A stream name is a kind (`student-`) and an id, which may hold capitals, `.` and `_` (ID_PATTERN); the store tests the prefix exactly.
+  @Matches(/^[a-z][a-z0-9]*(?:-[A-Za-z0-9._-]{0,64})?$/, {
+    message: 'stream must be the start of a stream name, e.g. student- or student-20231234 (letters, digits, ".", "_" and "-")',
+  })
   stream?: string;
 }
 

@@ -124,6 +124,18 @@ describe('when an admin exports the event log', () => {
     expect(events.every((e) => e.stream.startsWith('program-'))).toBe(true);
   });
 
+  it('filters one student whose id holds capitals, dots and underscores', async () => {
+    const odd = `VT_${randomUUID().slice(0, 8)}.Ab`;
+    await drive.participate(odd, 'photo-club', daysAgo(3));
+    const res = await request(engine.http).get(`/admin/events?stream=student-${odd}`).set(admin).expect(200);
+    const events = res.text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { stream: string; type: string });
+    expect(events.map((e) => [e.stream, e.type])).toContainEqual([`student-${odd}`, 'ParticipationRecorded']);
+    expect(events.every((e) => e.stream === `student-${odd}`)).toBe(true);
+  });
+
   it('refuses a malformed position, saying what to send', async () => {
     const res = await request(engine.http).get('/admin/events?after=last').set(admin).expect(400);
     expect(res.body.message).toBe(
