@@ -77,8 +77,9 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
       ],
     };
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  // Spreadsheets capitalise and pad headers (`StudentID `): the names are matched as written in CSV_COLUMNS.
-  const canonical = (name: string): string => known.find((k) => k.toLowerCase() === name.trim().toLowerCase()) ?? name.trim();
+  // Spreadsheets capitalise, pad and space headers (`Student ID `, `student_id`): the names are matched as written in CSV_COLUMNS.
+  const squash = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
+  const canonical = (name: string): string => known.find((k) => squash(k) === squash(name)) ?? name.trim();
   let header: string[] = [];
   let records: { record: Record<string, string>; info: { lines: number; invalid_field_length: number } }[];
   try {
@@ -110,11 +111,17 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
   for (const { record, info } of records) {
     const line = info.lines;
     // csv-parse counts the rows whose field count differs from the header's, so far.
-    if (info.invalid_field_length > misshapen) {
-      misshapen = info.invalid_field_length;
+    const wrongLength = info.invalid_field_length > misshapen;
+    misshapen = info.invalid_field_length;
+    // A spreadsheet exports a blank row as `;;;;`: nothing to record, not a row missing its student.
+    if (Object.values(record).every((v) => v === '')) continue;
+    if (wrongLength) {
+      const fewer = Object.keys(record).length < header.length;
       problems.push({
         line,
-        message: `the line has ${Object.keys(record).length < header.length ? 'fewer' : 'more'} fields than the header's ${header.length} (${header.join(delimiter)}); a value holding "${delimiter}" needs double quotes`,
+        message: fewer
+          ? `the line has fewer fields than the header's ${header.length} (${header.join(delimiter)}); write every column, leaving a value out as an empty field ("${delimiter}${delimiter}")`
+          : `the line has more fields than the header's ${header.length} (${header.join(delimiter)}); a value holding "${delimiter}" needs double quotes`,
       });
       continue;
     }

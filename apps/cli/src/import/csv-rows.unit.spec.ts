@@ -35,8 +35,22 @@ describe('when reading an attendance CSV', () => {
     expect(rows.map((r) => r.line)).toEqual([4]);
     expect(problems).toEqual([
       { line: 2, message: 'the line has more fields than the header\'s 4 (studentId,activityId,occurredAt,hours); a value holding "," needs double quotes' },
-      { line: 3, message: 'the line has fewer fields than the header\'s 4 (studentId,activityId,occurredAt,hours); a value holding "," needs double quotes' },
+      { line: 3, message: 'the line has fewer fields than the header\'s 4 (studentId,activityId,occurredAt,hours); write every column, leaving a value out as an empty field (",,")' },
     ]);
+  });
+
+  it('reads a header as a spreadsheet writes it, with spaces, underscores and capitals', () => {
+    const { rows, problems } = readParticipationCsv('Student ID;activity_id;Occurred At;Role;Hours\n1;photo-club;2026-10-01;volunteer;2\n');
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => r.body)).toEqual([
+      { participationId: expect.any(String), studentId: '1', activityId: 'photo-club', occurredAt: '2026-10-01T00:00:00.000Z', role: 'volunteer', hours: 2 },
+    ]);
+  });
+
+  it('skips a blank spreadsheet row written as separators only, and reads the lines after it', () => {
+    const { rows, problems } = readParticipationCsv('studentId;activityId;occurredAt;hours\n;;;\n1;photo-club;2026-10-01;1\n;;\n2;photo-club;2026-10-01;1\n');
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => r.line)).toEqual([3, 5]);
   });
 
   it('refuses a header without the required columns, or with unknown ones', () => {
