@@ -46,11 +46,22 @@ function aboutOf(credential: Json): VerifiedAbout {
   return about;
 }
 
+const issuerOf = (about: VerifiedAbout): string => about.issuer?.name ?? about.issuer?.id ?? 'an unnamed issuer';
+const toOf = (about: VerifiedAbout): string => (about.subject ? ` to ${about.subject}` : '');
+const whatOf = (about: VerifiedAbout): string =>
+  about.kind === 'badge'
+    ? `the badge "${about.achievement?.name ?? about.name ?? about.achievement?.id ?? 'unnamed'}"`
+    : about.kind === 'portfolio'
+      ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials ?? 0} credentials, each verified on its own)`
+      : `the ${about.kind}${about.name ? ` "${about.name}"` : ''}`;
+
 /**
  * One sentence for the person verifying, and (when verified) what the
  * credential says: which badge, by whom, to whom, for how long. When it is
  * not verified the sentence names the first failed check and why, and
- * nothing the credential claims is repeated as fact.
+ * nothing the credential claims is repeated as fact, except for a credential
+ * whose only fault is that its issuer revoked (or suspended) it: the signature
+ * holds, so the sentence names the badge withdrawn.
  *
  * @example
  * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to urn:uuid:…, valid with no end date, not revoked.', about: {...} }
@@ -59,17 +70,22 @@ export function summarize(result: VerificationResult): { summary: string; about?
   if (!result.verified) {
     const failed = result.checks.find((c) => c.status === 'failed');
     const why = failed && failed.status === 'failed' ? `${failed.name} check failed: ${failed.reason}` : 'a check it needs could not run';
+    const revoked = failed?.status === 'failed' && failed.name === 'status' && (failed.code === 'REVOKED' || failed.code === 'SUSPENDED');
+    const signed = ['issuerKey', 'signature', 'claims'].every((name) => result.checks.some((c) => c.name === name && c.status === 'passed'));
+    if (revoked && signed && result.checks.filter((c) => c.status === 'failed').length === 1) {
+      // The issuer's signature holds, so which badge it withdrew is the issuer's word, and what the employer needs to know.
+      const about = aboutOf(result.credential ?? {});
+      const verb = failed.code === 'REVOKED' ? 'revoked' : 'suspended';
+      return {
+        summary: `Not verified: ${issuerOf(about)} ${verb} ${whatOf(about)} it issued on ${day(about.validFrom) ?? 'an unstated date'}${toOf(about)} (${why}). Do not rely on what this credential says.`,
+      };
+    }
     return { summary: `Not verified: ${why}. Do not rely on what this credential says.` };
   }
   const about = aboutOf(result.credential ?? {});
-  const issuer = about.issuer?.name ?? about.issuer?.id ?? 'an unnamed issuer';
-  const what =
-    about.kind === 'badge'
-      ? `the badge "${about.achievement?.name ?? about.name ?? about.achievement?.id ?? 'unnamed'}"`
-      : about.kind === 'portfolio'
-        ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials ?? 0} credentials, each verified on its own)`
-        : `the ${about.kind}${about.name ? ` "${about.name}"` : ''}`;
-  const to = about.subject ? ` to ${about.subject}` : '';
+  const issuer = issuerOf(about);
+  const what = whatOf(about);
+  const to = toOf(about);
   const until = about.validUntil ? `valid until ${day(about.validUntil)}` : 'valid with no end date';
   const status = result.checks.some((c) => c.name === 'status' && c.status === 'passed') ? ', not revoked' : '';
   return { summary: `Verified: ${what} issued by ${issuer} on ${day(about.validFrom) ?? 'an unstated date'}${to}, ${until}${status}.`, about };
