@@ -67,6 +67,22 @@ describe('loadRuleSet', () => {
     });
   });
 
+  describe('when one line of a badge is indented one space too far', () => {
+    it('names that line and the field to line it up with', () => {
+      const source = program(badge('b', 'participations: 1'), { levels: ONE_LEVEL }).replace('    level:', '     level:');
+      const r = loadRuleSet(source, 'x.yaml');
+      const bad = source.split('\n').findIndex((l) => l.startsWith('     level:')) + 1;
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({
+          code: 'yaml-syntax',
+          line: bad - 1,
+          message: expect.stringContaining(`\`level:\` on line ${bad} is indented further (5 spaces) than \`id:\` here (4)`),
+        }),
+      ]);
+      expect(errorsOf(r)[0]!.message).toMatch(/; indent it 4 spaces like `id:`, or add the missing colon\.$/);
+    });
+  });
+
   describe('when a field is misspelt', () => {
     it('suggests the field meant and does not also say it is missing', () => {
       const r = loadRuleSet(program(badge('b', 'participations: 1').replace('    level:', '    levle:'), { levels: ONE_LEVEL }), 'x.yaml');

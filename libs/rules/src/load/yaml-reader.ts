@@ -218,9 +218,32 @@ export function reportYamlError(r: Reader, error: YAMLError, source: string): vo
     while (offset < source.length && source[offset] === ' ') offset++;
   }
   const { line, col } = r.lines.linePos(offset);
+  if (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BLOCK_AS_IMPLICIT_KEY') hint = overIndentedHint(source, line) ?? hint;
   // One syntax error per line: the parser often reports the same slip twice.
   if (r.issues.some((i) => i.code === 'yaml-syntax' && i.line === line)) return;
   report(r, { line, column: col }, 'yaml-syntax', `The file is not valid YAML here: ${raw}. ${hint}`);
+}
+
+/**
+ * Names the line that is indented too far (the first non-blank, non-comment
+ * line after `line`) and the field it should line up with, when `line` holds
+ * a `field: value`; the generic hint cannot say which of the lines around it.
+ */
+function overIndentedHint(source: string, line: number): string | undefined {
+  const lines = source.split('\n');
+  const here = /^(\s*(?:- )?)([\w-]+):/.exec(lines[line - 1] ?? '');
+  if (!here) return undefined;
+  for (let n = line; n < lines.length; n++) {
+    const next = lines[n]!;
+    if (next.trim() === '' || next.trim().startsWith('#')) continue;
+    const key = /^\s*([\w-]+):/.exec(next)?.[1];
+    const indent = next.length - next.trimStart().length;
+    const column = here[1]!.length;
+    if (indent <= column) return undefined;
+    const what = key === undefined ? `line ${n + 1}` : `\`${key}:\` on line ${n + 1}`;
+    return `${what} is indented further (${indent} spaces) than \`${here[2]}:\` here (${column}), so YAML reads it as part of this value; indent it ${column} spaces like \`${here[2]}:\`, or add the missing colon.`;
+  }
+  return undefined;
 }
 
 /** Offset of the last `opener` before `offset` that has no matching `closer`. */
