@@ -127,12 +127,17 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
             });
           } catch (err) {
             if (!(err instanceof DomainError)) throw err;
+            // The clash is with a row of this very batch (stored by it, or only imagined by a dry run), not with an earlier record.
+            const earlier = toAppend.find((a) => a.participationId === r.data.participationId);
             out.push({
               row: r.row,
               participationId: r.data.participationId,
               status: 'rejected',
               code: err.code,
-              message: err.message,
+              message:
+                earlier && err.code === 'PARTICIPATION_CONFLICT'
+                  ? `participation ${r.data.participationId} is in row ${earlier.row} of this batch with different details; use a new participationId for this row`
+                  : err.message,
             });
           }
         });

@@ -277,6 +277,25 @@ describe('POST /participations', () => {
       await request(engine.http).get(`/students/${other}/timeline`).set(coordinator).expect(404);
     });
 
+    it('refuses a row repeating an id of this batch with other details, naming the row, not an earlier record', async () => {
+      const row = participation();
+      const clash = { ...row, occurredAt: '2026-10-15T16:00:00Z' };
+      for (const dryRun of [true, false]) {
+        const res = await request(engine.http)
+          .post('/participations/batch')
+          .set(coordinator)
+          .send({ participations: [row, clash], dryRun })
+          .expect(200);
+        expect(res.body.results[1]).toEqual({
+          row: 1,
+          participationId: row.participationId,
+          status: 'rejected',
+          code: 'PARTICIPATION_CONFLICT',
+          message: `participation ${row.participationId} is in row 0 of this batch with different details; use a new participationId for this row`,
+        });
+      }
+    });
+
     it('answers the repeated row unchanged, where the first one is stored (no revision or position in a dry run)', async () => {
       const row = participation();
       const dry = await request(engine.http)
