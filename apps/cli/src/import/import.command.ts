@@ -75,7 +75,9 @@ export function importCommand(): Command {
         const results = resultsOf(text);
         if (results === undefined) throw new CliError(`${target.origin} answered without per-row results: is --url the Laurel engine?`);
         for (const r of results) {
-          lines.push({ line: chunk[r.row]?.line ?? -1, status: r.status, ...(r.message && { message: r.message }) });
+          // The engine names rows of the batch it was sent; the person reading knows lines of the file.
+          const message = r.message?.replace(/\brow (\d+) of this batch\b/g, (_, n: string) => `line ${chunk[Number(n)]?.line ?? '?'} of this file`);
+          lines.push({ line: chunk[r.row]?.line ?? -1, status: r.status, ...(message && { message }) });
         }
       }
       lines.sort((a, b) => a.line - b.line);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,24 @@ describe('when a coordinator imports an attendance CSV', () => {
     expect((await run()).out).toContain('0 created, 2 already recorded, 2 rejected');
     const timeline = await request(engine.http).get('/students/imp-1/timeline').set(await engine.as('coordinator'));
     expect(timeline.body.events.filter((e: { type: string }) => e.type === 'ParticipationRecorded')).toHaveLength(2);
+  });
+
+  it('names the line of the file, not the row of a batch, when two lines share a participationId', async () => {
+    const shared = join(dir, 'shared-id.csv');
+    const id = randomUUID();
+    const student = `imp-${id.slice(0, 8)}`;
+    writeFileSync(
+      shared,
+      [
+        'participationId,studentId,activityId,occurredAt',
+        `${id},${student},robotics-club,2026-10-01`,
+        `${id},${student},robotics-club,2026-10-02`,
+        `${id},${student}-b,robotics-club,2026-10-01`,
+      ].join('\n'),
+    );
+    const { out } = await laurel('import', shared, '--url', url, '--token', token, '--dry-run');
+    expect(out).toContain(`${shared}:3: participation ${id} is in line 2 of this file with different details`);
+    expect(out).toContain(`${shared}:4: participation ${id} is given to student ${student} in line 2 of this file`);
   });
 
   it('says a file with only a header has no rows, and exits 0', async () => {
