@@ -159,6 +159,21 @@ describe('input limits', () => {
       await request(engine.http).get('/students/s-1/progression?asOf=2026-01-01&asOf=2027-01-01').set(coordinator).expect(400);
       await request(engine.http).get('/students/s-1/progression?unknown=1').set(coordinator).expect(400);
     });
+
+    it('answers 400, not 500, for ISO-8601 forms that name no instant (week and ordinal dates, basic format, an hour-only offset)', async () => {
+      const designer = await engine.as('designer');
+      for (const when of ['2026-W48', '2026-328', '20261124', '2026-11-24T09:24+02']) {
+        const asOf = await request(engine.http).get(`/students/s-1/progression?asOf=${encodeURIComponent(when)}`).set(coordinator).expect(400);
+        expect(asOf.body.message).toBe('asOf must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z');
+        const at = await request(engine.http)
+          .post(`/programs/vilnius-tech/rules/preview?at=${encodeURIComponent(when)}`)
+          .set(designer)
+          .set('content-type', 'text/yaml')
+          .send('program: { id: vilnius-tech }')
+          .expect(400);
+        expect(at.body.message).toBe('at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z');
+      }
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /**
  * Control characters other than tab and line breaks, and UTF-16 surrogates
@@ -33,6 +33,28 @@ export function IsPlainText(options?: ValidationOptions): PropertyDecorator {
  */
 export function IsOmittable(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined);
+}
+
+/**
+ * Whether a value is an ISO-8601 date or date-time that names one instant:
+ * class-validator's `isISO8601` also passes week dates (`2026-W48`), ordinal
+ * dates, the basic format (`20261124`) and hour-only offsets (`+02`), which
+ * `Date` cannot read; such a value reached the handlers as an invalid date
+ * and answered 500.
+ *
+ * @example
+ * isIsoInstant('2026-11-24T09:24:00+02:00') // true
+ * isIsoInstant('2026-W48') // false
+ */
+export const isIsoInstant = (value: unknown, strictSeparator = false): boolean =>
+  typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator }) && !Number.isNaN(Date.parse(value));
+
+/** {@link isIsoInstant}, with the field's own message saying what to send. */
+export function IsIsoInstant(message: string, options?: ValidationOptions & { strictSeparator?: boolean }): PropertyDecorator {
+  return ValidateBy(
+    { name: 'isIsoInstant', validator: { validate: (value: unknown) => isIsoInstant(value, options?.strictSeparator), defaultMessage: () => message } },
+    options,
+  );
 }
 
 /** The earliest participation date accepted: anything before is a typing mistake (1900 for 2000), not an activity. */

@@ -6,10 +6,8 @@ import {
   IsBoolean,
   IsIn,
   IsNotEmpty,
-  IsISO8601,
   IsString,
   IsUUID,
-  isISO8601,
   isUUID,
   Matches,
   Max,
@@ -17,7 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { ROLES, type Role } from '@laurel/progression';
-import { HasAtMostDecimals, HasHappened, hasHappened, HasTimeZone, hasTimeZone, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
+import { HasAtMostDecimals, HasHappened, hasHappened, HasTimeZone, hasTimeZone, IsIsoInstant, isIsoInstant, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
 
 /** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -47,12 +45,7 @@ export class RecordParticipationDto {
     example: '2026-10-14T16:00:00Z',
     description: 'When it took place: from 2000 on, and not in the future; a date-time needs Z or an offset',
   })
-  @IsISO8601(
-    { strict: true, strictSeparator: true },
-    {
-      message: 'occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z',
-    },
-  )
+  @IsIsoInstant('occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z', { strictSeparator: true })
   @HasHappened()
   @HasTimeZone()
   occurredAt!: string;
@@ -99,7 +92,7 @@ export function isWellFormedParticipation(body: Record<string, unknown>): boolea
     ID_PATTERN.test(studentId) &&
     typeof activityId === 'string' &&
     ID_PATTERN.test(activityId) &&
-    isISO8601(occurredAt, { strict: true, strictSeparator: true }) &&
+    isIsoInstant(occurredAt, true) &&
     hasHappened(occurredAt) &&
     hasTimeZone(occurredAt) &&
     (role === undefined || ROLES.some((r) => r === role)) &&

@@ -124,6 +124,14 @@ describe('occurredAt', () => {
     expect(isWellFormedParticipation(body({ occurredAt: '2099-01-01T00:00:00Z' }))).toBe(false);
   });
 
+  it('refuses, with a 400 saying what to send, ISO-8601 forms that name no instant Date can read (they were a 500)', async () => {
+    for (const occurredAt of ['2026-W42', '2026-W42-3', '2026-287', '20261014T160000Z', '2026-10-14T16:00+02']) {
+      expect(await problem(occurredAt)).toBe('occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z');
+      expect(isWellFormedParticipation(body({ occurredAt }))).toBe(false);
+    }
+    expect(await problem('2026-10-14T16:00:00+0200')).toBeUndefined();
+  });
+
   it('takes a few minutes ahead, for clocks that differ', async () => {
     expect(await problem(new Date(Date.now() + 10 * 60_000).toISOString())).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -11,7 +11,7 @@ import { foldStudent, primaryFacts, readModelKeys, type ReviewItem } from '@laur
 import { loadRuleSet, ruleSetDiffer, runExamples, type RuleIssue, type RuleSetDiff } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
-import { HasTimeZone, plusRestored } from '../http/validators';
+import { HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { instantOf } from '../students/students.dto';
 
@@ -26,7 +26,7 @@ export class PreviewQueryDto {
   })
   @IsOptional()
   @Transform(({ value }) => plusRestored(value))
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z' })
+  @IsIsoInstant('at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z')
   @HasTimeZone()
   at?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { HasTimeZone, IsOmittable, IsPlainText, plusRestored } from '../http/validators';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { HasTimeZone, IsIsoInstant, IsOmittable, IsPlainText, plusRestored } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 
 /**
@@ -18,7 +18,7 @@ export class ProgressionQueryDto {
   @ApiPropertyOptional({ description: "The student's state at this instant, computed from the log", example: '2026-06-30T00:00:00Z' })
   @IsOptional()
   @Transform(({ value }) => plusRestored(value))
-  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z' })
+  @IsIsoInstant('asOf must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z')
   @HasTimeZone()
   asOf?: string;
 
