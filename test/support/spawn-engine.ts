@@ -42,7 +42,8 @@ export function spawnEngine(env: Record<string, string>, timeoutMs = 30_000): Pr
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': by then the output is read to its end, so the rejection carries the engine's last words.
+    child.on('close', (code) => {
       clearTimeout(timer);
       reject(new Error(`engine exited with ${code} before listening:\n${out}`));
     });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, RedisUnavailableError } from '@laurel/platform';
+import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, RedisUnavailableError, RuleSetRejected } from '@laurel/platform';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { createApi } from './create-api';
 
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
     console.error(err.message);
+  } else if (err instanceof RuleSetRejected) {
+    console.error(err.report());
   } else {
     console.error(err);
   }

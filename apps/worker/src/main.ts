@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, PlatformModule, RedisUnavailableError } from '@laurel/platform';
+import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, PlatformModule, RedisUnavailableError, RuleSetRejected } from '@laurel/platform';
 import { WorkerModule } from './worker.module';
 
 /** The worker entry point: projections and the award queue, no HTTP (see ADR 0001). */
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError || err instanceof RedisUnavailableError ? err.message : err);
+  console.error(
+    err instanceof ConfigError || err instanceof RedisUnavailableError ? err.message : err instanceof RuleSetRejected ? err.report() : err,
+  );
   process.exit(1);
 });

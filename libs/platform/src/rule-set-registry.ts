@@ -27,6 +27,15 @@ export class RuleSetRejected extends Error {
   ) {
     super(`${fileName} has ${issues.length} error(s): ${issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`).join('; ')}`);
   }
+
+  /** What an operator reads when a rule file stops start-up: one `file:line:column` line per error, and how to check the file. */
+  report(): string {
+    return [
+      `Laurel did not start: ${this.fileName} has ${this.issues.length} error(s); nothing was published`,
+      ...this.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`),
+      `Fix the file (\`laurel rules check\` and \`laurel rules test\` show the same errors), or move it out of LAUREL_RULES_DIR.`,
+    ].join('\n');
+  }
 }
 
 /** The actor of the RuleSetPublished events the engine appends for the rule files it finds at start-up. */
