@@ -60,6 +60,32 @@ function normaliseDate(value: string): { iso: string } | { problem: string } {
   return { iso: new Date(`${y}-${mo}-${d}T${time}${zone}`).toISOString() };
 }
 
+const BREAK = /\r\n|\r|\n/g;
+
+/**
+ * The line a record starts on, from where csv-parse says it ends (`bytes`)
+ * and its text (`raw`). csv-parse's own `lines` is the line it ends on, and
+ * counts a CRLF inside quotes as two: a note with line breaks in it (a
+ * spreadsheet cell written with Alt+Enter) moved every later line number.
+ * Records come in order, so the file is scanned once.
+ */
+function lineFinder(text: string): (bytes: number, raw: string) => number {
+  const buf = Buffer.from(text);
+  let scanned = 0;
+  let breaks = 0;
+  return (bytes, raw) => {
+    for (; scanned < bytes && scanned < buf.length; scanned++) {
+      const b = buf[scanned];
+      if (b === 0x0a || (b === 0x0d && buf[scanned + 1] !== 0x0a)) breaks++;
+    }
+    const last = buf[bytes - 1];
+    const endLine = last === 0x0a || last === 0x0d ? breaks : breaks + 1;
+    // Blank lines skipped before the record and the break that ends it are in `raw` too; only the breaks inside count.
+    const inner = raw.replace(/^[\r\n]+/, '').replace(/(\r\n|\r|\n)$/, '').match(BREAK)?.length ?? 0;
+    return endLine - inner;
+  };
+}
+
 /**
  * Reads an attendance CSV (header row required; `,` or `;` separated) into
  * participation bodies, with every problem tied to its line number.
@@ -81,7 +107,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
   const squash = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
   const canonical = (name: string): string => known.find((k) => squash(k) === squash(name)) ?? name.trim();
   let header: string[] = [];
-  let records: { record: Record<string, string>; info: { lines: number; invalid_field_length: number } }[];
+  let records: { record: Record<string, string>; raw: string; info: { bytes: number; invalid_field_length: number } }[];
   try {
     records = parse(text, {
       columns: (names: string[]) => (header = names.map(canonical)),
@@ -89,6 +115,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
       trim: true,
       skip_empty_lines: true,
       info: true,
+      raw: true,
       delimiter,
       // A row with too few or too many fields is that row's problem, not the whole file's.
       relax_column_count: true,
@@ -108,8 +135,9 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
 
   const rows: CsvParticipation[] = [];
   let misshapen = 0;
-  for (const { record, info } of records) {
-    const line = info.lines;
+  const startLine = lineFinder(text);
+  for (const { record, raw, info } of records) {
+    const line = startLine(info.bytes, raw);
     // csv-parse counts the rows whose field count differs from the header's, so far.
     const wrongLength = info.invalid_field_length > misshapen;
     misshapen = info.invalid_field_length;

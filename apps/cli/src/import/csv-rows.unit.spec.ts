@@ -53,6 +53,15 @@ describe('when reading an attendance CSV', () => {
     expect(rows.map((r) => r.line)).toEqual([3, 5]);
   });
 
+  it('names the line a row starts on when a quoted value before it spans several lines, with LF or CRLF', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const csv = ['studentId,activityId,occurredAt,evidence', '1,photo-club,2026-10-01,"Vilnius,', 'Saulėtekio al. 11"', '', '2,photo-club,bad,', '3,,2026-10-01,"a', 'b"'].join(eol);
+      const { rows, problems } = readParticipationCsv(csv);
+      expect(rows.map((r) => r.line)).toEqual([2]);
+      expect(problems.map((p) => p.line)).toEqual([5, 6]);
+    }
+  });
+
   it('refuses a header without the required columns, or with unknown ones', () => {
     expect(readParticipationCsv('student,activityId,occurredAt\n1,a,2026-01-01\n').problems).toEqual([
       { line: 1, message: expect.stringMatching(/lacks required column\(s\) studentId/) },
