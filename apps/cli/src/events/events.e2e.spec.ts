@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +136,24 @@ describe('when an admin exports the event log', () => {
     expect(events.map((e) => [e.stream, e.type])).toContainEqual([`student-${odd}`, 'ParticipationRecorded']);
     expect(events.every((e) => e.stream === `student-${odd}`)).toBe(true);
   });
+
+  it('says a file that cannot be written cannot be written, rather than an export cut short', async () => {
+    const { exitCode, err } = await laurel('events', 'export', '--url', url, '--out', join(dir, 'missing', 'events.ndjson'));
+    expect(exitCode).toBe(1);
+    expect(err).toContain(`cannot write ${join(dir, 'missing', 'events.ndjson')}: its folder does not exist; nothing was exported`);
+    expect(err).not.toContain('stopped after');
+  });
+
+  it('ends quietly, with exit code 0, when the program reading its output stops early (| true)', async () => {
+    // Asynchronous: the engine answering the export runs in this process.
+    const child = spawn('bash', ['-c', `set -o pipefail; node ${join(REPO_ROOT, 'bin/laurel.js')} events export --url ${url} | true`], {
+      env: { ...process.env, LAUREL_TOKEN: admin.authorization!.slice('Bearer '.length) },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  }, 30_000);
 
   it('refuses a malformed position, saying what to send', async () => {
     const res = await request(engine.http).get('/admin/events?after=last').set(admin).expect(400);
