@@ -198,8 +198,8 @@ function breakOnce(run: ReturnType<typeof parts>, store: SqliteEventStore, cause
       const set = run.redis.set.bind(run.redis);
       jest
         .spyOn(run.redis, 'set')
-        .mockImplementation(((key: string, value: string) =>
-          failures.left > 0 && key === run.runner.checkpointKey ? Promise.reject(fail(cause)) : set(key, value)) as Redis['set']);
+        .mockImplementation(((key: string, value: string, ...rest: ['XX']) =>
+          failures.left > 0 && key === run.runner.checkpointKey ? Promise.reject(fail(cause)) : set(key, value, ...rest)) as Redis['set']);
       break;
     }
   }
@@ -274,6 +274,30 @@ describe('projection runner', () => {
       }, 60_000);
     },
   );
+
+  describe('when Redis loses everything while the projection follows the log', () => {
+    it('notices at its next flush and rebuilds the read models, as a run from scratch of the same log would', async () => {
+      const store = copyOfSource();
+      const run = parts(store);
+      try {
+        await run.runner.start();
+        await caughtUp(run.runner, store);
+        // A Redis restarted without persistence: the checkpoint, read models and indexes are gone.
+        const keys = await run.redis.keys(`${run.prefix}:*`);
+        await run.redis.del(...keys.filter((k) => !k.startsWith(`${run.prefix}:awards:`)));
+        const live = participations(2, 1, 'after-loss');
+        await appendAll(store, live);
+        await caughtUp(run.runner, store);
+        await run.runner.stop();
+        const after = await snapshot(store, run.redis, run.prefix);
+        expect(after.models[':rm:students']).toEqual(expect.arrayContaining([...(baseline.models[':rm:students'] as string[]), 'after-loss-0', 'after-loss-1']));
+        expect(after.models[':rm:progression:vilnius-tech']).toMatchObject(baseline.models[':rm:progression:vilnius-tech'] as object);
+      } finally {
+        await run.close();
+        await store.close();
+      }
+    }, 60_000);
+  });
 
   describe('when a flush fails while the projection follows live appends', () => {
     it('writes everything once the dependency is back, as a rebuild from scratch of the same log does', async () => {

@@ -244,7 +244,12 @@ export class ProjectionRunner {
     if (flushed === 0) return;
     this.lastCommitAt = Date.now();
     await this.projection.flush();
-    await this.redis.set(this.checkpointKey, position.toString());
+    if (this.position === undefined) await this.redis.set(this.checkpointKey, position.toString());
+    else if ((await this.redis.set(this.checkpointKey, position.toString(), 'XX')) === null) {
+      // The checkpoint this runner saved is gone: Redis restarted without its data or was flushed, and the
+      // read models with it. Failing the attempt starts it again without a checkpoint: a rebuild.
+      throw new Error('the checkpoint vanished from Redis (restarted without persistence, or flushed): rebuilding the read models from the log');
+    }
     // Only now: until the checkpoint is saved, a failure makes the runner apply these events again.
     this.pending -= flushed;
     this.position = position;
