@@ -17,24 +17,32 @@ export const ENGINE_NODE_FLAGS = ['--max-semi-space-size=64'];
  * it is listening.
  */
 export function spawnEngine(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedEngine> {
-  const child = spawn(
-    process.execPath,
-    [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/api/src/main.ts')],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LAUREL_PORT: '0', LAUREL_LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return spawnEntry('engine', 'apps/api/src/main.ts', /listening on (http:\/\/[^\s]+)/, env, timeoutMs);
+}
+
+/**
+ * Starts the standalone worker (apps/worker/src/main.ts) with a health port
+ * and resolves with its health URL once it says it is running.
+ */
+export function spawnWorker(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedEngine> {
+  return spawnEntry('worker', 'apps/worker/src/main.ts', /health: (http:\/\/[^\s)]+)/, { LAUREL_WORKER_HEALTH_PORT: '0', ...env }, timeoutMs);
+}
+
+function spawnEntry(name: string, entry: string, ready: RegExp, env: Record<string, string>, timeoutMs: number): Promise<SpawnedEngine> {
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LAUREL_PORT: '0', LAUREL_LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`engine did not start in ${timeoutMs} ms:\n${out}`));
+      reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const match = ready.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve({ url: match[1], child, output: () => out });
@@ -42,10 +50,10 @@ export function spawnEngine(env: Record<string, string>, timeoutMs = 30_000): Pr
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    // 'close', not 'exit': by then the output is read to its end, so the rejection carries the engine's last words.
+    // 'close', not 'exit': by then the output is read to its end, so the rejection carries the process's last words.
     child.on('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`engine exited with ${code} before listening:\n${out}`));
+      reject(new Error(`${name} exited with ${code} before listening:\n${out}`));
     });
   });
 }

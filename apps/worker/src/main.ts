@@ -1,21 +1,18 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigError, connectRedis, loadConfig, nestLogLevels, openEventStore, PlatformModule, RedisUnavailableError, RuleSetRejected } from '@laurel/platform';
-import { WorkerModule } from './worker.module';
+import { ConfigError, connectRedis, loadConfig, openEventStore, RedisUnavailableError, RuleSetRejected } from '@laurel/platform';
+import { startWorker } from './start-worker';
 
-/** The worker entry point: projections and the award queue, no HTTP (see ADR 0001). */
+/** The worker entry point: projections and the award queue; HTTP only for GET /health, if asked (see ADR 0001). */
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LAUREL_ROLE: 'worker' });
-  Logger.overrideLogger(nestLogLevels(config.logLevel));
   const redis = await connectRedis(config.redisUrl);
   const store = openEventStore(config.eventStore);
-  const app = await NestFactory.createApplicationContext({
-    module: class LaurelWorker {},
-    imports: [PlatformModule.forRoot({ config, store, redis }), WorkerModule.forRoot()],
-  });
-  app.enableShutdownHooks();
-  new Logger('laurel').log('Laurel worker is running');
+  const { healthUrl } = await startWorker({ config, store, redis });
+  const on = (flag: boolean) => (flag ? 'on' : 'off');
+  // Always printed, whatever the log level: it is how a person (and the tests) find the worker's health endpoint.
+  process.stdout.write(
+    `Laurel worker is running (projection ${on(config.projection)}, award worker ${on(config.awardWorker)}; ${healthUrl ? `health: ${healthUrl}` : 'no health endpoint: set LAUREL_WORKER_HEALTH_PORT'})\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -26,6 +26,12 @@ export interface LaurelConfig {
    * (each gets an event loop of its own).
    */
   projection: boolean;
+  /**
+   * Where the standalone worker process answers `GET /health` (on `host`);
+   * `undefined`: it opens no port. The API process ignores it: its own
+   * `/health` is on `port`.
+   */
+  workerHealthPort?: number;
   auth: AuthConfig;
   /** Requests each caller (token subject, else client IP) may make per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -66,13 +72,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T;
 }
 
-function port(env: Env): number {
-  const raw = env.LAUREL_PORT ?? env.PORT ?? '3000';
+function tcpPort(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ConfigError(`LAUREL_PORT=${raw} is not a TCP port (0-65535)`);
+    throw new ConfigError(`${name}=${raw} is not a TCP port (0-65535)`);
   }
   return value;
+}
+
+function port(env: Env): number {
+  return tcpPort('LAUREL_PORT', env.LAUREL_PORT ?? env.PORT ?? '3000');
 }
 
 /** Reads the configuration from `env` (default `process.env`), resolving paths against `cwd`. */
@@ -145,6 +154,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
   if (!projection && !awardWorker && role === 'worker') {
     throw new ConfigError('LAUREL_PROJECTION=off and LAUREL_AWARD_WORKER=off leave this worker nothing to do: turn one of them on');
   }
+  const workerHealthPort = env.LAUREL_WORKER_HEALTH_PORT ? tcpPort('LAUREL_WORKER_HEALTH_PORT', env.LAUREL_WORKER_HEALTH_PORT) : undefined;
   return {
     role,
     host,
@@ -157,6 +167,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
     awardWorker,
     projection,
+    ...(workerHealthPort !== undefined && { workerHealthPort }),
     auth,
     rateLimitPerMinute,
     corsOrigins,

@@ -25,4 +25,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ LAUREL_PROJECTION: 'no' })).toThrow('LAUREL_PROJECTION=no is not valid: use one of on, off');
     });
   });
+
+  describe('when a worker process is given a health port', () => {
+    it('opens none by default and the given one when set', () => {
+      expect(loadConfig({ LAUREL_ROLE: 'worker' }).workerHealthPort).toBeUndefined();
+      expect(loadConfig({ LAUREL_ROLE: 'worker', LAUREL_WORKER_HEALTH_PORT: '3001' }).workerHealthPort).toBe(3001);
+    });
+
+    it('names the setting when it is not a port', () => {
+      expect(() => loadConfig({ LAUREL_WORKER_HEALTH_PORT: 'http' })).toThrow('LAUREL_WORKER_HEALTH_PORT=http is not a TCP port (0-65535)');
+    });
+  });
 });

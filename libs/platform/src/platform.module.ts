@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
 import { Redis } from 'ioredis';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
+import { HealthChecks } from './health';
 import { LookupIndex } from './lookup-index';
 import { RuleSetRegistry } from './rule-set-registry';
 import { SigningKeys } from './signing-keys';
@@ -29,8 +30,8 @@ export class PlatformModule implements OnApplicationShutdown {
     ];
     return {
       module: PlatformModule,
-      providers: [...providers, LookupIndex, RuleSetRegistry, SigningKeys],
-      exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry, SigningKeys],
+      providers: [...providers, LookupIndex, RuleSetRegistry, SigningKeys, HealthChecks],
+      exports: [...providers.map((p) => p.provide), LookupIndex, RuleSetRegistry, SigningKeys, HealthChecks],
     };
   }
 

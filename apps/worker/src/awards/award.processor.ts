@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { LAUREL_CONFIG, type LaurelConfig } from '@laurel/platform';
+import { LAUREL_CONFIG, probe, type ComponentHealth, type HealthSource, type LaurelConfig } from '@laurel/platform';
 import { AWARD_QUEUE, type AwardJob } from './award-queue';
 import { AwardSigner, type SignOutcome } from './sign-award';
 
@@ -29,7 +29,7 @@ export const AWARD_WORKER_DEFAULTS: AwardWorkerOptions = { concurrency: 128, loc
  * the failed set (GET /awards/failed). Shutdown waits for running jobs.
  */
 @Injectable()
-export class AwardProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AwardProcessor implements OnApplicationBootstrap, OnApplicationShutdown, HealthSource {
   private readonly logger = new Logger('award-worker');
   private worker?: Worker<AwardJob, SignOutcome>;
   private connection?: Redis;
@@ -65,6 +65,19 @@ export class AwardProcessor implements OnApplicationBootstrap, OnApplicationShut
       }
     });
     this.worker.on('error', (err) => this.logger.error(`award worker: ${err.message}`));
+  }
+
+  /**
+   * For GET /health: down when the BullMQ worker is not running (closed, or
+   * never started) or its own Redis connection does not answer, since then
+   * no award is signed however healthy the rest of the process looks.
+   */
+  async health(): Promise<ComponentHealth | undefined> {
+    if (!this.config.awardWorker) return undefined;
+    const { worker, connection } = this;
+    if (!worker || !connection || !worker.isRunning()) return { status: 'down', error: 'the award worker is not running' };
+    const redis = await probe(() => connection.ping());
+    return redis.status === 'up' ? { status: 'up' } : { status: 'down', error: `the award worker's Redis connection: ${redis.error}` };
   }
 
   private process(job: Job<AwardJob, SignOutcome>): Promise<SignOutcome> {

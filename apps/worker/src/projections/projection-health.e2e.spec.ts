@@ -38,6 +38,7 @@ describe('GET /health with the projection in the process', () => {
           head: expect.stringMatching(/^\d+$/),
           lag: expect.stringMatching(/^\d+$/),
         },
+        awardWorker: { status: 'up' },
       },
     });
   });

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
-import { LAUREL_CONFIG, REDIS, type ComponentHealth, type LaurelConfig, type ProjectionHealthSource } from '@laurel/platform';
+import { LAUREL_CONFIG, REDIS, type ComponentHealth, type LaurelConfig, type HealthSource } from '@laurel/platform';
 import { ProjectionRunner } from './projection-runner';
 import { RuleProjection } from './rule-projection';
 
 /** Starts the rule projection on its checkpointed subscription when the app starts, and stops it cleanly. */
 @Injectable()
-export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown, ProjectionHealthSource {
+export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown, HealthSource {
   rules: ProjectionRunner;
 
   constructor(
