@@ -4,7 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/access';
 import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { Definitions, type AchievementDocument, type CompetencyDocument } from './definitions';
-import { competencyPage, preferredType } from './html';
+import { chooseType } from '../http/negotiate';
+import { competencyPage } from './html';
 
 /** Every path segment here is an id from a rule file; anything else cannot name a definition. */
 function idOf(value: string, what: string): string {
@@ -28,7 +29,7 @@ export class AchievementsController {
   @ApiOperation({
     summary: "A badge's definition: the OB 3.0 Achievement a credential's `credentialSubject.achievement.id` names (JSON-LD)",
     description:
-      'The Achievement as credentials carry it (criteria, image, competency alignments, `version` and the rule set hash as `otherIdentifier`), from the latest rule set version that defines the badge. `application/ld+json` when asked for, JSON otherwise.',
+      'The Achievement as credentials carry it (criteria, image, competency alignments, `version` and the rule set hash as `otherIdentifier`), from the latest rule set version that defines the badge. `application/ld+json` when asked for, JSON otherwise; 406 for an Accept that takes neither.',
   })
   badge(
     @Param('programId') programId: string,
@@ -61,7 +62,8 @@ export class AchievementsController {
   @Get(':programId/competencies/:competencyId')
   @Public()
   @ApiOperation({
-    summary: 'A competency: what an alignment `targetUrl` in a credential names, described for an employer (HTML for browsers, JSON otherwise)',
+    summary:
+      'A competency: what an alignment `targetUrl` in a credential names, described for an employer (HTML for browsers, JSON otherwise; 406 for an Accept that takes neither)',
     description: 'Its names, a description, the activities that develop it and the badges aligned to it (each at its achievement URL).',
   })
   competency(
@@ -72,8 +74,9 @@ export class AchievementsController {
   ): CompetencyDocument | string {
     const found = this.definitions.competency(idOf(programId, 'program'), idOf(competencyId, 'competency'));
     if (!found) throw new NotFoundException(`program ${programId} has never defined a competency ${competencyId}`);
+    const type = chooseType(accept, ['application/json', 'text/html'], 'a competency');
     void reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
-    if (preferredType(accept, ['application/json', 'text/html']) === 'text/html') {
+    if (type === 'text/html') {
       void reply.header('content-type', 'text/html; charset=utf-8');
       return competencyPage(found);
     }
@@ -82,7 +85,7 @@ export class AchievementsController {
   }
 
   private jsonLd(document: AchievementDocument, accept: string | undefined, reply: FastifyReply): AchievementDocument {
-    const type = preferredType(accept, ['application/json', 'application/ld+json']);
+    const type = chooseType(accept, ['application/json', 'application/ld+json'], 'an achievement');
     void reply.header('content-type', `${type}; charset=utf-8`).header('cache-control', 'public, max-age=300').header('vary', 'accept');
     return document;
   }

@@ -113,6 +113,10 @@ describe('when an employer follows the links in a credential and a portfolio', (
     expect(res.body).toEqual({ '@context': [VC_V2_CONTEXT, OB_V3_CONTEXT], ...achievement });
     const ld = await request(engine.http).get('/programs/vilnius-tech/badges/sports-participant').set('accept', 'application/ld+json').expect(200);
     expect(ld.headers['content-type']).toMatch(/^application\/ld\+json/);
+    const refused = await request(engine.http).get('/programs/vilnius-tech/badges/sports-participant').set('accept', 'image/png').expect(406);
+    expect(refused.body.message).toBe(
+      'an achievement is served as application/json or application/ld+json; Accept: image/png takes none of them: ask for one of them, or send no Accept header',
+    );
   });
 
   it("serves the portfolio's levels as Achievements", async () => {

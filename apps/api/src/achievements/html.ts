@@ -1,25 +1,5 @@
 import type { CompetencyDocument } from './definitions';
 
-/**
- * Which of `offered` (the first is the default) the `Accept` header prefers:
- * the highest q wins, the earlier offer on a tie; wildcards match anything.
- */
-export function preferredType<T extends string>(accept: string | undefined, offered: readonly [T, ...T[]]): T {
-  let best: { type: T; q: number; rank: number } | undefined;
-  for (const part of (accept ?? '').split(',')) {
-    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
-    if (!Number.isFinite(q) || q <= 0) continue;
-    offered.forEach((type, rank) => {
-      const matches = range === type || range === '*/*' || (range.endsWith('/*') && type.startsWith(range.slice(0, -1)));
-      // An exact match outranks a wildcard at the same q.
-      const score = q + (range === type ? 0.0001 : 0);
-      if (matches && (!best || score > best.q || (score === best.q && rank < best.rank))) best = { type, q: score, rank };
-    });
-  }
-  return best?.type ?? offered[0];
-}
-
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 

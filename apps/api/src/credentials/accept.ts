@@ -1,23 +1,37 @@
-/** Media types a credential is served as when the caller asks for the JWT. */
-const JWT_TYPES = new Set(['application/jwt', 'application/vc+jwt', 'application/vc+ld+json+jwt']);
-const JSON_TYPES = new Set(['application/json', 'application/ld+json', 'application/vc+ld+json', 'application/vc', '*/*', 'application/*']);
+import type { FastifyReply } from 'fastify';
+import { chooseType } from '../http/negotiate';
+
+/** What a credential (a badge, a status list, a portfolio) is served as: its JSON forms first (the default), then its VC-JWT's. */
+const CREDENTIAL_TYPES = [
+  'application/json',
+  'application/ld+json',
+  'application/vc+ld+json',
+  'application/vc',
+  'application/jwt',
+  'application/vc+jwt',
+  'application/vc+ld+json+jwt',
+] as const;
 
 /**
- * Whether the `Accept` header prefers the VC-JWT over JSON: the acceptable
- * type with the highest q (the first on a tie) decides; no header means JSON.
+ * The answer to a request for a credential in the form `accept` asks for:
+ * `jwt` for a VC-JWT type, else `json`, with that type as Content-Type (so a
+ * strict client gets one it listed) and `Vary: Accept` (one URL, two bodies:
+ * a cache must not hand the JWT to a JSON client). A 406 naming the types
+ * when `accept` takes none of them.
  */
-export function prefersJwt(accept: string | undefined): boolean {
-  if (!accept) return false;
-  let best: { jwt: boolean; q: number } | undefined;
-  for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
-    const jwt = JWT_TYPES.has(type);
-    if (!jwt && !JSON_TYPES.has(type)) continue;
-    if (!Number.isFinite(q) || q <= 0) continue;
-    if (!best || q > best.q) best = { jwt, q };
-  }
-  return best?.jwt ?? false;
+export function credentialAnswer<T extends object>(
+  accept: string | undefined,
+  reply: FastifyReply,
+  what: string,
+  jwt: string,
+  json: () => T,
+): string | T {
+  const type = chooseType(accept, CREDENTIAL_TYPES, what);
+  const isJwt = type === 'application/jwt' || type.endsWith('+jwt');
+  void reply.header('content-type', isJwt ? type : `${type}; charset=utf-8`).header('vary', 'accept');
+  if (isJwt) return jwt;
+  // Fastify serialises an object itself only under a JSON type it recognises (`json` in the name); `application/vc` is JSON too.
+  return type === 'application/vc' ? JSON.stringify(json()) : json();
 }
 
 /** The credential without the JWT's registered claims: what the JSON form of a VC-JWT shows. */

@@ -11,7 +11,7 @@ import { Public, Roles } from '../auth/access';
 import { RevokeAwardCommand, type RevokeAwardResult } from '../awards/revoke-award.handler';
 import { Metadata } from '../http/request-metadata';
 import { ReasonDto } from '../students/students.dto';
-import { prefersJwt, withoutJwtClaims } from './accept';
+import { credentialAnswer, withoutJwtClaims } from './accept';
 import { CredentialVerifier } from './credential-verifier';
 import { verifyBodyHint } from './verify-body';
 import { summarize, type VerifiedAbout } from './verify-summary';
@@ -43,15 +43,13 @@ export class CredentialsController {
 
   @Get(':id')
   @Public()
-  @ApiOperation({ summary: 'An issued credential: the VC-JWT for `Accept: application/jwt`, the decoded OpenBadgeCredential otherwise' })
+  @ApiOperation({
+    summary:
+      'An issued credential: the decoded OpenBadgeCredential for `Accept: application/json`, `application/ld+json`, `application/vc+ld+json` or `application/vc` (and by default), the VC-JWT for `application/jwt` or `application/vc+jwt`; 406 for anything else',
+  })
   async get(@Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const issued = await this.issued(id);
-    if (prefersJwt(accept)) {
-      void reply.header('content-type', 'application/jwt');
-      return issued.jwt;
-    }
-    void reply.header('content-type', 'application/json; charset=utf-8');
-    return withoutJwtClaims(decodeJwt(issued.jwt));
+    return credentialAnswer(accept, reply, 'a credential', issued.jwt, () => withoutJwtClaims(decodeJwt(issued.jwt)));
   }
 
   @Post('verify')

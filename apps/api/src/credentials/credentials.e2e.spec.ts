@@ -127,6 +127,26 @@ describe('when students earn badges and the engine signs them', () => {
       expect(json.body).not.toHaveProperty('iss');
     });
 
+    it('serves the decoded credential for the JSON-LD types, labelled as asked, and a 406 naming the types for any other', async () => {
+      const url = `/credentials/${sports.credentialId}`;
+      const json = await request(engine.http).get(url).expect(200);
+      expect(json.headers.vary).toMatch(/accept/i);
+      for (const type of ['application/ld+json', 'application/vc+ld+json', 'application/vc']) {
+        const ld = await request(engine.http).get(url).set('accept', type).expect(200);
+        expect(ld.headers['content-type']).toBe(`${type}; charset=utf-8`);
+        expect(JSON.parse(ld.text)).toEqual(json.body);
+      }
+      const vcJwt = await request(engine.http).get(url).set('accept', 'application/vc+jwt').expect(200);
+      expect(vcJwt.headers['content-type']).toBe('application/vc+jwt');
+      expect(vcJwt.text).toBe(sports.jwt);
+
+      const refused = await request(engine.http).get(url).set('accept', 'text/html').expect(406);
+      expect(refused.body.message).toBe(
+        'a credential is served as application/json, application/ld+json, application/vc+ld+json, application/vc, application/jwt, application/vc+jwt or application/vc+ld+json+jwt; Accept: text/html takes none of them: ask for one of them, or send no Accept header',
+      );
+      await request(engine.http).get('/credentials/3f0c6a52-2d8e-4c1e-9a51-2b8f1f0c9d11').set('accept', 'text/html').expect(404);
+    });
+
     it('issues a credential that validates against the OB 3.0 schema and verifies', async () => {
       const payload = decodeJwt(sports.jwt);
       expect(obSchema(payload)).toBe(true);
@@ -148,7 +168,12 @@ describe('when students earn badges and the engine signs them', () => {
       expect(result.summary).toBe(
         `Verified: the badge "${(payload.credentialSubject as { achievement: { name: string } }).achievement.name}" issued by ${(payload.issuer as { name: string }).name} on ${validFrom.slice(0, 10)} to ${subject}, ${validUntil ? `valid until ${validUntil.slice(0, 10)}` : 'valid with no end date'}, not revoked.`,
       );
-      expect(result.about).toMatchObject({ kind: 'badge', id: payload.id, subject, achievement: { id: (payload.credentialSubject as { achievement: { id: string } }).achievement.id } });
+      expect(result.about).toMatchObject({
+        kind: 'badge',
+        id: payload.id,
+        subject,
+        achievement: { id: (payload.credentialSubject as { achievement: { id: string } }).achievement.id },
+      });
     });
 
     it('takes the JWT itself as the body too, and answers 400 for a body that is not a JWT', async () => {
@@ -238,6 +263,14 @@ describe('when students earn badges and the engine signs them', () => {
       expect(getStatus(list, sports.statusListIndex)).toBe(false);
       const json = await request(engine.http).get(`/status-lists/${sports.statusListId}`).expect(200);
       expect(json.body.credentialSubject.encodedList).toBe(payload.credentialSubject.encodedList);
+      // One URL, two bodies, cached by verifiers: a cache must key them on Accept.
+      expect(jwt.headers.vary).toMatch(/accept/i);
+      expect(json.headers.vary).toMatch(/accept/i);
+      const refused = await request(engine.http).get(`/status-lists/${sports.statusListId}`).set('accept', 'application/xml').expect(406);
+      expect(refused.body.message).toMatch(
+        /^a status list is served as application\/json, .* or application\/vc\+ld\+json\+jwt; Accept: application\/xml takes none/,
+      );
+      expect(refused.headers['cache-control']).toBeUndefined();
       await request(engine.http).get('/status-lists/999').expect(404);
     });
   });
@@ -420,7 +453,9 @@ describe('when students earn badges and the engine signs them', () => {
       const before = await verify(held);
       expect([before.verified, failedChecks(before.checks)]).toEqual([true, []]);
       expect(before.checks.at(-1)).toMatchObject({ name: 'embeddedCredentials', status: 'passed' });
-      expect(before.summary).toMatch(/^Verified: the portfolio ".+" \(2 credentials, each verified on its own\) issued by .+ on \d{4}-\d{2}-\d{2} to .+, valid until \d{4}-\d{2}-\d{2}\.$/);
+      expect(before.summary).toMatch(
+        /^Verified: the portfolio ".+" \(2 credentials, each verified on its own\) issued by .+ on \d{4}-\d{2}-\d{2} to .+, valid until \d{4}-\d{2}-\d{2}\.$/,
+      );
       expect(before.about).toMatchObject({ kind: 'portfolio', credentials: 2 });
 
       await request(engine.http)

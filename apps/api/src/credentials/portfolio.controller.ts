@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { ClrCredential } from '@laurel/credentials';
 import { OwnStudent, Roles } from '../auth/access';
 import { StudentIdPipe } from '../students/student-id.pipe';
-import { prefersJwt } from './accept';
+import { credentialAnswer } from './accept';
 import { PORTFOLIO_VALIDITY_DAYS, Portfolios } from './portfolios';
 
 @ApiTags('students')
@@ -33,11 +33,6 @@ export class PortfolioController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | ClrCredential> {
     const { clr, jwt } = await this.portfolios.build(studentId);
-    if (prefersJwt(accept)) {
-      void reply.header('content-type', 'application/jwt');
-      return jwt;
-    }
-    void reply.header('content-type', 'application/json; charset=utf-8');
-    return clr;
+    return credentialAnswer(accept, reply, 'a portfolio', jwt, () => clr);
   }
 }
