@@ -25,10 +25,11 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .addHelpText('after', '\nEnvironment:\n  LAUREL_DEBUG=1  print the stack trace of every error, not only of unexpected ones\n');
   registerRulesCommands(program, io);
-  program.addCommand(importCommand());
-  program.addCommand(tokenCommand());
-  program.addCommand(projectionsCommand());
-  program.addCommand(eventsCommand());
+  // addCommand, unlike command(), leaves a command's settings as they are: copy the exit override and the output, so
+  // a bad option of any command comes back to `main` as an exit code and goes to `io`, instead of calling process.exit.
+  for (const command of [importCommand(), tokenCommand(), projectionsCommand(), eventsCommand()]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   return program;
 }
 

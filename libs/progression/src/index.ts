@@ -9,3 +9,4 @@ export * from './student/keep-award';
 export * from './rule-facts';
 export * from './progression-document';
 export * from './read-model-keys';
+export * from './ids';

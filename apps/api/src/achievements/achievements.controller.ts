@@ -2,10 +2,10 @@ import { Controller, Get, Headers, NotFoundException, Param, Res } from '@nestjs
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/access';
-import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { Definitions, type AchievementDocument, type CompetencyDocument } from './definitions';
 import { chooseType } from '../http/negotiate';
 import { competencyPage } from './html';
+import { ID_PATTERN, ID_RULE } from '@laurel/progression';
 
 /** Every path segment here is an id from a rule file; anything else cannot name a definition. */
 function idOf(value: string, what: string): string {

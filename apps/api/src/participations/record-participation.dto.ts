@@ -14,12 +14,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { ROLES, type Role } from '@laurel/progression';
+import { ID_PATTERN, ID_RULE, ROLES, type Role } from '@laurel/progression';
 import { HasAtMostDecimals, HasHappened, hasHappened, HasTimeZone, hasTimeZone, IsIsoInstant, isIsoInstant, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
-
-/** Student and activity ids become stream names and Redis keys: keep them to a safe alphabet. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const ID_RULE = 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 
 export class RecordParticipationDto {
   @ApiProperty({

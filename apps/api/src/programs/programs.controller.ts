@@ -7,12 +7,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
-import { foldStudent, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
+import { foldStudent, ID_PATTERN, ID_RULE, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
 import { loadRuleSet, ruleSetDiffer, runExamples, type RuleIssue, type RuleSetDiff } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
-import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { instantOf } from '../students/students.dto';
 
 /** Events read per page, and the longest the preview replays before letting other requests run (ms). */

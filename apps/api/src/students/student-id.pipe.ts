@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
-import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
+import { ID_PATTERN, ID_RULE } from '@laurel/progression';
 
 /** Validates a `:id` path parameter that names a student (it becomes a stream name). */
 @Injectable()

@@ -7,12 +7,12 @@ import { OwnStudent, Roles } from '../auth/access';
 import { KeepAwardCommand, type KeepAwardResult } from '../awards/keep-award.handler';
 import { RevokeAwardCommand, type RevokeAwardResult } from '../awards/revoke-award.handler';
 import { Metadata } from '../http/request-metadata';
-import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
 import { GetProgression, type ProgressionView } from './get-progression.handler';
 import { GetTimeline, type TimelineEntry } from './get-timeline.handler';
 import { StudentIdPipe } from './student-id.pipe';
 import { instantOf, ProgressionQueryDto, ReasonDto, SubmitApplicationDto } from './students.dto';
 import { BadRequestException } from '@nestjs/common';
+import { ID_PATTERN, ID_RULE } from '@laurel/progression';
 
 @ApiTags('students')
 @ApiBearerAuth()

@@ -2,7 +2,7 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { HasTimeZone, IsIsoInstant, IsOmittable, IsPlainText, plusRestored } from '../http/validators';
-import { ID_PATTERN, ID_RULE } from '../participations/record-participation.dto';
+import { ID_PATTERN, ID_RULE } from '@laurel/progression';
 
 /**
  * The instant an `asOf` / `at` query names. A date alone means the end of
