@@ -71,7 +71,14 @@ const PING_STREAM = 'laurel-health-check';
  *   `STREAM_NOT_FOUND`;
  * - unreachable, timed out, not leader, access denied ->
  *   `EVENT_STORE_UNAVAILABLE`;
- * - system events (`$`-prefixed types or streams) are never returned.
+ * - system events (`$`-prefixed types or streams) are never returned;
+ * - event ids are unique per stream only (`eventIdScope: 'stream'`): the
+ *   server checks an id against the stream it is appended to (its
+ *   idempotency check), never against other streams, so the same id appended
+ *   to two streams is two events. The embedded store refuses the second
+ *   (`DuplicateEventId`). The engine's derived ids all name their student, so
+ *   they differ per stream anyway; a participation id does not, and the API
+ *   claims it in a stream of its own before recording it (ADR 0003).
  *
  * @example
  * ```ts
@@ -80,6 +87,7 @@ const PING_STREAM = 'laurel-health-check';
  * ```
  */
 export class EventStoreDbEventStore implements EventStore {
+  readonly eventIdScope = 'stream';
   private readonly pageSize: number;
   private readonly pingDeadlineMs: number;
   private readonly subscriptions = new Set<EsdbSubscription>();

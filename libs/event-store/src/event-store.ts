@@ -145,6 +145,17 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
  */
 export interface EventStore {
   /**
+   * Where an event id names one event. `store` (the embedded SQLite store):
+   * in the whole store; the id appended to another stream is refused with
+   * `DuplicateEventId`. `stream` (EventStoreDB): within its stream
+   * only; the same id in another stream is another event, stored. Deterministic
+   * ids therefore make an append exactly-once within its stream on both; a
+   * caller that needs a fact in one stream only, across streams (a
+   * participation belongs to one student), claims it in a stream of its own
+   * (expected revision `no_stream`) where this is `stream`.
+   */
+  readonly eventIdScope: 'store' | 'stream';
+  /**
    * Appends `events` (at least one) atomically to `stream`. Re-appending the
    * same event ids at the same expected revision (or with `'any'`) succeeds
    * without writing and returns the original result.

@@ -146,6 +146,8 @@ const MAX_INT64 = 2n ** 63n - 1n;
  * ```
  */
 export class SqliteEventStore implements EventStore {
+  /** The `id` column is UNIQUE over every stream. */
+  readonly eventIdScope = 'store';
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private readonly maxBatchSize: number;

@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventMetadata, type EventStore, type NewEvent } from 
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, evolveStudent, studentStream, type ParticipationRecorded } from '@laurel/progression';
 import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
+import { claimParticipation } from './participation-claims';
 
 export type BatchRowResult =
   | {
@@ -80,6 +81,14 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
     dryRun: boolean,
   ): Promise<BatchRowResult[]> {
     const owners = await Promise.all(rows.map((r) => this.index.studentOf('participations', r.data.participationId)));
+    // As for one participation (RecordParticipationHandler): claimed first where the store would store it for two students.
+    if (!dryRun && this.store.eventIdScope === 'stream') {
+      await Promise.all(
+        rows.map(async (r, i) => {
+          if (owners[i] === null) owners[i] = await claimParticipation(this.store, r.data.participationId, studentId, metadata);
+        }),
+      );
+    }
     const results = await serialised(studentId, () =>
       withOptimisticRetry(async () => {
         const state = await loadStudent(this.store, studentId);

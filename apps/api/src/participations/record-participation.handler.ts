@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DuplicateEventId, EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, studentStream, type ParticipationRecorded } from '@laurel/progression';
+import { claimParticipation } from './participation-claims';
 import { eventId, forgetStudent, loadStudentIncrementally, rememberAppended, serialised, withOptimisticRetry } from '../students/student-stream';
 
 export interface RecordParticipationResult {
@@ -33,6 +34,12 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
     const owner = await this.index.studentOf('participations', data.participationId);
     if (owner !== null && owner !== data.studentId) {
       throw conflict(data.participationId);
+    }
+    // The index is written after the append, so two requests at once both find no owner; where the store does not
+    // refuse the second student's append by itself, the participation is claimed first.
+    if (owner === null && this.store.eventIdScope === 'stream') {
+      const holder = await claimParticipation(this.store, data.participationId, data.studentId, metadata);
+      if (holder !== data.studentId) throw conflict(data.participationId);
     }
     const result = await serialised(data.studentId, () =>
       withOptimisticRetry(async () => {

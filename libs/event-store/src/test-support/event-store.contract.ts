@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreError, WrongExpectedVersion } from '../errors';
+import {
+  DuplicateEventId,
+  EventStoreError,
+  WrongExpectedVersion,
+} from '../errors';
 import type {
   AppendResult,
   EventStore,
@@ -184,6 +188,71 @@ export function eventStoreContract(open: () => Promise<EventStore>): void {
       const stored = await store.readStream(stream);
       expect(stored).toHaveLength(2);
       expect([a.id, b.id]).toContain(stored[1]!.id);
+    });
+  });
+
+  describe('when two writers create one stream at once', () => {
+    // What a claim (a participation id for one student) rests on where event ids are unique per stream only.
+    it("accepts exactly one of them at 'no_stream', and the winner's retry again", async () => {
+      const stream = `${scope()}claim`;
+      const a = event('Claimed', { by: 'a' });
+      const b = event('Claimed', { by: 'b' });
+      const results = await Promise.allSettled([
+        store.append(stream, [a], { expectedRevision: 'no_stream' }),
+        store.append(stream, [b], { expectedRevision: 'no_stream' }),
+      ]);
+      const lost = results.filter(
+        (r): r is PromiseRejectedResult => r.status === 'rejected',
+      );
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toMatchObject({
+        code: 'WRONG_EXPECTED_VERSION',
+        expected: 'no_stream',
+        actual: 0n,
+      });
+      const [stored] = await store.readStream(stream);
+      const winner = stored!.id === a.id ? a : b;
+      const loser = winner === a ? b : a;
+      const retry = await store.append(stream, [winner], {
+        expectedRevision: 'no_stream',
+      });
+      expect(retry.nextRevision).toBe(0n);
+      expect(
+        await rejection(
+          store.append(stream, [loser], { expectedRevision: 'no_stream' }),
+        ),
+      ).toBeInstanceOf(WrongExpectedVersion);
+      expect(ids(await store.readStream(stream))).toEqual([winner.id]);
+    });
+  });
+
+  describe('when an event id stored in one stream is appended to another', () => {
+    it('refuses it where an id names one event in the store, and stores it as another event where it does so per stream', async () => {
+      const prefix = scope();
+      const shared = event();
+      await store.append(`${prefix}a`, [shared], {
+        expectedRevision: 'no_stream',
+      });
+      if (store.eventIdScope === 'store') {
+        const err = await rejection(
+          store.append(`${prefix}b`, [shared], { expectedRevision: 'no_stream' }),
+        );
+        expect(err).toBeInstanceOf(DuplicateEventId);
+        expect(err).toMatchObject({
+          code: 'INVALID_EVENT',
+          id: shared.id,
+          storedIn: `${prefix}a`,
+        });
+        expect(await store.readStream(`${prefix}b`)).toEqual([]);
+      } else {
+        expect(store.eventIdScope).toBe('stream');
+        const other = await store.append(`${prefix}b`, [shared], {
+          expectedRevision: 'no_stream',
+        });
+        expect(other.nextRevision).toBe(0n);
+        expect(ids(await store.readStream(`${prefix}b`))).toEqual([shared.id]);
+      }
+      expect(ids(await store.readStream(`${prefix}a`))).toEqual([shared.id]);
     });
   });
 
