@@ -9,6 +9,7 @@ import { PlatformModule, type LaurelConfig } from '@laurel/platform';
 import { ApiModule } from './api.module';
 import { Metrics } from './metrics/metrics';
 import { ProblemFilter } from './http/problem.filter';
+import { answerWrongMethod } from './http/method-not-allowed';
 import { applySecurity, clientErrorHandler } from './http/security';
 import { validationPipe } from './http/validation';
 import { isWellFormedParticipation, RecordParticipationDto } from './participations/record-participation.dto';
@@ -42,6 +43,7 @@ export async function createApi(deps: ApiDeps): Promise<NestFastifyApplication> 
     abortOnError: false,
   });
   applySecurity(app, deps.config);
+  answerWrongMethod(app.getHttpAdapter().getInstance());
   const metrics = app.get(Metrics);
   app
     .getHttpAdapter()
