@@ -154,6 +154,16 @@ describe('rules, history and corrections', () => {
       expect(same.body).toMatchObject({ published: false, version: 2 });
       const active = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).expect(200);
       expect(active.body).toMatchObject({ programId: 'vilnius-tech', version: 2, sha256: published.body.sha256 });
+      const yaml = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/yaml').expect(200);
+      expect(yaml.headers['content-type']).toBe('text/yaml; charset=utf-8');
+      expect(yaml.text).toBe(active.body.content);
+      // q=0 refuses YAML: the JSON, not the file.
+      const json = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/yaml;q=0, application/json').expect(200);
+      expect(json.body).toMatchObject({ version: 2 });
+      const refused = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/html').expect(406);
+      expect(refused.body.message).toBe(
+        'a rule set is served as application/json, text/yaml, application/yaml or application/x-yaml; Accept: text/html takes none of them: ask for one of them, or send no Accept header',
+      );
 
       await drive.settle(Number(await engine.store.lastPosition()));
       const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);

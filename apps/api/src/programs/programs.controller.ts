@@ -11,6 +11,7 @@ import { foldStudent, ID_PATTERN, ID_RULE, primaryFacts, readModelKeys, type Rev
 import { loadRuleSet, ruleSetDiffer, runExamples, type RuleIssue, type RuleSetDiff } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
+import { chooseType } from '../http/negotiate';
 import { HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
 import { instantOf } from '../students/students.dto';
 
@@ -58,13 +59,16 @@ export class ProgramsController {
 
   @Get(':id/rules')
   @Roles('designer', 'coordinator', 'student')
-  @ApiOperation({ summary: 'The active rule set: version, sha256 and the file (YAML with Accept: text/yaml)' })
+  @ApiOperation({
+    summary: 'The active rule set: version, sha256 and the file (the YAML file itself for Accept: text/yaml; 406 for an Accept that takes neither)',
+  })
   rules(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const active = this.registry.get(programIdOf(id));
     if (!active) throw new NotFoundException(`program ${id} has no published rule set`);
-    const accept = reply.request.headers.accept ?? '';
-    if (/yaml/.test(accept)) {
-      void reply.header('content-type', 'text/yaml; charset=utf-8');
+    const type = chooseType(reply.request.headers.accept, ['application/json', 'text/yaml', 'application/yaml', 'application/x-yaml'], 'a rule set');
+    void reply.header('vary', 'accept');
+    if (type !== 'application/json') {
+      void reply.header('content-type', `${type}; charset=utf-8`);
       return active.content;
     }
     const { ruleSet } = active;
