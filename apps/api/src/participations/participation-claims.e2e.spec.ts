@@ -43,6 +43,28 @@ describe('when one participation id is given to two students', () => {
     });
   });
 
+  describe('when the store refuses one event id in two streams (the embedded store)', () => {
+    it('records it for the first of two batches at once and rejects the row of the other', async () => {
+      const batched = randomUUID();
+      const [a, b] = [`sa-${randomUUID().slice(0, 8)}`, `sb-${randomUUID().slice(0, 8)}`];
+      const other = randomUUID();
+      const batches = await Promise.all(
+        [a, b].map((studentId) =>
+          request(engine.http)
+            .post('/participations/batch')
+            .set(coordinator)
+            .send({ participations: [participation(batched, studentId), participation(studentId === a ? other : randomUUID(), studentId)] }),
+        ),
+      );
+      expect(batches.map((r) => r.status)).toEqual([200, 200]);
+      const firstRows = batches.map((r) => (r.body.results as { status: string; code?: string }[])[0]);
+      expect(firstRows).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'created' })]));
+      expect(firstRows).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'rejected', code: 'PARTICIPATION_CONFLICT' })]));
+      // The other rows of both batches are recorded.
+      expect(batches.map((r) => (r.body.results as { status: string }[])[1]!.status)).toEqual(['created', 'created']);
+    });
+  });
+
   // EventStoreDB (no server here) stores one event id in two streams; the engine's real SQLite store says so here,
   // so the API takes the path it takes on EventStoreDB: claim first, then record.
   describe('when the store checks event ids per stream only', () => {

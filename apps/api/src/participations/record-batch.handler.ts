@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventMetadata, type EventStore, type NewEvent } from '@laurel/event-store';
+import { DuplicateEventId, EVENT_STORE, type EventMetadata, type EventStore, type NewEvent } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, evolveStudent, studentStream, type ParticipationRecorded } from '@laurel/progression';
 import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
@@ -89,7 +89,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
         }),
       );
     }
-    const results = await serialised(studentId, () =>
+    const decide = () =>
       withOptimisticRetry(async () => {
         const state = await loadStudent(this.store, studentId);
         const expectedRevision = state.revision ?? 'no_stream';
@@ -181,8 +181,21 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
             return { ...r, status: 'unchanged' as const, ...(at && { streamRevision: at.streamRevision, position: at.position }) };
           }),
         ];
-      }),
-    );
+      });
+    const results = await serialised(studentId, async () => {
+      for (;;) {
+        try {
+          return await decide();
+        } catch (err) {
+          // A request for another student recorded one of these participations after the index was read (the
+          // embedded store refuses its event id in a second stream): that row is refused, the others decided again.
+          const clash =
+            err instanceof DuplicateEventId ? rows.findIndex((r) => eventId('ParticipationRecorded', r.data.participationId) === err.id) : -1;
+          if (!(err instanceof DuplicateEventId) || clash < 0 || owners[clash] !== null) throw err;
+          owners[clash] = err.storedIn.replace(/^student-/, '');
+        }
+      }
+    });
     if (!dryRun) {
       const created = results.flatMap((r) => (r.status === 'created' ? [r.participationId] : []));
       await Promise.all(created.map((id) => this.index.remember('participations', id, studentId)));
