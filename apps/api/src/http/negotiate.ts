@@ -1,28 +1,14 @@
 import { NotAcceptableException } from '@nestjs/common';
-
-type Range = { type: string; subtype: string; q: number; order: number };
-
-function ranges(accept: string): Range[] {
-  const out: Range[] = [];
-  accept.split(',').forEach((part, order) => {
-    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const [type, subtype, ...rest] = range.split('/');
-    if (!type || !subtype || rest.length > 0) return;
-    const qParam = params.find((p) => /^q\s*=/.test(p));
-    const q = qParam === undefined ? 1 : Number(qParam.replace(/^q\s*=\s*/, ''));
-    if (!Number.isFinite(q) || q < 0 || q > 1) return;
-    out.push({ type, subtype, q, order });
-  });
-  return out;
-}
+import Negotiator from 'negotiator';
 
 /**
- * Which of `offered` an `Accept` header asks for (RFC 9110, section 12.5.1).
- * Each offer takes the q of the most specific range that matches it
- * (`type/subtype`, then `type/*`, then the full wildcard), so `q=0` refuses
- * an offer even when a wildcard would take it. The highest q wins, then the more
- * specific range, then the range listed first, then the earlier offer. No
- * header takes the first offer; `undefined` when the header accepts none.
+ * Which of `offered` an `Accept` header asks for (RFC 9110, section 12.5.1),
+ * decided by `negotiator` (the media-type negotiation Express uses): the
+ * highest q wins, then the more specific range, then the range listed
+ * first, then the earlier offer; `q=0` refuses a type even when a wildcard
+ * would take it, and a range with parameters takes only a type offered with
+ * the same ones. No header takes the first offer; `undefined` when the
+ * header accepts none.
  *
  * @example
  * ```ts
@@ -32,24 +18,7 @@ function ranges(accept: string): Range[] {
  */
 export function negotiate<T extends string>(accept: string | undefined, offered: readonly [T, ...T[]]): T | undefined {
   if (accept === undefined || accept.trim() === '') return offered[0];
-  const listed = ranges(accept);
-  let best: { type: T; q: number; specificity: number; order: number } | undefined;
-  for (const type of offered) {
-    const [main, sub] = type.split('/');
-    let match: { q: number; specificity: number; order: number } | undefined;
-    for (const r of listed) {
-      const specificity =
-        r.type === main && r.subtype === sub ? 2 : r.type === main && r.subtype === '*' ? 1 : r.type === '*' && r.subtype === '*' ? 0 : -1;
-      if (specificity > (match?.specificity ?? -1)) match = { q: r.q, specificity, order: r.order };
-    }
-    if (!match || match.q === 0) continue;
-    const better =
-      !best ||
-      match.q > best.q ||
-      (match.q === best.q && (match.specificity > best.specificity || (match.specificity === best.specificity && match.order < best.order)));
-    if (better) best = { type, ...match };
-  }
-  return best?.type;
+  return new Negotiator({ headers: { accept } }).mediaType([...offered]) as T | undefined;
 }
 
 /**

@@ -19,7 +19,10 @@ describe('when a caller says what it accepts', () => {
     ['*/*;q=0.1, application/ld+json', 'application/ld+json'],
     ['*/*, application/json;q=0', 'application/ld+json'],
     ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'application/json'],
-    ['APPLICATION/LD+JSON; profile="https://www.w3.org/ns/credentials/v2"', 'application/ld+json'],
+    ['APPLICATION/LD+JSON', 'application/ld+json'],
+    // A range with parameters takes only a type offered with the same parameters (as Express decides).
+    ['application/ld+json; profile="https://www.w3.org/ns/credentials/v2"', undefined],
+    ['application/ld+json; profile="https://www.w3.org/ns/credentials/v2", application/json;q=0.5', 'application/json'],
     ['text/html', undefined],
     ['application/xml, text/*', undefined],
     ['application/json;q=0', undefined],
