@@ -218,6 +218,22 @@ describe('evaluate', () => {
     });
   });
 
+  describe('when evaluated at an earlier clock than the evaluation before', () => {
+    it('counts a badge as held then, though it has expired since', () => {
+      const state = initialState('s12');
+      run(state, [
+        [took('basketball', '2025-10-01', { role: 'volunteer', hours: 4 }), '2025-10-01'],
+        [took('running', '2025-10-02', { role: 'volunteer', hours: 4 }), '2025-10-02'],
+        [took('robotics', '2025-10-03', { role: 'volunteer', hours: 4 }), '2025-10-03'],
+      ]);
+      fold(ruleSet, state, took('hackathon', '2027-11-02', { role: 'volunteer', hours: 10 }));
+      const helperOnly = (e: Evaluation) => e.earned.filter((x) => x.badgeId === 'helper').map((x) => x.renewal);
+      expect(helperOnly(evaluate(ruleSet, state, day('2027-11-02')))).toEqual([true]);
+      expect(helperOnly(evaluate(ruleSet, state, day('2026-01-01')))).toEqual([]);
+      expect(helperOnly(evaluate(ruleSet, state, day('2027-11-03')))).toEqual([true]);
+    });
+  });
+
   describe('when a condition has a time window', () => {
     const windows = ruleSetFrom(
       program(

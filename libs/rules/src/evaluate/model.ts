@@ -177,6 +177,7 @@ export type CompiledRuleSet = {
  *   of `c.order`;
  * - at `lastValidBase`: which badges counted as held at the last
  *   `evaluate`, bits in words of 31 (the memo is forgotten when they change);
+ * - at `validRange`: the clocks over which those bits hold, `[from, before)`;
  * - at `levelBase`: per level, reached at;
  * - at `badgeBase`: per badge field f (F_VALID_UNTIL ... F_APPLICATION) a
  *   section of `nb`;
@@ -205,6 +206,8 @@ export type Tally = {
   stride: number;
   nb: number;
   lastValidBase: number;
+  /** Two doubles: the clocks over which the bits at `lastValidBase` hold (`validFrom`, `validBefore` in tally.ts). */
+  validRange: number;
   levelBase: number;
   badgeBase: number;
   countBase: number;

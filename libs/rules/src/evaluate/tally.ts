@@ -38,9 +38,23 @@ export function setBadgeField(t: Tally, f: number, i: number, value: number): vo
     const at = badgeField(t, F_AT, i);
     d[t.badgeBase + F_VALID_UNTIL * t.nb + i] =
       at === at && badgeField(t, F_REVOKED, i) === 0 ? badgeField(t, F_EXPIRES, i) : Number.NEGATIVE_INFINITY;
+    forgetValidRange(t);
   }
   forgetSteps(t, t.c.badgeTouches, i);
 }
+
+/**
+ * The clocks `[from, before)` over which the bits at `lastValidBase` still
+ * say which badges are held (see `makeContext`): between two expiries, and
+ * until an award, expiry or revocation is folded in. Empty when forgotten.
+ */
+export const validFrom = (t: Tally): number => t.d[t.validRange]!;
+export const validBefore = (t: Tally): number => t.d[t.validRange + 1]!;
+export function setValidRange(t: Tally, from: number, before: number): void {
+  t.d[t.validRange] = from;
+  t.d[t.validRange + 1] = before;
+}
+const forgetValidRange = (t: Tally): void => setValidRange(t, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
 
 export const levelAt = (t: Tally, i: number): number => t.d[t.levelBase + i]!;
 export function setLevelAt(t: Tally, i: number, at: number): void {
@@ -180,7 +194,8 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
   const nl = c.levels.length;
   // What every `evaluate` reads first, together: the memo, the badges held at the last one, levels, badges' validity.
   const lastValidBase = 2 * c.stepWords;
-  const levelBase = lastValidBase + Math.ceil(nb / 31);
+  const validRange = lastValidBase + Math.ceil(nb / 31);
+  const levelBase = validRange + 2;
   const badgeBase = levelBase + nl;
   const countBase = badgeBase + nb * BADGE_FIELDS;
   // Rows start on a 64-byte boundary of the buffer.
@@ -193,6 +208,8 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
   d.fill(Number.NaN, badgeBase + F_ELIGIBLE * nb, badgeBase + (F_ELIGIBLE + 1) * nb);
   d.fill(Number.NEGATIVE_INFINITY, badgeBase + F_VALID_UNTIL * nb, badgeBase + (F_VALID_UNTIL + 1) * nb);
   d.fill(Number.NaN, levelBase, levelBase + nl);
+  d[validRange] = Number.POSITIVE_INFINITY;
+  d[validRange + 1] = Number.NEGATIVE_INFINITY;
   const t: Tally = {
     c,
     owner: state,
@@ -203,6 +220,7 @@ function buildTally(state: StudentState, c: CompiledRuleSet, list: readonly Part
     stride,
     nb,
     lastValidBase,
+    validRange,
     levelBase,
     badgeBase,
     countBase,
