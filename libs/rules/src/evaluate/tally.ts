@@ -330,22 +330,31 @@ function allocate(rowBase: number, cap: number, charCap: number): { d: Float64Ar
  */
 function grow(t: Tally, cap: number, need: number): void {
   const live = t.used - t.dead;
+  // Voided rows' ids are packed away only once they are half the cells; until then all the ids are copied
+  // in one go (a per-row copy, with each row's offset rewritten, cost more than the growth's allocation).
+  const pack = 2 * t.dead > t.used;
+  const kept = pack ? live : t.used;
   const perRow = t.n > 0 ? Math.ceil(live / t.n) : 0;
   let charCap = t.chars.length;
-  if (live + need > charCap) charCap = 2 * (live + need);
-  if (cap > t.cap) charCap = Math.max(charCap, perRow * cap + need);
+  if (kept + need > charCap) charCap = 2 * (kept + need);
+  if (cap > t.cap) charCap = Math.max(charCap, kept - live + perRow * cap + need);
   const old = t.d;
   const oldChars = t.chars;
   const { d, chars } = allocate(t.rowBase, cap, charCap);
   d.set(old.subarray(0, t.rowBase + t.n * ROW));
-  let used = 0;
-  for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
-    const from = d[o + R_CHARS]!;
-    const cells = rowCells(t, i);
-    // A loop, not `set(subarray(...))`: a view object per row would be garbage for the scavenger.
-    for (let k = 0; k < cells; k++) chars[used + k] = oldChars[from + k]!;
-    d[o + R_CHARS] = used;
-    used += cells;
+  let used = t.used;
+  if (pack) {
+    used = 0;
+    for (let i = 0, o = t.rowBase; i < t.n; i++, o += ROW) {
+      const from = d[o + R_CHARS]!;
+      const cells = rowCells(t, i);
+      // A loop, not `set(subarray(...))`: a view object per row would be garbage for the scavenger.
+      for (let k = 0; k < cells; k++) chars[used + k] = oldChars[from + k]!;
+      d[o + R_CHARS] = used;
+      used += cells;
+    }
+  } else {
+    chars.set(oldChars.subarray(0, used));
   }
   t.d = d;
   t.slotBase = t.rowBase + cap * ROW;
@@ -353,7 +362,7 @@ function grow(t: Tally, cap: number, need: number): void {
   t.chars = chars;
   t.cap = cap;
   t.used = used;
-  t.dead = 0;
+  if (pack) t.dead = 0;
   reindex(t);
   release(old);
 }
