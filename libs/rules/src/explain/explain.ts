@@ -3,7 +3,7 @@ import type { AwardMode, Condition, LocalizedText, RuleSet, SourcePosition } fro
 import { compile, type Compiled } from '../evaluate/compile';
 import { awardTime, badgeValue, eligibilityStands, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
 import type { StudentState } from '../evaluate/state';
-import { badgeField, F_ELIGIBLE, levelAt } from '../evaluate/tally';
+import { applicationCode, badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_EXPIRES, F_FLAGS, F_REVOKED, levelAt } from '../evaluate/tally';
 import { day, iso, windowBefore, windowFrom } from '../evaluate/time';
 import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } from './plan';
 
@@ -126,22 +126,28 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   const { ctx } = planner;
   const cb = ctx.c.badges[index]!;
   const b = cb.badge;
-  const held = ctx.state.badges[b.id];
+  // The award and the application as the tally mirrors them (`setBadgeField`), not from `state.badges` and
+  // `state.applications`: looking a badge up there costs a cache miss or two per outcome explained.
+  const t = ctx.t;
+  const awarded = !Number.isNaN(badgeField(t, F_AT, index));
+  const revoked = badgeField(t, F_REVOKED, index);
+  const expires = badgeField(t, F_EXPIRES, index);
+  const expiring = awarded && revoked === 0 && expires !== Number.POSITIVE_INFINITY;
   const levelReached = cb.level < 0 || ctx.reached[cb.level] === 1;
   const met = holds(cb.criteria, ctx);
   const valid = ctx.valid[index] !== 0;
-  const app = ctx.state.applications[b.id]?.status;
+  const app = badgeField(t, F_APPLICATION, index);
   const status: BadgeStatus = valid
     ? 'held'
-    : held?.revoked === 'coordinator'
+    : awarded && revoked === 1
       ? 'revoked'
-      : held?.expiresAt !== undefined && held.expiresAt <= ctx.now && held.revoked === undefined
+      : expiring && expires <= ctx.now
         ? 'expired'
-        : app === 'approved'
+        : app === applicationCode('approved')
           ? 'approved'
-          : app === 'submitted'
+          : app === applicationCode('submitted')
             ? 'applied'
-            : app === 'rejected'
+            : app === applicationCode('rejected')
               ? 'rejected'
               : b.award === 'application' && levelReached && (met || eligibilityRecordedAndStands(ctx, index))
                 ? 'eligible'
@@ -166,10 +172,8 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
     cost: plan.cost,
   };
   if (valid) out.heldSince = iso(awardTime(ctx, index));
-  if (held && held.revoked === undefined) {
-    if (held.expiresAt !== undefined) out.expiresAt = iso(held.expiresAt);
-    if (held.supportLost) out.supportLost = true;
-  }
+  if (expiring) out.expiresAt = iso(expires);
+  if (awarded && revoked === 0 && (badgeField(t, F_FLAGS, index) & 1) === 1) out.supportLost = true;
   return out;
 }
 
