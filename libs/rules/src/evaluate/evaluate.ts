@@ -84,7 +84,8 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | numb
   const { t } = ctx;
   // Most evaluations report nothing: outcomes are gathered in a reused list and copied out only when there are some.
   const outcomes = gathered;
-  outcomes.length = 0;
+  // Empty unless an earlier evaluation threw; setting `length` is a call into the runtime even when it is 0.
+  if (outcomes.length !== 0) outcomes.length = 0;
   const order = c.order;
   for (let s = 0; s < order.length; s++) {
     // Until something is reported, a step that reported nothing last time, none of whose inputs changed since, is skipped.
