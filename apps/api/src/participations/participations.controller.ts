@@ -65,6 +65,7 @@ export class ParticipationsController {
         if (problem)
           return rejected.push({
             row,
+            ...sentId(raw),
             status: 'rejected',
             code: 'INVALID_ROW',
             message: problem,
@@ -123,6 +124,15 @@ function toData(body: RecordParticipationDto) {
     ...(body.hours !== undefined && { hours: body.hours }),
     ...(body.evidence !== undefined && { evidence: body.evidence }),
   };
+}
+
+/**
+ * The participationId of a row refused as invalid, as sent: the coordinator
+ * finds the row in their file by it, even when the id itself is what is wrong.
+ */
+function sentId(raw: unknown): { participationId?: string } {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { participationId?: unknown }).participationId : undefined;
+  return typeof id === 'string' && id !== '' ? { participationId: id } : {};
 }
 
 /** Validates one batch row like a single POST would, returning what to fix or undefined. */

@@ -239,7 +239,19 @@ describe('POST /participations', () => {
         .set(coordinator)
         .send({ participations: [row] })
         .expect(200);
-      expect(batch.body.results).toEqual([{ row: 0, status: 'rejected', code: 'INVALID_ROW', message: 'occurredAt is required' }]);
+      expect(batch.body.results).toEqual([
+        { row: 0, participationId: row.participationId, status: 'rejected', code: 'INVALID_ROW', message: 'occurredAt is required' },
+      ]);
+      // The id as sent, even when it is what is wrong: the coordinator searches their file for it.
+      const badId = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [participation({ participationId: 'ROW-17' }), 'not a row'] })
+        .expect(200);
+      expect(badId.body.results).toEqual([
+        { row: 0, participationId: 'ROW-17', status: 'rejected', code: 'INVALID_ROW', message: expect.stringMatching(/^participationId must be/) },
+        { row: 1, status: 'rejected', code: 'INVALID_ROW', message: 'each row must be a participation object' },
+      ]);
 
       const notRows = await request(engine.http).post('/participations/batch').set(coordinator).send({ participations: {} }).expect(400);
       expect(notRows.body.message).toBe('participations must be an array of participation objects');

@@ -55,7 +55,7 @@ export function importCommand(): Command {
         process.stdout.write(`${file}: no rows below the header, nothing to import\n`);
         return;
       }
-      const lines: { line: number; status: string; message?: string }[] = problems.map((p) => ({
+      const lines: { line: number; participationId?: string; status: string; message?: string }[] = problems.map((p) => ({
         line: p.line,
         status: 'invalid',
         message: p.message,
@@ -77,7 +77,9 @@ export function importCommand(): Command {
         for (const r of results) {
           // The engine names rows of the batch it was sent; the person reading knows lines of the file.
           const message = r.message?.replace(/\brow (\d+) of this batch\b/g, (_, n: string) => `line ${chunk[Number(n)]?.line ?? '?'} of this file`);
-          lines.push({ line: chunk[r.row]?.line ?? -1, status: r.status, ...(message && { message }) });
+          // The id the row was sent with (derived from the row when the file has no participationId column): what a void needs.
+          const participationId = r.participationId ?? chunk[r.row]?.body.participationId;
+          lines.push({ line: chunk[r.row]?.line ?? -1, ...(participationId && { participationId }), status: r.status, ...(message && { message }) });
         }
       }
       lines.sort((a, b) => a.line - b.line);

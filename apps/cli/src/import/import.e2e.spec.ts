@@ -91,6 +91,20 @@ describe('when a coordinator imports an attendance CSV', () => {
     expect(out).toContain(`${shared}:4: participation ${id} is given to student ${student} in line 2 of this file`);
   });
 
+  it('gives each line its participationId in --json, a line the engine finds invalid included', async () => {
+    const withIds = join(dir, 'with-ids.csv');
+    const good = randomUUID();
+    writeFileSync(
+      withIds,
+      ['participationId,studentId,activityId,occurredAt', `${good},imp-json,robotics-club,2026-10-01`, 'ROW-17,imp-json,robotics-club,2026-10-02'].join('\n'),
+    );
+    const { out } = await laurel('import', withIds, '--url', url, '--token', token, '--dry-run', '--json');
+    expect(JSON.parse(out).lines).toEqual([
+      { line: 2, participationId: good, status: 'created' },
+      { line: 3, participationId: 'ROW-17', status: 'rejected', message: expect.stringMatching(/^participationId must be a UUID/) },
+    ]);
+  });
+
   it('says a file with only a header has no rows, and exits 0', async () => {
     const headerOnly = join(dir, 'header-only.csv');
     writeFileSync(headerOnly, 'studentId,activityId,occurredAt\n');
