@@ -56,16 +56,41 @@ describe('rules, history and corrections', () => {
       const early = await request(engine.http).get(`/students/${student}/progression?asOf=2001-01-01`).set(coordinator).expect(404);
       expect(early.body.message).toMatch(/had no published rule set yet on 2001-01-01T23:59:59.999Z: its first one was published on \d{4}-/);
       // A date alone is that whole day: today's includes what was recorded a moment ago.
-      const today = await drive.progression(student, coordinator, `?asOf=${new Date().toISOString().slice(0, 10)}`);
+      const asked = new Date();
+      const today = await drive.progression(student, coordinator, `?asOf=${asked.toISOString().slice(0, 10)}`);
       expect(today.level?.levelId).toBe((await drive.progression(student)).level?.levelId);
+      // ... up to now: tonight, badges may have expired that have not.
+      expect(Date.parse(today.at)).toBeGreaterThanOrEqual(asked.getTime());
+      expect(Date.parse(today.at)).toBeLessThanOrEqual(Date.now());
       const bad = await request(engine.http).get(`/students/${student}/progression?asOf=last-tuesday`).set(coordinator).expect(400);
       expect(bad.body.message).toMatch(/asOf must be an ISO-8601 date/);
+    });
+
+    it('refuses an instant in the future, naming the server time, rather than answering as if it had come', async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'basketball-league', daysAgo(20));
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      for (const asOf of [new Date(Date.now() + 60_000).toISOString(), tomorrow]) {
+        const res = await request(engine.http).get(`/students/${student}/progression?asOf=${asOf}`).set(coordinator).expect(400);
+        expect(res.body.message).toMatch(
+          new RegExp(`^asOf ${asOf} is in the future \\(the server's time is \\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z\\): .*leave asOf out for now$`),
+        );
+      }
+      const preview = await request(engine.http)
+        .post(`/programs/vilnius-tech/rules/preview?at=${tomorrow}`)
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(400);
+      expect(preview.body.message).toMatch(new RegExp(`^at ${tomorrow} is in the future \\(the server's time is `));
     });
 
     it('reads an offset typed with a bare + (a space once the URL is decoded), and refuses a time of day without a zone', async () => {
       const student = `s-${randomUUID().slice(0, 8)}`;
       await drive.participate(student, 'basketball-league', daysAgo(20));
-      const utc = new Date(Date.now() + 60_000);
+      // A whole second (the form typed) after the participation was recorded, and not in the future.
+      await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+      const utc = new Date(Math.floor(Date.now() / 1000) * 1000);
       const local = `${new Date(utc.getTime() + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
       const typed = await drive.progression(student, coordinator, `?asOf=${local}`);
       expect(typed.at).toBe(utc.toISOString().replace(/\.\d{3}Z$/, '.000Z'));

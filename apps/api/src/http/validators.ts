@@ -96,6 +96,39 @@ export function HasHappened(options?: ValidationOptions): PropertyDecorator {
 }
 
 /**
+ * Whether an instant to view the log as of (`asOf`, the preview's `at`) has
+ * come: the log holds nothing from the future, and the clock would move
+ * expiries and time windows on as if predicting. A date alone is that whole
+ * day, so today's date is accepted (it is read as now). A value that is no
+ * date at all is left to the format rule.
+ *
+ * @example
+ * hasCome('2026-11-24', Date.parse('2026-11-24T09:00:00Z')) // true
+ * hasCome('2026-11-24T10:00:00Z', Date.parse('2026-11-24T09:00:00Z')) // false
+ */
+export const hasCome = (value: unknown, now = Date.now()): boolean => {
+  const t = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(t) || t <= now;
+};
+
+/** An instant to view the log as of (see {@link hasCome}); the message names the server's time, so a client whose clock runs ahead can tell. */
+export function HasCome(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasCome',
+      validator: {
+        validate: (value: unknown) => hasCome(value),
+        defaultMessage: (args) => {
+          const field = args?.property ?? 'date';
+          return `${field} ${String(args?.value)} is in the future (the server's time is ${new Date().toISOString()}): the log holds nothing after now; ask for an earlier instant, or leave ${field} out for now`;
+        },
+      },
+    },
+    options,
+  );
+}
+
+/**
  * A finite number with at most `places` decimals. class-validator's
  * `IsNumber({ maxDecimalPlaces })` throws a TypeError (a 500) on numbers
  * JSON writes in exponent form, such as 1e-7.

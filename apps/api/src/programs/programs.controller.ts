@@ -12,7 +12,7 @@ import { loadRuleSet, ruleSetDiffer, runExamples, type RuleIssue, type RuleSetDi
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { chooseType } from '../http/negotiate';
-import { HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
+import { HasCome, HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
 import { instantOf } from '../students/students.dto';
 
 /** Events read per page, and the longest the preview replays before letting other requests run (ms). */
@@ -28,6 +28,7 @@ export class PreviewQueryDto {
   @Transform(({ value }) => plusRestored(value))
   @IsIsoInstant('at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z')
   @HasTimeZone()
+  @HasCome()
   at?: string;
 }
 

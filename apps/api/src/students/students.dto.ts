@@ -1,18 +1,22 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { HasTimeZone, IsIsoInstant, IsOmittable, IsPlainText, plusRestored } from '../http/validators';
+import { HasCome, HasTimeZone, IsIsoInstant, IsOmittable, IsPlainText, plusRestored } from '../http/validators';
 import { ID_PATTERN, ID_RULE } from '@laurel/progression';
 
 /**
  * The instant an `asOf` / `at` query names. A date alone means the end of
  * that day (UTC), as `laurel rules explain --at` reads it: asking for
- * today's date includes what was recorded today.
+ * today's date includes what was recorded today, and is now (not tonight,
+ * when badges may have expired).
  *
  * @example
  * instantOf('2026-06-30') // 2026-06-30T23:59:59.999Z
  */
-export const instantOf = (value: string): Date => new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
+export const instantOf = (value: string, now = new Date()): Date => {
+  const t = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value);
+  return t.getTime() > now.getTime() ? now : t;
+};
 
 export class ProgressionQueryDto {
   @ApiPropertyOptional({ description: "The student's state at this instant, computed from the log", example: '2026-06-30T00:00:00Z' })
@@ -20,6 +24,7 @@ export class ProgressionQueryDto {
   @Transform(({ value }) => plusRestored(value))
   @IsIsoInstant('asOf must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z')
   @HasTimeZone()
+  @HasCome()
   asOf?: string;
 
   @ApiPropertyOptional({ description: 'Needed only when several programs are published' })
