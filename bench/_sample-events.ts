@@ -182,6 +182,17 @@ export function sampleEvents(ruleSet: RuleSet, opts = { students: 80, events: 26
               fold(ruleSet, state, { type: 'badge-revoked', badgeId: o.badgeId, cause: 'support-lost' });
             }
             break;
+          case 'support-restored':
+            engine('AwardSupportRestored', {
+              awardId: uuid(),
+              badgeId: o.badgeId,
+              policy: o.policy,
+              cause: o.cause,
+              basis: o.basis,
+              detectedAt: at,
+            });
+            fold(ruleSet, state, { type: 'award-support-restored', badgeId: o.badgeId, basis: o.basis });
+            break;
           default: {
             const never: never = o;
             throw new Error(`unknown outcome ${JSON.stringify(never)}`);

@@ -57,8 +57,8 @@ function options(args: string[]): Options {
   };
 }
 
-type Stats = { earned: number; eligible: number; levels: number; supportLost: number; approvals: number; feedback: number };
-const emptyStats = (): Stats => ({ earned: 0, eligible: 0, levels: 0, supportLost: 0, approvals: 0, feedback: 0 });
+type Stats = { earned: number; eligible: number; levels: number; supportLost: number; supportRestored: number; approvals: number; feedback: number };
+const emptyStats = (): Stats => ({ earned: 0, eligible: 0, levels: 0, supportLost: 0, supportRestored: 0, approvals: 0, feedback: 0 });
 
 /** Two students in three get their applications approved, decided by id so both engines agree. */
 const approves = (studentId: string): boolean => studentId.charCodeAt(studentId.length - 1) % 3 !== 0;
@@ -103,6 +103,10 @@ function apply(rs: RuleSet, state: StudentState, at: string, o: Outcome, stats: 
       fold(rs, state, { type: 'award-support-lost', badgeId: o.badgeId });
       if (o.policy === 'revoke') fold(rs, state, { type: 'badge-revoked', badgeId: o.badgeId, cause: 'support-lost' });
       return o.policy === 'revoke';
+    case 'support-restored':
+      stats.supportRestored += 1;
+      fold(rs, state, { type: 'award-support-restored', badgeId: o.badgeId, basis: o.basis });
+      return false;
     default: {
       const never: never = o;
       throw new Error(`unknown outcome ${JSON.stringify(never)}`);
@@ -411,7 +415,7 @@ export async function run(args: string[]): Promise<void> {
   // Pinned, CPU time is the one core's work for this process; wall time also counts the moments other processes had that core.
   console.log(`  wall clock:             ${fmt(opts.events / laurel.seconds).padStart(10)} events/s`);
   console.log(
-    `  outcomes: ${fmt(s.earned)} badges earned, ${fmt(s.levels)} levels reached, ${fmt(s.eligible)} eligibilities (${fmt(s.approvals)} approved), ${fmt(s.supportLost)} awards lost support`,
+    `  outcomes: ${fmt(s.earned)} badges earned, ${fmt(s.levels)} levels reached, ${fmt(s.eligible)} eligibilities (${fmt(s.approvals)} approved), ${fmt(s.supportLost)} awards lost support, ${fmt(s.supportRestored)} had it back`,
   );
   console.log(`  target >= 200,000 events/s on one core: ${rate >= 200_000 ? 'met' : 'NOT met'}\n`);
   if (opts.jreEvents <= 0) return;

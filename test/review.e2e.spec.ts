@@ -117,4 +117,59 @@ describe("a coordinator's review list", () => {
       `student ${student} is not eligible for meta-leadership: «META Leadership» was revoked by a coordinator; a new application for it is not taken`,
     );
   }, 30_000);
+
+  it('clears the flag when the voided participation is recorded again, and flags the award again when that is voided: each time recorded', async () => {
+    const drive = ladder(engine, coordinator);
+    const student = `s-${randomUUID().slice(0, 8)}`;
+    const asStudent = await engine.as('student', student);
+    // As above: META Leadership (policy "flag") on five organiser/leader participations in two categories.
+    const basketball = await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
+    await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
+    await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
+    const mentoring = [
+      await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 }),
+      await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
+      await drive.participate(student, 'first-year-mentoring', daysAgo(30), { role: 'leader', hours: 12 }),
+    ];
+    const applied = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'meta-leadership' }).expect(201);
+    await drive.settle(applied.body.position);
+    const approved = await request(engine.http).post(`/applications/${applied.body.applicationId}/approve`).set(coordinator).send({}).expect(200);
+    await drive.settle(approved.body.position);
+    const status = async () => (await drive.progression(student)).badges.find((b) => b.badgeId === 'meta-leadership')?.status;
+    const mine = async () => (await review()).flaggedAwards.filter((i) => i.studentId === student);
+    const voidIt = async (id: string) => {
+      const res = await request(engine.http).delete(`/participations/${id}`).set(coordinator).send({ reason: 'recorded by mistake' }).expect(200);
+      await drive.settle(Number(await engine.store.lastPosition()));
+      return res;
+    };
+
+    for (const id of [basketball, ...mentoring]) await voidIt(id);
+    expect(await status()).toBe('flagged');
+    expect(await mine()).toHaveLength(1);
+
+    // One void was a mistake: that mentoring is recorded again, as it took place.
+    const again = await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 });
+    await drive.settle(Number(await engine.store.lastPosition()));
+    expect(await status()).toBe('active');
+    expect(await mine()).toEqual([]);
+    const kept = await request(engine.http).post(`/students/${student}/awards/meta-leadership/keep`).set(coordinator).send({ reason: 'checked' }).expect(409);
+    expect(kept.body).toMatchObject({ code: 'AWARD_NOT_FLAGGED', message: expect.stringMatching(/its support came back on \d{4}-.*: it meets the criteria again/) });
+
+    await voidIt(again);
+    expect(await status()).toBe('flagged');
+    expect(await mine()).toHaveLength(1);
+    const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+    const support = (timeline.body.events as { type: string; data: { badgeId: string; cause: string } }[]).filter(
+      (e) => e.type.startsWith('AwardSupport') && e.data.badgeId === 'meta-leadership',
+    );
+    expect(support.map((e) => e.type)).toEqual(['AwardSupportLost', 'AwardSupportRestored', 'AwardSupportLost']);
+    expect(support[1]!.data.cause).toMatch(/^As of the award on \d{4}-\d{2}-\d{2}, met again: /);
+
+    // A rebuild from the log ends with the same events and the same flag.
+    const before = await engine.store.lastPosition();
+    await request(engine.http).post('/admin/projections/rebuild').set(await engine.as('admin')).expect((r) => expect(r.status).toBeLessThan(300));
+    await drive.settle(Number(await engine.store.lastPosition()));
+    expect(await engine.store.lastPosition()).toBe(before);
+    expect(await status()).toBe('flagged');
+  }, 30_000);
 });

@@ -203,8 +203,14 @@ describe('rules, history and corrections', () => {
       const awarded = (back.body.onPublish.awarded as { id: string; students: string[] }[]).filter((a) => a.students.includes(student));
       expect(awarded).toEqual([]);
 
-      // Put the original rules back for the other tests.
+      // Put the original rules back for the other tests: the award rests on them again, and that is recorded.
+      expect(back.body.onPublish.restored).toContainEqual({ id: 'sports-participant', students: expect.arrayContaining([student]) });
       await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).send({ content: RULES, fileName: 'vilnius-tech.yaml' }).expect(201);
+      await drive.settle(Number(await engine.store.lastPosition()));
+      const restored = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+      expect(restored.body.events.map((e: { type: string; data: { badgeId?: string } }) => `${e.type}:${e.data.badgeId}`)).toEqual(
+        expect.arrayContaining(['AwardSupportLost:sports-participant', 'AwardSupportRestored:sports-participant']),
+      );
     });
 
     it('refuses a broken rule file with 422 naming line and column, and publishes nothing', async () => {

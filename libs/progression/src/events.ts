@@ -84,6 +84,28 @@ export type AwardSupportLost = {
   };
 };
 
+/**
+ * An award whose loss of support was recorded rests on something again (the
+ * participation recorded anew, a later rule set that supports it): a flag
+ * for review is cleared. Support can be lost and restored again: each time
+ * is recorded.
+ */
+export type AwardSupportRestored = {
+  type: 'AwardSupportRestored';
+  data: {
+    awardId: string;
+    studentId: string;
+    programId: string;
+    badgeId: string;
+    policy: 'keep' | 'revoke' | 'flag';
+    cause: string;
+    /** Ids of the events it rests on now. */
+    basis: string[];
+    detectedAt: string;
+    ruleSetHash: string;
+  };
+};
+
 export type AwardRevoked = {
   type: 'AwardRevoked';
   data: {
@@ -140,6 +162,7 @@ export type StudentEvent =
   | LevelReached
   | EligibilityReached
   | AwardSupportLost
+  | AwardSupportRestored
   | AwardRevoked
   | AwardKept
   | CredentialIssued;

@@ -44,7 +44,7 @@ export interface ProgressionDocument {
 export interface ProgressionExtras {
   applications: Map<string, ProgressionApplication>;
   credentials: Map<string, string>;
-  /** By award id: awards flagged for review (support lost under a `flag` policy) that no coordinator has kept since. */
+  /** By award id: awards flagged for review (support lost under a `flag` policy) that no coordinator has kept, and whose support has not come back, since. */
   flagged: Map<string, { cause: string; since: string }>;
   position: bigint;
 }
@@ -81,6 +81,7 @@ export function observeExtras(extras: ProgressionExtras, stored: { type: string;
       if (event.data.policy === 'flag') extras.flagged.set(event.data.awardId, { cause: event.data.cause, since: event.data.detectedAt });
       return extras;
     case 'AwardKept':
+    case 'AwardSupportRestored':
       extras.flagged.delete(event.data.awardId);
       return extras;
     case 'ParticipationRecorded':

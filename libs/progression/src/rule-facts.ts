@@ -69,6 +69,8 @@ export function toRuleFact(stored: StoredStudentEvent, programId: string): Fact 
       return own(event.data.programId) ? { type: 'level-reached', levelId: event.data.levelId, at: event.data.reachedAt } : undefined;
     case 'AwardSupportLost':
       return own(event.data.programId) ? { type: 'award-support-lost', badgeId: event.data.badgeId } : undefined;
+    case 'AwardSupportRestored':
+      return own(event.data.programId) ? { type: 'award-support-restored', badgeId: event.data.badgeId, basis: event.data.basis } : undefined;
     case 'AwardKept':
     case 'CredentialIssued':
       return undefined;

@@ -14,12 +14,13 @@
  *   the old one). A typed-array tally of the counters rides along with the
  *   state (non-enumerable, not serialised) and is rebuilt from the JSON
  *   state when missing. Change a state only through `fold`,
- *   `flagSupportLost` and `recheckSupport`.
+ *   `flagSupportLost`, `restoreSupport` and `recheckSupport`.
  * - `evaluate(ruleSet, state, now): Evaluation`: pure; what changed (earned,
- *   eligible, levelsReached, supportLost, and all of them as `outcomes` in
- *   dependency order), each with an explanation. Fold the outcomes you act
- *   on back in (`badge-awarded`, `eligibility-reached`, `level-reached`,
- *   `award-support-lost`, `badge-revoked`).
+ *   eligible, levelsReached, supportLost, supportRestored, and all of them
+ *   as `outcomes` in dependency order), each with an explanation. Fold the
+ *   outcomes you act on back in (`badge-awarded`, `eligibility-reached`,
+ *   `level-reached`, `award-support-lost`, `award-support-restored`,
+ *   `badge-revoked`).
  * - `explain(ruleSet, state, now): Explanation`: every level and badge,
  *   condition by condition, and the shortest steps to the next ones.
  *
@@ -36,6 +37,7 @@ export {
   flagSupportLost,
   fold,
   initialState,
+  restoreSupport,
   RuleFactError,
   type ApplicationState,
   type Fact,
@@ -51,6 +53,7 @@ export {
   type LostSupport,
   type Outcome,
   type ReachedLevel,
+  type RestoredSupport,
 } from './evaluate/evaluate';
 export {
   explain,

@@ -24,7 +24,8 @@ export type EventLog = {
 /**
  * The facts a stored event gives the rules, or undefined for events the
  * replay recomputes (BadgeEarned, LevelReached, EligibilityReached,
- * AwardSupportLost, revocations made by the `revoke` policy) or does not use.
+ * AwardSupportLost, AwardSupportRestored, revocations made by the `revoke`
+ * policy) or does not use.
  */
 export function factOf(event: StoredEvent): Fact | undefined {
   switch (event.type) {
@@ -59,6 +60,7 @@ export function factOf(event: StoredEvent): Fact | undefined {
     case 'LevelReached':
     case 'EligibilityReached':
     case 'AwardSupportLost':
+    case 'AwardSupportRestored':
     case 'AwardKept':
     case 'CredentialIssued':
       return undefined;

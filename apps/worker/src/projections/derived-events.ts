@@ -21,7 +21,12 @@ export interface OutcomeContext {
   awardsSoFar: (badgeId: string) => number;
   /** The student's current award of a badge (for support-lost and revocation). */
   currentAward: (badgeId: string) => string | undefined;
+  /** How many times the current award's loss of support was recorded so far (support can come back and go again). */
+  lossesSoFar: (badgeId: string) => number;
 }
+
+/** The id of the `n`-th (0-based) AwardSupportLost of an award; the first keeps the id it had before support could come back. */
+const supportLostId = (awardId: string, n: number): string => (n === 0 ? derivedId('support-lost', awardId) : derivedId('support-lost', awardId, n));
 
 /** Turns one rule outcome into the events the engine stores for it. */
 export function eventsForOutcome(outcome: Outcome, at: string, ctx: OutcomeContext): NewEvent[] {
@@ -64,7 +69,7 @@ export function eventsForOutcome(outcome: Outcome, at: string, ctx: OutcomeConte
     case 'support-lost': {
       const awardId = ctx.currentAward(outcome.badgeId);
       if (!awardId) return [];
-      const lost = make(derivedId('support-lost', awardId), {
+      const lost = make(supportLostId(awardId, ctx.lossesSoFar(outcome.badgeId)), {
         type: 'AwardSupportLost',
         data: {
           awardId,
@@ -90,6 +95,27 @@ export function eventsForOutcome(outcome: Outcome, at: string, ctx: OutcomeConte
             reason: `rule file policy "revoke": ${outcome.cause}`,
             revokedAt: at,
             cause: 'support-lost',
+          },
+        }),
+      ];
+    }
+    case 'support-restored': {
+      const awardId = ctx.currentAward(outcome.badgeId);
+      if (!awardId) return [];
+      // After its n-th loss: a loss and the restoration that follows it share n.
+      return [
+        make(derivedId('support-restored', awardId, ctx.lossesSoFar(outcome.badgeId)), {
+          type: 'AwardSupportRestored',
+          data: {
+            awardId,
+            studentId,
+            programId,
+            badgeId: outcome.badgeId,
+            policy: outcome.policy,
+            cause: outcome.cause,
+            basis: outcome.basis,
+            detectedAt: at,
+            ruleSetHash: ruleSet.sha256,
           },
         }),
       ];

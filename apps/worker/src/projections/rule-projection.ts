@@ -49,7 +49,7 @@ const CREDENTIAL_ISSUED = (awardId: string) => derivedId('CredentialIssued', awa
  * commands' events are folded exactly once as the subscription brings them,
  * so their ids (most of a stream) are not held in memory.
  */
-const REMEMBERED = new Set(['BadgeEarned', 'LevelReached', 'EligibilityReached', 'AwardSupportLost', 'AwardRevoked', 'CredentialIssued']);
+const REMEMBERED = new Set(['BadgeEarned', 'LevelReached', 'EligibilityReached', 'AwardSupportLost', 'AwardSupportRestored', 'AwardRevoked', 'CredentialIssued']);
 
 function remember(record: StudentRecord, event: { id: string; type: string }): void {
   if (REMEMBERED.has(event.type)) record.ids.add(event.id);
@@ -63,8 +63,8 @@ export const RULE_PROJECTION_NAME = 'rules';
  * state, evaluates the rule set active at that point of the log (with the
  * event's own time as the clock, so a replay decides exactly as the live run
  * did), and appends what follows (BadgeEarned, LevelReached,
- * EligibilityReached, AwardSupportLost, AwardRevoked) with deterministic ids
- * at the expected revision. Each (student, badge) award is therefore written
+ * EligibilityReached, AwardSupportLost, AwardSupportRestored, AwardRevoked)
+ * with deterministic ids at the expected revision. Each (student, badge) award is therefore written
  * once even if the projection restarts mid-way or runs twice. Each
  * BadgeEarned is handed to the award queue (jobId = award id).
  */
@@ -207,6 +207,7 @@ export class RuleProjection implements Projection {
           studentId: record.studentId,
           awardsSoFar: (badgeId) => record.awards.get(`${ruleSet.programId}/${badgeId}`)?.length ?? 0,
           currentAward: (badgeId) => record.awards.get(`${ruleSet.programId}/${badgeId}`)?.at(-1),
+          lossesSoFar: (badgeId) => state.badges[badgeId]?.losses ?? 0,
         });
         this.applyLocally(record, ruleSet, state, result.at, outcome, made);
         events.push(...made);

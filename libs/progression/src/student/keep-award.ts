@@ -24,7 +24,7 @@ export function decideKeepAward(command: KeepAward, state: StudentState): AwardK
     if (award.kept && award.kept.event.data.reason === reason) return { already: award.kept.event, stored: award.kept.stored };
     throw new DomainError(
       'AWARD_NOT_FLAGGED',
-      `the ${badgeId} award of student ${studentId} is not flagged for review${award.kept ? ` (it was kept on ${award.kept.event.data.keptAt})` : ''}; only an award that lost its support under a "flag" policy waits for a decision. GET /programs/${programId}/review lists them`,
+      `the ${badgeId} award of student ${studentId} is not flagged for review${award.restoredAt ? ` (its support came back on ${award.restoredAt}: it meets the criteria again)` : award.kept ? ` (it was kept on ${award.kept.event.data.keptAt})` : ''}; only an award that lost its support under a "flag" policy waits for a decision. GET /programs/${programId}/review lists them`,
     );
   }
   return { type: 'AwardKept', data: { ...command.data, awardId: award.awardId } };

@@ -39,6 +39,8 @@ export interface AwardEntry {
   flagged: boolean;
   /** The last time a coordinator kept it after a flag, and where that is stored: a retried request gets the same answer. */
   kept?: { event: AwardKept; stored: Stored };
+  /** When its support last came back after a flag (nothing left to review). */
+  restoredAt?: string;
 }
 
 /**
@@ -112,7 +114,18 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
     }
     case 'AwardSupportLost': {
       const entry = state.awards.get(awardKey(event.data.programId, event.data.badgeId));
-      if (entry?.awardId === event.data.awardId && event.data.policy === 'flag') entry.flagged = true;
+      if (entry?.awardId === event.data.awardId && event.data.policy === 'flag') {
+        entry.flagged = true;
+        delete entry.restoredAt;
+      }
+      return state;
+    }
+    case 'AwardSupportRestored': {
+      const entry = state.awards.get(awardKey(event.data.programId, event.data.badgeId));
+      if (entry?.awardId === event.data.awardId && entry.flagged) {
+        entry.flagged = false;
+        entry.restoredAt = event.data.detectedAt;
+      }
       return state;
     }
     case 'AwardKept': {

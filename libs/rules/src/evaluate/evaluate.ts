@@ -37,11 +37,23 @@ export type LostSupport = {
   explanation: BadgeExplanation;
 };
 
+export type RestoredSupport = {
+  badgeId: string;
+  /** The badge's `on-rule-change` policy (`flag`: the award is no longer waiting for review). */
+  policy: RuleChangePolicy;
+  /** Plain words: that the criteria hold again, and as of when. */
+  cause: string;
+  /** Event ids of the facts it rests on now. */
+  basis: string[];
+  explanation: BadgeExplanation;
+};
+
 export type Outcome =
   | ({ type: 'badge-earned' } & EarnedBadge)
   | ({ type: 'badge-eligible' } & EligibleBadge)
   | ({ type: 'level-reached' } & ReachedLevel)
-  | ({ type: 'support-lost' } & LostSupport);
+  | ({ type: 'support-lost' } & LostSupport)
+  | ({ type: 'support-restored' } & RestoredSupport);
 
 export type Evaluation = {
   studentId: string;
@@ -53,6 +65,8 @@ export type Evaluation = {
   eligible: readonly EligibleBadge[];
   levelsReached: readonly ReachedLevel[];
   supportLost: readonly LostSupport[];
+  /** Held awards whose loss of support was reported and whose criteria hold again. */
+  supportRestored: readonly RestoredSupport[];
   /** All of the above in dependency order (a level before the badges it unlocks, a badge before those that count it). */
   outcomes: readonly Outcome[];
 };
@@ -62,8 +76,8 @@ const NONE: readonly never[] = Object.freeze([]);
 /**
  * What changed for a student: badges newly earned (automatic ones, and
  * application badges whose application was approved), application badges
- * newly eligible, levels newly reached, and held awards whose support is
- * gone. Earning cascades: a badge earned here counts towards badges and
+ * newly eligible, levels newly reached, held awards whose support is
+ * gone, and those whose lost support is back. Earning cascades: a badge earned here counts towards badges and
  * levels later in the same evaluation. Pure: the state is not touched, and
  * the clock is the `now` passed in (a Date, or epoch ms, which spares the
  * caller a Date per event). The caller folds the outcomes it acts
@@ -104,6 +118,7 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | numb
     eligible: NONE,
     levelsReached: NONE,
     supportLost: NONE,
+    supportRestored: NONE,
     outcomes: NONE,
   };
   // Most evaluations change nothing: they share one frozen empty list.
@@ -118,6 +133,7 @@ export function evaluate(ruleSet: RuleSet, state: StudentState, now: Date | numb
     eligible: pick('badge-eligible'),
     levelsReached: pick('level-reached'),
     supportLost: pick('support-lost'),
+    supportRestored: pick('support-restored'),
     outcomes: all,
   };
 }
@@ -149,9 +165,13 @@ function runStep(ctx: Context, step: Step, outcomes: Outcome[]): boolean {
   if (cb.level >= 0 && ctx.reached[cb.level] !== 1) return true;
   const i = cb.index;
   if (ctx.valid[i] !== 0) {
-    if ((badgeField(t, F_FLAGS, i) & 3) !== 1) return true;
-    checkSupport(ctx, cb, outcomes);
-    return false;
+    const flags = badgeField(t, F_FLAGS, i) & 3;
+    if (flags === 0) return true;
+    const before = outcomes.length;
+    checkSupport(ctx, cb, flags, outcomes);
+    // Lost, reported, and still lost as of the award date: only a participation from before that date can change it
+    // (`fold` forgets this step when one comes), or a change to a badge it counts (which forgets it too).
+    return flags === 3 && outcomes.length === before;
   }
   const revoked = badgeField(t, F_REVOKED, i);
   if (revoked === 1) return true;
@@ -211,12 +231,37 @@ function earn(ctx: Context, cb: CompiledBadge, renewal: boolean, via: EarnedBadg
   outcomes.push({ type: 'badge-earned', ...out });
 }
 
-/** Reports a held award whose support `fold` found gone (re-checked: a later fact may have restored it). */
-function checkSupport(ctx: Context, cb: CompiledBadge, outcomes: Outcome[]): void {
+/**
+ * A held award whose support is in question (`flags`: bit 1 support lost,
+ * bit 2 loss reported). Lost and not yet reported: reported unless a later
+ * fact restored it. Reported: re-checked as of the award date whenever what
+ * it counts changes, and reported restored once it holds again (or when a
+ * rule change found it supported: bit 1 cleared).
+ */
+function checkSupport(ctx: Context, cb: CompiledBadge, flags: number, outcomes: Outcome[]): void {
   const held = ctx.state.badges[cb.badge.id];
   if (held === undefined) return;
   const then = makeContext(ctx.c, ctx.state, held.at, true);
-  if (holds(cb.criteria, then)) return;
+  const heldThen = holds(cb.criteria, then);
+  const day = iso(held.at).slice(0, 10);
+  if (flags !== 1) {
+    // A rule change may have found it met when it was published rather than as of the award: it rests on what meets it now.
+    const by = heldThen ? then : flags === 2 && holds(cb.criteria, ctx) ? ctx : undefined;
+    if (by === undefined) return;
+    const met = explainCondition(cb.criteria, by).text;
+    const out: RestoredSupport = {
+      badgeId: cb.badge.id,
+      policy: cb.badge.onRuleChange,
+      cause: heldThen
+        ? `As of the award on ${day}, met again: ${met}.`
+        : `Met again on ${iso(ctx.now).slice(0, 10)} (not as of the award on ${day}): ${met}.`,
+      basis: [...new Set([...held.basis, ...basisOf(cb.criteria, by)])],
+      explanation: explainBadge(makePlanner(ctx), cb.index),
+    };
+    outcomes.push({ type: 'support-restored', ...out });
+    return;
+  }
+  if (heldThen) return;
   const failing: string[] = [];
   const walk = (e: ConditionExplanation): void => {
     if (e.met) return;
@@ -227,7 +272,7 @@ function checkSupport(ctx: Context, cb: CompiledBadge, outcomes: Outcome[]): voi
   const out: LostSupport = {
     badgeId: cb.badge.id,
     policy: cb.badge.onRuleChange,
-    cause: `As of the award on ${iso(held.at).slice(0, 10)}, no longer met: ${failing.join('; ')}.`,
+    cause: `As of the award on ${day}, no longer met: ${failing.join('; ')}.`,
     explanation: explainBadge(makePlanner(ctx), cb.index),
   };
   outcomes.push({ type: 'support-lost', ...out });

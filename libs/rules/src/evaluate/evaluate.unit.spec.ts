@@ -41,6 +41,7 @@ function run(state: StudentState, steps: Array<[Fact, string]>): Evaluation[] {
       if (o.type === 'level-reached') fold(ruleSet, state, { type: 'level-reached', levelId: o.levelId, at: iso });
       if (o.type === 'badge-eligible') fold(ruleSet, state, { type: 'eligibility-reached', badgeId: o.badgeId, at: iso });
       if (o.type === 'support-lost') fold(ruleSet, state, { type: 'award-support-lost', badgeId: o.badgeId });
+      if (o.type === 'support-restored') fold(ruleSet, state, { type: 'award-support-restored', badgeId: o.badgeId, basis: o.basis });
     }
   }
   return out;
@@ -166,6 +167,30 @@ describe('evaluate', () => {
       expect(voided!.supportLost).toEqual([expect.objectContaining({ badgeId: 'science-fan', policy: 'revoke' })]);
       expect(voided!.supportLost[0]!.cause).toMatch(/no longer met: at least 2 participations in Science \(now 1 of 2\)/);
       expect(later!.supportLost).toEqual([]);
+    });
+
+    it('reports the support back when the participation is recorded again, and lost again when that is voided: each time', () => {
+      const state = initialState('s12');
+      run(state, [
+        [took('basketball', '2025-10-01', { id: 'k1' }), '2025-10-01'],
+        [took('running', '2025-10-02', { id: 'k2' }), '2025-10-02'],
+      ]);
+      const [lost, later, back, again] = run(state, [
+        [{ type: 'participation-voided', participationId: 'k2' }, '2025-10-03'],
+        // After the award: it does not hold the award up as of its date.
+        [took('running', '2025-10-20', { id: 'k3' }), '2025-10-20'],
+        // The same participation recorded again (the void was a mistake).
+        [took('running', '2025-10-02', { id: 'k4' }), '2025-10-21'],
+        [{ type: 'participation-voided', participationId: 'k4' }, '2025-10-22'],
+      ]);
+      expect(lost!.supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty', policy: 'keep' })]);
+      expect(later!.supportRestored).toEqual([]);
+      expect(back!.supportRestored).toEqual([
+        expect.objectContaining({ badgeId: 'sporty', policy: 'keep', basis: expect.arrayContaining(['e-k1', 'e-k4']) }),
+      ]);
+      expect(back!.supportRestored[0]!.cause).toBe('As of the award on 2025-10-02, met again: at least 2 participations in Sports.');
+      expect(again!.supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty', policy: 'keep' })]);
+      expect(state.badges['sporty']).toMatchObject({ supportLost: true, lossReported: true, losses: 2 });
     });
 
     it('rests the award on what still supports it, so voiding that later is noticed too', () => {
@@ -386,6 +411,62 @@ describe('recheckSupport', () => {
       ]);
       expect(recheckSupport(strict, state)).toEqual(['sporty']);
       expect(evaluate(strict, state, day('2025-10-03')).supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty', policy: 'flag' })]);
+    });
+  });
+
+  describe('when a later rule set supports a flagged award again, and the next one does not', () => {
+    it('reports the support back, then lost again, each time once', () => {
+      const flagged = (n: number) =>
+        ruleSetFrom(
+          program(badge('sporty', `participations: { at-least: ${n}, category: sports }`, '    on-rule-change: flag\n'), { levels: ONE_LEVEL }),
+        );
+      const [lenient, strict] = [flagged(2), flagged(3)];
+      const { state } = replay(lenient, 'r2', [
+        { at: '2025-10-01T12:00:00.000Z', fact: took('basketball', '2025-10-01') },
+        { at: '2025-10-02T12:00:00.000Z', fact: took('running', '2025-10-02') },
+      ]);
+      const publish = (rules: typeof strict, on: string) => {
+        recheckSupport(rules, state, day(on));
+        const result = evaluate(rules, state, day(on));
+        for (const o of result.supportLost) fold(rules, state, { type: 'award-support-lost', badgeId: o.badgeId });
+        for (const o of result.supportRestored) fold(rules, state, { type: 'award-support-restored', badgeId: o.badgeId, basis: o.basis });
+        expect(evaluate(rules, state, day(on)).outcomes).toEqual([]);
+        return result;
+      };
+      expect(publish(strict, '2025-10-03').supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty', policy: 'flag' })]);
+      const back = publish(lenient, '2025-10-04');
+      expect(back.supportLost).toEqual([]);
+      expect(back.supportRestored).toEqual([
+        expect.objectContaining({ badgeId: 'sporty', policy: 'flag', cause: expect.stringMatching(/^As of the award on 2025-10-02, met again: /) }),
+      ]);
+      expect(publish(strict, '2025-10-05').supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty' })]);
+      expect(state.badges['sporty']?.losses).toBe(2);
+    });
+
+    it('counts a rule set met when it is published as support, as it does for an award not yet flagged', () => {
+      const flagged = (n: number) =>
+        ruleSetFrom(
+          program(badge('sporty', `participations: { at-least: ${n}, category: sports }`, '    on-rule-change: flag\n'), { levels: ONE_LEVEL }),
+        );
+      const { state } = replay(flagged(2), 'r3', [
+        { at: '2025-10-01T12:00:00.000Z', fact: took('basketball', '2025-10-01') },
+        { at: '2025-10-02T12:00:00.000Z', fact: took('running', '2025-10-02') },
+      ]);
+      recheckSupport(flagged(4), state, day('2025-10-03'));
+      for (const o of evaluate(flagged(4), state, day('2025-10-03')).supportLost)
+        fold(flagged(4), state, { type: 'award-support-lost', badgeId: o.badgeId });
+      // A third sports participation after the award: a rule set asking for three is met when published, not as of the award.
+      fold(flagged(4), state, took('basketball', '2025-10-04'));
+      expect(evaluate(flagged(4), state, day('2025-10-04')).supportRestored).toEqual([]);
+      recheckSupport(flagged(3), state, day('2025-10-05'));
+      const back = evaluate(flagged(3), state, day('2025-10-05')).supportRestored;
+      expect(back).toEqual([
+        expect.objectContaining({
+          badgeId: 'sporty',
+          cause: expect.stringMatching(/^Met again on 2025-10-05 \(not as of the award on 2025-10-02\): /),
+        }),
+      ]);
+      expect(back[0]!.basis).toHaveLength(3);
     });
   });
 });

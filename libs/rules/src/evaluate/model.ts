@@ -40,7 +40,9 @@ export type Fact =
   | { type: 'badge-revoked'; badgeId: string; cause?: 'coordinator' | 'support-lost'; eventId?: string }
   | { type: 'eligibility-reached'; badgeId: string; at: string }
   | { type: 'level-reached'; levelId: string; at: string }
-  | { type: 'award-support-lost'; badgeId: string };
+  | { type: 'award-support-lost'; badgeId: string }
+  /** A held award whose support was lost rests on something again (`basis`: what, as recorded). */
+  | { type: 'award-support-restored'; badgeId: string; basis?: string[] };
 
 export type ParticipationEntry = {
   participationId: string;
@@ -62,11 +64,14 @@ export type HeldBadge = {
   revoked?: 'coordinator' | 'support-lost';
   /**
    * A fact it rested on was voided or revoked and its criteria no longer
-   * hold as of the award date (checked by `fold` when that happens).
+   * hold as of the award date (checked by `fold` when that happens), or a
+   * rule change took its support. Cleared when support returns.
    */
   supportLost?: boolean;
-  /** The loss of support was acted on (`award-support-lost` folded); not reported again. */
+  /** The loss of support was acted on (`award-support-lost` folded) and no `award-support-restored` since. */
   lossReported?: boolean;
+  /** How many times its loss of support was acted on: the engine numbers the events recording losses and restorations by it. */
+  losses?: number;
 };
 
 export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; eventId?: string };

@@ -1,7 +1,7 @@
 import type { RuleSet } from '../language/types';
 import { compile } from './compile';
 import { eligibilityStands as stands, holds, makeContext, supportedAsOf } from './conditions';
-import { flagSupportLost, type StudentState } from './state';
+import { flagSupportLost, restoreSupport, type StudentState } from './state';
 
 /**
  * After a rule change: marks every award the student holds whose criteria,
@@ -10,20 +10,26 @@ import { flagSupportLost, type StudentState } from './state';
  * new rule set no longer defines are left alone, and so, given `now` (when
  * the rules change), are awards whose criteria hold then: a student who
  * meets the new criteria keeps the award as it is, rather than seeing it
- * flagged, or revoked and made again. Returns the badge ids marked.
+ * flagged, or revoked and made again. By the same test, an award whose loss
+ * of support was reported and that the new rules support again is marked
+ * for `evaluate` to report as `support-restored`. Returns the badge ids
+ * marked as having lost their support.
  *
  * @example
  * recheckSupport(newRuleSet, state, publishedAt);
- * const { supportLost } = evaluate(newRuleSet, state, publishedAt);
+ * const { supportLost, supportRestored } = evaluate(newRuleSet, state, publishedAt);
  */
 export function recheckSupport(ruleSet: RuleSet, state: StudentState, now?: Date): string[] {
   const c = compile(ruleSet);
   const known = new Set(ruleSet.badges.map((b) => b.id));
   const marked: string[] = [];
   for (const [id, held] of Object.entries(state.badges)) {
-    if (!known.has(id) || held.revoked !== undefined || held.supportLost) continue;
+    if (!known.has(id) || held.revoked !== undefined) continue;
     const metNow = () => now !== undefined && holds(c.badges[c.badgeIndex.get(id)!]!.criteria, makeContext(c, state, now.getTime()));
-    if (!supportedAsOf(c, state, id) && !metNow()) {
+    const supported = supportedAsOf(c, state, id) || metNow();
+    if (held.supportLost) {
+      if (held.lossReported && supported) restoreSupport(ruleSet, state, id);
+    } else if (!supported) {
       flagSupportLost(ruleSet, state, id);
       marked.push(id);
     }

@@ -14,6 +14,7 @@ import {
   F_FLAGS,
   F_REVOKED,
   eventIdOf,
+  forgetSteps,
   hashId,
   newState,
   removeParticipation,
@@ -72,6 +73,10 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
       if (rowOf(t, fact.participationId, hash) >= 0) return state;
       const at = time(fact.occurredAt);
       addParticipation(t, hash, fact.participationId, fact.eventId, fact.activityId, fact.role, at, fact.hours ?? 0);
+      // It may give back the support an award lost, if it took place by the award date: `evaluate` checks that award again.
+      for (let i = 0; i < c.badges.length; i++) {
+        if ((badgeField(t, F_FLAGS, i) & 2) !== 0 && at <= badgeField(t, F_AT, i)) forgetSteps(t, c.badgeTouches, i);
+      }
       return state;
     }
     case 'participation-voided': {
@@ -147,10 +152,23 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
     case 'award-support-lost': {
       const held = state.badges[fact.badgeId];
       if (held) {
+        if (!held.lossReported) held.losses = (held.losses ?? 0) + 1;
         held.supportLost = true;
         held.lossReported = true;
         const i = c.badgeIndex.get(fact.badgeId);
         if (i !== undefined) setBadgeField(t, F_FLAGS, i, 3);
+      }
+      return state;
+    }
+    case 'award-support-restored': {
+      const held = state.badges[fact.badgeId];
+      if (held) {
+        delete held.supportLost;
+        delete held.lossReported;
+        // What holds it up now: voiding one of those is checked again, as for a new award.
+        if (fact.basis) held.basis = fact.basis;
+        const i = c.badgeIndex.get(fact.badgeId);
+        if (i !== undefined) setBadgeField(t, F_FLAGS, i, 0);
       }
       return state;
     }
@@ -194,6 +212,25 @@ function markSupportLost(c: CompiledRuleSet, t: Tally, held: HeldBadge, id: stri
   held.supportLost = true;
   const i = c.badgeIndex.get(id);
   if (i !== undefined) setBadgeField(t, F_FLAGS, i, badgeField(t, F_FLAGS, i) | 1);
+}
+
+/**
+ * Marks a held award whose loss of support was reported as supported again
+ * (a rule change gave it back), in the state and its tally, so the next
+ * `evaluate` reports it restored. (See {@link flagSupportLost}.)
+ *
+ * @example
+ * restoreSupport(ruleSet, state, 'meta-leadership');
+ * evaluate(ruleSet, state, now).supportRestored; // [{ badgeId: 'meta-leadership', ... }]
+ */
+export function restoreSupport(ruleSet: RuleSet, state: StudentState, badgeId: string): void {
+  const held = state.badges[badgeId];
+  if (held === undefined || !held.lossReported) return;
+  const c = compile(ruleSet);
+  const t = tallyOf(state, c);
+  delete held.supportLost;
+  const i = c.badgeIndex.get(badgeId);
+  if (i !== undefined) setBadgeField(t, F_FLAGS, i, badgeField(t, F_FLAGS, i) & ~1);
 }
 
 export type { ApplicationState, Fact, HeldBadge, ParticipationEntry, StudentState } from './model';

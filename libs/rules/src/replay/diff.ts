@@ -45,7 +45,9 @@ export type RuleSetDiff = {
    * under the old ones, as the engine does on a rule change: badges and
    * levels it would award, and awards already made whose criteria no longer
    * hold, by each badge's `on-rule-change` policy (kept, flagged for a
-   * coordinator's review, revoked). Levels reached are never taken away.
+   * coordinator's review, revoked), and awards whose support was lost
+   * that it gives back (`restored`: a flag is cleared). Levels reached are
+   * never taken away.
    * `badges` / `levels` above answer another question: what each student
    * would hold had the new rules applied all along.
    */
@@ -59,6 +61,7 @@ export type PublishEffects = {
   kept: { id: string; students: string[] }[];
   flagged: { id: string; students: string[] }[];
   revoked: { id: string; students: string[] }[];
+  restored: { id: string; students: string[] }[];
 };
 
 type PublishEffect = keyof PublishEffects;
@@ -104,6 +107,7 @@ export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(
     kept: new Map(),
     flagged: new Map(),
     revoked: new Map(),
+    restored: new Map(),
   };
   let students = 0;
   let facts = 0;
@@ -153,6 +157,7 @@ export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(
       kept: listed(effects.kept, badgeIds),
       flagged: listed(effects.flagged, badgeIds),
       revoked: listed(effects.revoked, badgeIds),
+      restored: listed(effects.restored, badgeIds),
     },
   });
   return { add, result };
@@ -176,6 +181,8 @@ function publishEffects(after: RuleSet, state: ReplayResult['state'], at: Date):
         return [['levelsReached', o.levelId]];
       case 'support-lost':
         return [[o.policy === 'keep' ? 'kept' : o.policy === 'flag' ? 'flagged' : 'revoked', o.badgeId]];
+      case 'support-restored':
+        return [['restored', o.badgeId]];
       case 'badge-eligible':
         return [];
       default: {

@@ -18,8 +18,8 @@ export type ReplayResult = {
 /**
  * Plays a student's facts through a rule set the way the engine does:
  * fold each fact, evaluate at its time, and fold the outcomes back
- * (awards, eligibilities, levels, loss of support and the `revoke`
- * policy). Facts the engine derives (`badge-awarded`, `level-reached`, ...)
+ * (awards, eligibilities, levels, loss and return of support and the
+ * `revoke` policy). Facts the engine derives (`badge-awarded`, `level-reached`, ...)
  * should not be in the input: they are recomputed under this rule set.
  *
  * With `until`, the student as of that instant: facts recorded after it
@@ -81,8 +81,8 @@ export function settle(ruleSet: RuleSet, state: StudentState, now: Date, log: Re
 
 /**
  * Folds back what the engine records for an outcome: the award, the level,
- * the eligibility, or the loss of support (and the revocation, under the
- * `revoke` policy).
+ * the eligibility, the loss of support (and the revocation, under the
+ * `revoke` policy), or its return.
  *
  * @example
  * for (const o of result.outcomes) applyOutcome(ruleSet, state, result.at, o, () => appendedEventId);
@@ -104,6 +104,9 @@ export function applyOutcome(ruleSet: RuleSet, state: StudentState, at: string, 
     case 'support-lost':
       fold(ruleSet, state, { type: 'award-support-lost', badgeId: outcome.badgeId });
       if (outcome.policy === 'revoke') fold(ruleSet, state, { type: 'badge-revoked', badgeId: outcome.badgeId, cause: 'support-lost' });
+      return;
+    case 'support-restored':
+      fold(ruleSet, state, { type: 'award-support-restored', badgeId: outcome.badgeId, basis: outcome.basis });
       return;
     default: {
       const never: never = outcome;

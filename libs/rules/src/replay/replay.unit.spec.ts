@@ -144,7 +144,7 @@ describe('diffRuleSets', () => {
     it('awards the badge to the students who now meet it, and takes nothing', () => {
       const lowered = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 1, category: sports }'), { levels: ONE_LEVEL }));
       const { onPublish } = diffRuleSets(before, lowered, histories, new Date('2026-01-01'));
-      expect(onPublish).toEqual({ awarded: [{ id: 'sporty', students: ['one'] }], levelsReached: [], kept: [], flagged: [], revoked: [] });
+      expect(onPublish).toEqual({ awarded: [{ id: 'sporty', students: ['one'] }], levelsReached: [], kept: [], flagged: [], revoked: [], restored: [] });
     });
   });
 
@@ -158,6 +158,20 @@ describe('diffRuleSets', () => {
       expect(onPublish.awarded).toEqual([]);
       // Without the state as it stands, the replay under `before` has no award, so publishing would make one.
       expect(diffRuleSets(before, earlier, [one], new Date('2026-01-01')).onPublish.awarded).toEqual([{ id: 'sporty', students: ['one'] }]);
+    });
+  });
+
+  describe('when an award flagged under the rules in force would be supported by the draft', () => {
+    it('lists it as restored (its flag cleared), and nothing else', () => {
+      const flagging = (n: number) =>
+        ruleSetFrom(program(badge('sporty', `participations: { at-least: ${n}, category: sports }`, '    on-rule-change: flag\n'), { levels: ONE_LEVEL }));
+      const two = history('two', 2);
+      // «two» earned sporty under a threshold of two; a threshold of three, published since, flagged it.
+      const current = replay(flagging(2), 'two', two.facts, new Date('2025-12-01')).state;
+      const raised = diffRuleSets(flagging(2), flagging(3), [{ ...two, current }], new Date('2025-12-01'));
+      expect(raised.onPublish.flagged).toEqual([{ id: 'sporty', students: ['two'] }]);
+      const { onPublish } = diffRuleSets(flagging(3), flagging(2), [{ ...two, current }], new Date('2026-01-01'));
+      expect(onPublish).toEqual({ awarded: [], levelsReached: [], kept: [], flagged: [], revoked: [], restored: [{ id: 'sporty', students: ['two'] }] });
     });
   });
 
