@@ -229,6 +229,7 @@ describe('rules, history and corrections', () => {
       const before = await engine.store.lastPosition();
       const res = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(stricter).expect(422);
       const line = RULES.split('\n').findIndex((l) => l.includes('name: Two sports activities earn the sports participation badge')) + 5;
+      expect(res.body.message).toMatch(/^the rule file fails 4 of its \d+ examples \(8 expectations not met\); nothing was published$/);
       expect(res.body.errors[0]).toMatchObject({
         line,
         message: expect.stringMatching(/^Example "Two sports activities earn the sports participation badge": expected badges \[sports-participant\] but the student has \[\]/),

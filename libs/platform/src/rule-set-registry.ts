@@ -24,14 +24,28 @@ export class RuleSetRejected extends Error {
   constructor(
     readonly fileName: string,
     readonly issues: RuleIssue[],
+    /** When the issues are the file's own examples failing: how many examples failed, of how many (an example can miss several expectations, one issue each). */
+    readonly examples?: { failed: number; run: number },
   ) {
-    super(`${fileName} has ${issues.length} error(s): ${issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`).join('; ')}`);
+    super(`${fileName} ${RuleSetRejected.summary(issues, examples)}: ${issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`).join('; ')}`);
+  }
+
+  /**
+   * What is wrong, counted as the designer counts: errors, or examples.
+   *
+   * @example
+   * RuleSetRejected.summary(issues, { failed: 4, run: 9 }) // 'fails 4 of its 9 examples (8 expectations not met)'
+   */
+  static summary(issues: RuleIssue[], examples?: { failed: number; run: number }): string {
+    if (examples === undefined) return `has ${issues.length} error(s)`;
+    const unmet = issues.length === examples.failed ? '' : ` (${issues.length} expectations not met)`;
+    return `fails ${examples.failed} of its ${examples.run} example${examples.run === 1 ? '' : 's'}${unmet}`;
   }
 
   /** What an operator reads when a rule file stops start-up: one `file:line:column` line per error, and how to check the file. */
   report(): string {
     return [
-      `Laurel did not start: ${this.fileName} has ${this.issues.length} error(s); nothing was published`,
+      `Laurel did not start: ${this.fileName} ${RuleSetRejected.summary(this.issues, this.examples)}; nothing was published`,
       ...this.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`),
       `Fix the file (\`laurel rules check\` and \`laurel rules test\` show the same errors), or move it out of LAUREL_RULES_DIR.`,
     ].join('\n');
@@ -162,8 +176,9 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     const loaded = loadRuleSet(content, fileName);
     if (!loaded.ok) throw new RuleSetRejected(fileName, loaded.errors);
     // The examples say what the designer means the rules to do: a file that contradicts its own is not what they meant.
-    const failed = runExamples(loaded.ruleSet).flatMap((r) => r.failures);
-    if (failed.length > 0) throw new RuleSetRejected(fileName, failed);
+    const examples = runExamples(loaded.ruleSet);
+    const failed = examples.flatMap((r) => r.failures);
+    if (failed.length > 0) throw new RuleSetRejected(fileName, failed, { failed: examples.filter((r) => !r.passed).length, run: examples.length });
     const { programId, sha256 } = loaded.ruleSet;
     if (expectedProgramId !== undefined && programId !== expectedProgramId) {
       throw new RuleSetRejected(fileName, [

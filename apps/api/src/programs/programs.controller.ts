@@ -107,7 +107,7 @@ export class ProgramsController {
       if (err instanceof RuleSetRejected) {
         throw new UnprocessableEntityException({
           error: 'Unprocessable Entity',
-          message: `the rule file has ${err.issues.length} error(s); nothing was published`,
+          message: `the rule file ${RuleSetRejected.summary(err.issues, err.examples)}; nothing was published`,
           errors: err.issues,
         });
       }
