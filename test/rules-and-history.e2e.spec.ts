@@ -173,6 +173,8 @@ describe('rules, history and corrections', () => {
       expect(JSON.stringify(bad.body)).toMatch(/at must be an ISO-8601 date/);
 
       await request(engine.http).post('/programs/vilnius-tech/rules').set(coordinator).set('content-type', 'text/yaml').send(STRICTER).expect(403);
+      const beforePublishing = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 5));
       const published = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(201);
       expect(published.body).toMatchObject({ published: true, programId: 'vilnius-tech', version: 2 });
       const same = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
@@ -198,6 +200,16 @@ describe('rules, history and corrections', () => {
       const p = await drive.progression(student);
       expect(p.badges.find((b) => b.badgeId === 'sports-participant')?.status).toBe('active');
 
+      // As of a moment before version 2 was published, the draft is compared with the rules in force then, not version 2.
+      const then = await request(engine.http)
+        .post(`/programs/vilnius-tech/rules/preview?at=${beforePublishing}`)
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(200);
+      expect(then.body.before.sha256).not.toBe(published.body.sha256);
+      expect(then.body.changed.find((c: { studentId: string }) => c.studentId === student)).toMatchObject({ lostBadges: ['sports-participant'] });
+
       // The student holds the award (kept under version 2): previewing the original rules again awards them nothing.
       const back = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(RULES).expect(200);
       const awarded = (back.body.onPublish.awarded as { id: string; students: string[] }[]).filter((a) => a.students.includes(student));
@@ -220,6 +232,36 @@ describe('rules, history and corrections', () => {
       expect(res.body.errors[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), message: expect.stringMatching(/sciense/) });
       expect(res.body.errors[0].message).toMatch(/science/);
       expect(await engine.store.lastPosition()).toBe(before);
+    });
+  });
+
+  describe('when a designer previews a program never published', () => {
+    it('compares the draft with nothing over the real history: what its first publication would award', async () => {
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'basketball-league', daysAgo(9));
+      await drive.participate(student, 'running-club', daysAgo(8));
+      const pilot = RULES.replace(/^program:\n {2}id: vilnius-tech$/m, 'program:\n  id: pilot-program');
+      const res = await request(engine.http).post('/programs/pilot-program/rules/preview').set(designer).set('content-type', 'text/yaml').send(pilot).expect(200);
+      expect(res.body.before).toBeNull();
+      expect(res.body.after).toMatchObject({ programId: 'pilot-program' });
+      expect(res.body.changed.find((c: { studentId: string }) => c.studentId === student)).toEqual({
+        studentId: student,
+        gainedBadges: ['sports-participant'],
+        lostBadges: [],
+        gainedLevels: ['participation'],
+        lostLevels: [],
+      });
+      expect(res.body.onPublish.awarded).toContainEqual({ id: 'sports-participant', students: expect.arrayContaining([student]) });
+      expect(res.body.onPublish.levelsReached).toContainEqual({ id: 'participation', students: expect.arrayContaining([student]) });
+      expect(res.body.onPublish.kept).toEqual([]);
+      // Nothing was published by previewing.
+      await request(engine.http).get('/programs/pilot-program/rules').set(designer).expect(404);
+      // The student's real award is signed in the background: let it be, so the next test's log stays still.
+      for (let i = 0; i < 100; i++) {
+        const timeline = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
+        if (timeline.body.events.some((e: { type: string }) => e.type === 'CredentialIssued')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     });
   });
 

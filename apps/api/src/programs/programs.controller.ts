@@ -126,8 +126,6 @@ export class ProgramsController {
   })
   async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<RuleSetDiff & { examples: { run: number; failed: RuleIssue[] } }> {
     const programId = programIdOf(id);
-    const active = this.registry.get(programId);
-    if (!active) throw new NotFoundException(`program ${programId} has no published rule set to compare with`);
     const { content, fileName } = ruleFile(body, programId);
     const draft = loadRuleSet(content, fileName);
     if (!draft.ok)
@@ -141,6 +139,9 @@ export class ProgramsController {
         `the draft is for program ${draft.ruleSet.programId}, not ${programId}; preview it at /programs/${draft.ruleSet.programId}/rules/preview`,
       );
     const when = query.at ? instantOf(query.at) : new Date();
+    // Compared with the rules in force at `at`; a program not published by then is compared with nothing: what its first
+    // publication would award over the real history.
+    const active = query.at ? this.registry.activeAt(programId, when) : this.registry.get(programId);
     // Replaying a program's whole history twice takes seconds: the log is read a page at a time and
     // the students replayed in slices, so other requests are served in between.
     const byStudent = new Map<string, RecordedEvent[]>();
@@ -156,18 +157,20 @@ export class ProgramsController {
       from = page[page.length - 1]!.position;
       await nextTurn();
     }
-    const differ = ruleSetDiffer(active.ruleSet, draft.ruleSet, when);
+    const differ = ruleSetDiffer(active?.ruleSet, draft.ruleSet, when);
     let sliceStart = performance.now();
     for (const [studentId, stream] of byStudent) {
       differ.add({
         studentId,
         facts: primaryFacts(stream, programId),
         // onPublish starts from what the student holds now (as of `at`): awards made, flagged or revoked under earlier rule sets.
-        current: foldStudent(
-          studentId,
-          active.ruleSet,
-          stream.filter((e) => e.recordedAt.getTime() <= when.getTime()),
-        ),
+        ...(active && {
+          current: foldStudent(
+            studentId,
+            active.ruleSet,
+            stream.filter((e) => e.recordedAt.getTime() <= when.getTime()),
+          ),
+        }),
       });
       if (performance.now() - sliceStart >= PREVIEW_SLICE_MS) {
         await nextTurn();

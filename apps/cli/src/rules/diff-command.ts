@@ -57,10 +57,11 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
     ...effect((id, n) => `keep ${id} of ${n} who no longer meet it (policy keep)`, published.kept),
     ...effect((id, n) => `flag ${id} of ${n} for a coordinator's review (policy flag)`, published.flagged),
     ...effect((id, n) => `revoke ${id} from ${n} (policy revoke)`, published.revoked),
+    ...effect((id, n) => `clear the lost support of ${id} for ${n} who meet it again`, published.restored),
   ];
   io.out(
     [
-      paint(io, 'bold', `rules diff: ${beforeFile} (${diff.before.sha256.slice(0, 12)}) -> ${afterFile} (${diff.after.sha256.slice(0, 12)})`),
+      paint(io, 'bold', `rules diff: ${beforeFile} (${diff.before?.sha256.slice(0, 12)}) -> ${afterFile} (${diff.after.sha256.slice(0, 12)})`),
       `replayed ${diff.facts} facts of ${diff.students} students from ${opts.events} (${log.skipped} derived or unused events skipped), as of ${diff.at}`,
       '',
       ...section('levels', diff.levels),

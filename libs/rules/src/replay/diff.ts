@@ -1,6 +1,6 @@
 import type { RuleSet } from '../language/types';
 import { recheckSupport } from '../evaluate/recheck';
-import type { StudentState } from '../evaluate/state';
+import { fold, initialState, type StudentState } from '../evaluate/state';
 import { heldBadges, recordedBy, replay, settle, type ReplayResult, type TimedFact } from './replay';
 
 export type StudentHistory = {
@@ -29,7 +29,8 @@ export type StudentDiff = {
 
 export type RuleSetDiff = {
   at: string;
-  before: { programId: string; sha256: string; fileName: string };
+  /** The rules compared with; null for a program never published (everyone holds nothing). */
+  before: { programId: string; sha256: string; fileName: string } | null;
   after: { programId: string; sha256: string; fileName: string };
   /** Students with at least one fact recorded by `at`. */
   students: number;
@@ -71,12 +72,14 @@ type PublishEffect = keyof PublishEffects;
  * lose which badge or level (held and valid at `at`), with counts: the
  * what-if preview before publishing a rule change. The history is cut at
  * `at`: facts recorded after it are not replayed (as in `replay`).
+ * `before` undefined: a program never published, where everyone holds
+ * nothing; `onPublish` then says what its first publication would award.
  *
  * @example
  * const diff = diffRuleSets(published, draft, histories, new Date());
  * for (const b of diff.badges) console.log(b.id, `+${b.gained.length}`, `-${b.lost.length}`);
  */
-export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterable<StudentHistory>, at: Date): RuleSetDiff {
+export function diffRuleSets(before: RuleSet | undefined, after: RuleSet, histories: Iterable<StudentHistory>, at: Date): RuleSetDiff {
   const differ = ruleSetDiffer(before, after, at);
   for (const h of histories) differ.add(h);
   return differ.result();
@@ -92,7 +95,7 @@ export function diffRuleSets(before: RuleSet, after: RuleSet, histories: Iterabl
  * for (const h of histories) { differ.add(h); if (sliceIsOver()) await nextTurn(); }
  * const diff = differ.result();
  */
-export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(history: StudentHistory): void; result(): RuleSetDiff } {
+export function ruleSetDiffer(before: RuleSet | undefined, after: RuleSet, at: Date): { add(history: StudentHistory): void; result(): RuleSetDiff } {
   const badges = new Map<string, DiffEntry>();
   const levels = new Map<string, DiffEntry>();
   const entry = (map: Map<string, DiffEntry>, id: string): DiffEntry => {
@@ -116,7 +119,8 @@ export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(
     if (known.length === 0) return;
     students += 1;
     facts += known.length;
-    const a = replay(before, h.studentId, known, at).state;
+    // Never published: the engine's first publication folds everyone's history, then evaluates once, at publication.
+    const a = before ? replay(before, h.studentId, known, at).state : folded(after, h.studentId, known);
     const b = replay(after, h.studentId, known, at).state;
     const [oldBadges, newBadges] = [new Set(heldBadges(a, at)), new Set(heldBadges(b, at))];
     const [oldLevels, newLevels] = [new Set(Object.keys(a.levels)), new Set(Object.keys(b.levels))];
@@ -140,11 +144,11 @@ export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(
     }
   };
   const order = (ids: string[]) => (x: DiffEntry, y: DiffEntry) => rank(ids, x.id) - rank(ids, y.id) || x.id.localeCompare(y.id);
-  const badgeIds = [...before.badges, ...after.badges].map((x) => x.id);
-  const levelIds = [...before.levels, ...after.levels].map((x) => x.id);
+  const badgeIds = [...(before?.badges ?? []), ...after.badges].map((x) => x.id);
+  const levelIds = [...(before?.levels ?? []), ...after.levels].map((x) => x.id);
   const result = (): RuleSetDiff => ({
     at: at.toISOString(),
-    before: { programId: before.programId, sha256: before.sha256, fileName: before.fileName },
+    before: before ? { programId: before.programId, sha256: before.sha256, fileName: before.fileName } : null,
     after: { programId: after.programId, sha256: after.sha256, fileName: after.fileName },
     students,
     facts,
@@ -161,6 +165,13 @@ export function ruleSetDiffer(before: RuleSet, after: RuleSet, at: Date): { add(
     },
   });
   return { add, result };
+}
+
+/** A student's facts folded under `ruleSet` without evaluating: what the engine holds of a student when a program is first published. */
+function folded(ruleSet: RuleSet, studentId: string, facts: TimedFact[]): StudentState {
+  const state = initialState(studentId);
+  for (const { fact } of facts) fold(ruleSet, state, fact);
+  return state;
 }
 
 /**
