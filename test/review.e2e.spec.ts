@@ -163,7 +163,8 @@ describe("a coordinator's review list", () => {
       (e) => e.type.startsWith('AwardSupport') && e.data.badgeId === 'meta-leadership',
     );
     expect(support.map((e) => e.type)).toEqual(['AwardSupportLost', 'AwardSupportRestored', 'AwardSupportLost']);
-    expect(support[1]!.data.cause).toMatch(/^As of the award on \d{4}-\d{2}-\d{2}, met again: /);
+    expect(support[0]!.data.cause).toMatch(/^«META Leadership» \(awarded \d{4}-\d{2}-\d{2}\) no longer meets its criteria as of its award date: .* \(\d of \d by then\)/);
+    expect(support[1]!.data.cause).toMatch(/^«META Leadership» \(awarded \d{4}-\d{2}-\d{2}\) meets its criteria again as of its award date: /);
 
     // A rebuild from the log ends with the same events and the same flag.
     const before = await engine.store.lastPosition();

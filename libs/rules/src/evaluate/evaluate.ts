@@ -243,7 +243,8 @@ function checkSupport(ctx: Context, cb: CompiledBadge, flags: number, outcomes: 
   if (held === undefined) return;
   const then = makeContext(ctx.c, ctx.state, held.at, true);
   const heldThen = holds(cb.criteria, then);
-  const day = iso(held.at).slice(0, 10);
+  // Which award, and that the criteria are judged as of its date (with what is on record now): a coordinator reads this in the review list.
+  const award = `«${cb.badge.name.en}» (awarded ${iso(held.at).slice(0, 10)})`;
   if (flags !== 1) {
     // A rule change may have found it met when it was published rather than as of the award: it rests on what meets it now.
     const by = heldThen ? then : flags === 2 && holds(cb.criteria, ctx) ? ctx : undefined;
@@ -253,8 +254,8 @@ function checkSupport(ctx: Context, cb: CompiledBadge, flags: number, outcomes: 
       badgeId: cb.badge.id,
       policy: cb.badge.onRuleChange,
       cause: heldThen
-        ? `As of the award on ${day}, met again: ${met}.`
-        : `Met again on ${iso(ctx.now).slice(0, 10)} (not as of the award on ${day}): ${met}.`,
+        ? `${award} meets its criteria again as of its award date: ${met}.`
+        : `${award} meets its criteria again on ${iso(ctx.now).slice(0, 10)}, though not as of its award date: ${met}.`,
       basis: [...new Set([...held.basis, ...basisOf(cb.criteria, by)])],
       explanation: explainBadge(makePlanner(ctx), cb.index),
     };
@@ -266,13 +267,13 @@ function checkSupport(ctx: Context, cb: CompiledBadge, flags: number, outcomes: 
   const walk = (e: ConditionExplanation): void => {
     if (e.met) return;
     if (e.children && e.kind !== 'not' && e.kind !== 'any') e.children.forEach(walk);
-    else failing.push(e.current !== undefined ? `${e.text} (now ${e.current} of ${e.required})` : e.text);
+    else failing.push(e.kind === 'participations' || e.kind === 'badges' ? `${e.text} (${e.current} of ${e.required} by then)` : e.text);
   };
   walk(explainCondition(cb.criteria, then));
   const out: LostSupport = {
     badgeId: cb.badge.id,
     policy: cb.badge.onRuleChange,
-    cause: `As of the award on ${day}, no longer met: ${failing.join('; ')}.`,
+    cause: `${award} no longer meets its criteria as of its award date: ${failing.join('; ')}.`,
     explanation: explainBadge(makePlanner(ctx), cb.index),
   };
   outcomes.push({ type: 'support-lost', ...out });

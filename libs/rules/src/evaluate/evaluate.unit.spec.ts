@@ -165,7 +165,10 @@ describe('evaluate', () => {
         [took('choir', '2025-10-06'), '2025-10-06'],
       ]);
       expect(voided!.supportLost).toEqual([expect.objectContaining({ badgeId: 'science-fan', policy: 'revoke' })]);
-      expect(voided!.supportLost[0]!.cause).toMatch(/no longer met: at least 2 participations in Science \(now 1 of 2\)/);
+      // Which award, and that the count is as of its date (not now: a participation recorded since does not count).
+      expect(voided!.supportLost[0]!.cause).toBe(
+        '«science-fan» (awarded 2025-10-02) no longer meets its criteria as of its award date: at least 2 participations in Science (1 of 2 by then).',
+      );
       expect(later!.supportLost).toEqual([]);
     });
 
@@ -188,7 +191,9 @@ describe('evaluate', () => {
       expect(back!.supportRestored).toEqual([
         expect.objectContaining({ badgeId: 'sporty', policy: 'keep', basis: expect.arrayContaining(['e-k1', 'e-k4']) }),
       ]);
-      expect(back!.supportRestored[0]!.cause).toBe('As of the award on 2025-10-02, met again: at least 2 participations in Sports.');
+      expect(back!.supportRestored[0]!.cause).toBe(
+        '«sporty» (awarded 2025-10-02) meets its criteria again as of its award date: at least 2 participations in Sports.',
+      );
       expect(again!.supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty', policy: 'keep' })]);
       expect(state.badges['sporty']).toMatchObject({ supportLost: true, lossReported: true, losses: 2 });
     });
@@ -437,7 +442,11 @@ describe('recheckSupport', () => {
       const back = publish(lenient, '2025-10-04');
       expect(back.supportLost).toEqual([]);
       expect(back.supportRestored).toEqual([
-        expect.objectContaining({ badgeId: 'sporty', policy: 'flag', cause: expect.stringMatching(/^As of the award on 2025-10-02, met again: /) }),
+        expect.objectContaining({
+          badgeId: 'sporty',
+          policy: 'flag',
+          cause: expect.stringMatching(/^«sporty» \(awarded 2025-10-02\) meets its criteria again as of its award date: /),
+        }),
       ]);
       expect(publish(strict, '2025-10-05').supportLost).toEqual([expect.objectContaining({ badgeId: 'sporty' })]);
       expect(state.badges['sporty']?.losses).toBe(2);
@@ -463,7 +472,7 @@ describe('recheckSupport', () => {
       expect(back).toEqual([
         expect.objectContaining({
           badgeId: 'sporty',
-          cause: expect.stringMatching(/^Met again on 2025-10-05 \(not as of the award on 2025-10-02\): /),
+          cause: expect.stringMatching(/^«sporty» \(awarded 2025-10-02\) meets its criteria again on 2025-10-05, though not as of its award date: /),
         }),
       ]);
       expect(back[0]!.basis).toHaveLength(3);
