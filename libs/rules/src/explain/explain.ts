@@ -1,5 +1,5 @@
 import { describeCondition } from '../language/describe';
-import type { AwardMode, Condition, LocalizedText, RuleSet, SourcePosition } from '../language/types';
+import type { AwardMode, BadgeMeasure, Condition, LocalizedText, ParticipationMeasure, RuleSet, SourcePosition } from '../language/types';
 import { compile, type Compiled } from '../evaluate/compile';
 import { awardTime, badgeValue, eligibilityStands, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
 import type { StudentState } from '../evaluate/state';
@@ -10,6 +10,8 @@ import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } fro
 /** One condition: met or not, current against required value, and its parts. */
 export type ConditionExplanation = {
   kind: Condition['kind'];
+  /** What `current` and `required` count, for `participations` and `badges` conditions: an `hours:` condition counts hours, `distinct-categories:` categories. */
+  measure?: ParticipationMeasure | BadgeMeasure;
   text: string;
   met: boolean;
   current?: number;
@@ -89,7 +91,7 @@ export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanati
     case 'participations':
     case 'badges': {
       const value = cc.kind === 'participations' ? participationValue(cc, ctx) : badgeValue(cc, ctx);
-      const out: ConditionExplanation = { kind, text, met, pos, current: Math.round(value * 10) / 10, required: cc.atLeast };
+      const out: ConditionExplanation = { kind, measure: cc.measure, text, met, pos, current: Math.round(value * 10) / 10, required: cc.atLeast };
       if (cc.window) {
         const from = windowFrom(rs, cc.window, ctx.now);
         const before = windowBefore(rs, cc.window, ctx.now, from);

@@ -84,6 +84,18 @@ describe('explain', () => {
     });
   });
 
+  describe('when a condition counts hours', () => {
+    it('says it measures hours, so 10 of 10 reads as hours, not participations', () => {
+      const state = student(['robotics', '2025-10-01', { hours: 5 }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons);
+      const meta = explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
+      const [holdsBadge, hours] = meta.condition.children!;
+      expect(hours).toMatchObject({ kind: 'participations', measure: 'hours', current: 10, required: 10, met: true });
+      expect(holdsBadge!.measure).toBeUndefined();
+      const explorer = explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'explorer')!;
+      expect(explorer.condition.children!.map((c) => c.measure)).toEqual(['categories', 'participations']);
+    });
+  });
+
   describe('when an application was rejected', () => {
     const rejected = (...more: TimedFact[]) => {
       const decided = (type: 'application-submitted' | 'application-rejected', at: string): TimedFact => ({
