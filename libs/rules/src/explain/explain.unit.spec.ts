@@ -1,6 +1,6 @@
 import type { StudentState } from '../evaluate/state';
 import { replay, type TimedFact } from '../replay/replay';
-import { badge, day, program, ruleSetFrom, took } from '../test-support/rule-set';
+import { badge, day, ONE_LEVEL, program, ruleSetFrom, took } from '../test-support/rule-set';
 import { explain } from './explain';
 
 const levels =
@@ -81,6 +81,36 @@ describe('explain', () => {
       const meta = explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
       expect(meta.status).toBe('eligible');
       expect(meta.missing.map((s) => s.text)).toEqual(['apply for «meta-science»']);
+    });
+  });
+
+  describe('when one participation serves two of the missing steps', () => {
+    it('counts it once: a new teamwork activity earns the badge asked for and adds to the teamwork count', () => {
+      const team = ruleSetFrom(
+        program(
+          badge('team-player', 'distinct-activities: { at-least: 2, competency: teamwork }') +
+            badge('team-captain', 'holds-badge: team-player\nparticipations: { at-least: 4, competency: teamwork }'),
+          { levels: ONE_LEVEL },
+        ),
+      );
+      const { state } = replay(team, 's', timed(['basketball', '2025-10-01'], ['basketball', '2025-10-02'], ['basketball', '2025-10-03']));
+      const captain = explain(team, state, day('2025-10-10')).badges.find((b) => b.badgeId === 'team-captain')!;
+      // One robotics participation does both: earns «team-player» (a second teamwork activity) and is the fourth teamwork participation.
+      expect(captain.missing.map((s) => [s.kind, s.amount])).toEqual([
+        ['earn-badge', 1],
+        ['participate', 1],
+      ]);
+      expect(captain.cost).toBeCloseTo(1, 2);
+      // Running builds no teamwork: had the badge asked for any sports activity, the steps would not overlap.
+      const apart = ruleSetFrom(
+        program(
+          badge('runner', 'participations: { at-least: 1, activity: running }') +
+            badge('team-runner', 'holds-badge: runner\nparticipations: { at-least: 4, competency: teamwork }'),
+          { levels: ONE_LEVEL },
+        ),
+      );
+      const other = replay(apart, 's', timed(['basketball', '2025-10-01'], ['basketball', '2025-10-02'], ['basketball', '2025-10-03'])).state;
+      expect(explain(apart, other, day('2025-10-10')).badges.find((b) => b.badgeId === 'team-runner')!.cost).toBeCloseTo(2, 2);
     });
   });
 

@@ -114,13 +114,48 @@ function detailOnce(own: MissingStep[], i: number, said: Said): MissingStep[] {
 }
 
 const name = (p: Planner, i: number): string => `«${p.ctx.c.badges[i]!.badge.name.en}»`;
+
+type ParticipationCondition = Extract<Compiled, { kind: 'participations' }>;
 /**
- * Both plans' steps; a step both need (same wording) is done once. Inside
- * a step, a badge an earlier step has already detailed is only named, and
- * what an earlier step has said is not said again.
+ * Steps asking for participations: the activities (catalogue indexes) that
+ * would count towards each, and the roles (a mask), so that `combine` can
+ * tell when one participation serves two steps at once.
+ */
+const pools = new WeakMap<MissingStep, { activities: () => Set<number>; roleMask: number }>();
+/** An `earn-badge` step's own steps (the badge's criteria): participations for those can serve other steps too. */
+const inner = new WeakMap<MissingStep, MissingStep[]>();
+
+/** The participation steps a step stands for: itself, or those of the badge it asks to earn. */
+function leaves(step: MissingStep, out: MissingStep[] = []): MissingStep[] {
+  if (pools.has(step)) out.push(step);
+  for (const x of inner.get(step) ?? []) leaves(x, out);
+  return out;
+}
+
+/** Whether every participation that `a` asks for, in a role both accept, counts towards `b` too. */
+function serves(a: MissingStep, b: MissingStep): boolean {
+  const pa = pools.get(a);
+  const pb = pools.get(b);
+  if (!pa || !pb || (pa.roleMask & pb.roleMask) === 0) return false;
+  const [from, to] = [pa.activities(), pb.activities()];
+  if (from.size === 0) return false;
+  for (const i of from) if (!to.has(i)) return false;
+  return true;
+}
+
+/**
+ * Both plans' steps; a step both need (same wording) is done once, and
+ * participations that count towards steps of both (a new activity of the
+ * kind a badge asks for that also builds the competency the other asks
+ * for) are counted once in the cost. Inside a step, a badge an earlier step
+ * has already detailed is only named, and what an earlier step has said is
+ * not said again.
  */
 const combine = (plans: Plan[]): Plan => {
   const steps: MissingStep[] = [];
+  const originals: MissingStep[] = [];
+  // Participations of each step already counted towards another one.
+  const used = new Map<MissingStep, number>();
   const said: Said = new Set();
   let cost = 0;
   for (const plan of plans) {
@@ -130,6 +165,18 @@ const combine = (plans: Plan[]): Plan => {
         shared += step.kind === 'log-hours' ? step.amount / 2 : step.amount;
         continue;
       }
+      for (const a of leaves(step)) {
+        if (a.kind === 'log-hours') continue;
+        for (const b of originals.flatMap((o) => leaves(o))) {
+          if (b.kind === 'log-hours' || !(serves(a, b) || serves(b, a))) continue;
+          const both = Math.min(a.amount - (used.get(a) ?? 0), b.amount - (used.get(b) ?? 0));
+          if (both <= 0) continue;
+          used.set(a, (used.get(a) ?? 0) + both);
+          used.set(b, (used.get(b) ?? 0) + both);
+          shared += both;
+        }
+      }
+      originals.push(step);
       steps.push(writeFor(step, said));
     }
     cost += Math.max(0, plan.cost - shared);
@@ -250,6 +297,9 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
         const s: MissingStep = { kind, amount: need, text: `${text}${by}` };
         if (deadline) s.deadline = deadline;
         if (suggestions && suggestions.length > 0) s.suggestions = suggestions;
+        // Worked out only when another step may share participations with it (most explanations have one such step or none).
+        let activities: Set<number> | undefined;
+        pools.set(s, { activities: () => (activities ??= counting(cc, ctx, suggestions)), roleMask: cc.roleMask });
         return { cost: kind === 'log-hours' ? need / 2 : need, steps: [s] };
       };
       const measure = cc.measure;
@@ -331,6 +381,7 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
           `${badge}${texts(lackingText, 'needs ')}`,
         );
       });
+      inner.set(step, own);
       return { cost: sub.cost + 0.001, steps: [step] };
     }
     case 'all':
@@ -379,6 +430,30 @@ function untried(cc: Extract<Compiled, { kind: 'participations' }>, ctx: Context
         ? pool.map((a) => a.category)
         : pool.flatMap((a) => a.competencies.filter((x) => cc.competencies === null || cc.competencies.includes(x)));
   return [...new Set(all)].filter((x) => !done.has(x));
+}
+
+/**
+ * The activities (catalogue indexes) a participation would have to be in to
+ * count towards a step of `cc`: any it matches, or, for the distinct
+ * measures, those that add what the step suggests (an activity, category
+ * or competency not yet covered).
+ */
+function counting(cc: ParticipationCondition, ctx: Context, suggestions: string[] | undefined): Set<number> {
+  const out = new Set<number>();
+  const wanted = new Set(suggestions ?? []);
+  ctx.c.ruleSet.activities.forEach((a, i) => {
+    if (cc.activityMask[i] !== 1) return;
+    const adds =
+      cc.measure === 'participations' || cc.measure === 'hours'
+        ? true
+        : cc.measure === 'activities'
+          ? wanted.has(a.id)
+          : cc.measure === 'categories'
+            ? wanted.has(a.category)
+            : a.competencies.some((x) => wanted.has(x));
+    if (adds) out.add(i);
+  });
+  return out;
 }
 
 function nameOf(p: Planner, measure: string, id: string): string {
