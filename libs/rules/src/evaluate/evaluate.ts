@@ -234,9 +234,9 @@ function earn(ctx: Context, cb: CompiledBadge, renewal: boolean, via: EarnedBadg
 /**
  * A held award whose support is in question (`flags`: bit 1 support lost,
  * bit 2 loss reported). Lost and not yet reported: reported unless a later
- * fact restored it. Reported: re-checked as of the award date whenever what
- * it counts changes, and reported restored once it holds again (or when a
- * rule change found it supported: bit 1 cleared).
+ * fact restored it. Reported: re-checked as of the award date when a fact
+ * that could change that comes (see `runStep`), and reported restored once
+ * it holds again (a rule change that finds it so clears bit 1).
  */
 function checkSupport(ctx: Context, cb: CompiledBadge, flags: number, outcomes: Outcome[]): void {
   const held = ctx.state.badges[cb.badge.id];
@@ -246,17 +246,12 @@ function checkSupport(ctx: Context, cb: CompiledBadge, flags: number, outcomes: 
   // Which award, and that the criteria are judged as of its date (with what is on record now): a coordinator reads this in the review list.
   const award = `«${cb.badge.name.en}» (awarded ${iso(held.at).slice(0, 10)})`;
   if (flags !== 1) {
-    // A rule change may have found it met when it was published rather than as of the award: it rests on what meets it now.
-    const by = heldThen ? then : flags === 2 && holds(cb.criteria, ctx) ? ctx : undefined;
-    if (by === undefined) return;
-    const met = explainCondition(cb.criteria, by).text;
+    if (!heldThen) return;
     const out: RestoredSupport = {
       badgeId: cb.badge.id,
       policy: cb.badge.onRuleChange,
-      cause: heldThen
-        ? `${award} meets its criteria again as of its award date: ${met}.`
-        : `${award} meets its criteria again on ${iso(ctx.now).slice(0, 10)}, though not as of its award date: ${met}.`,
-      basis: [...new Set([...held.basis, ...basisOf(cb.criteria, by)])],
+      cause: `${award} meets its criteria again as of its award date: ${explainCondition(cb.criteria, then).text}.`,
+      basis: [...new Set([...held.basis, ...basisOf(cb.criteria, then)])],
       explanation: explainBadge(makePlanner(ctx), cb.index),
     };
     outcomes.push({ type: 'support-restored', ...out });

@@ -10,10 +10,10 @@ import { flagSupportLost, restoreSupport, type StudentState } from './state';
  * new rule set no longer defines are left alone, and so, given `now` (when
  * the rules change), are awards whose criteria hold then: a student who
  * meets the new criteria keeps the award as it is, rather than seeing it
- * flagged, or revoked and made again. By the same test, an award whose loss
- * of support was reported and that the new rules support again is marked
- * for `evaluate` to report as `support-restored`. Returns the badge ids
- * marked as having lost their support.
+ * flagged, or revoked and made again. An award whose loss of support was
+ * reported and whose criteria under the new rules hold as of the day it was
+ * made is marked for `evaluate` to report as `support-restored`. Returns
+ * the badge ids marked as having lost their support.
  *
  * @example
  * recheckSupport(newRuleSet, state, publishedAt);
@@ -26,10 +26,11 @@ export function recheckSupport(ruleSet: RuleSet, state: StudentState, now?: Date
   for (const [id, held] of Object.entries(state.badges)) {
     if (!known.has(id) || held.revoked !== undefined) continue;
     const metNow = () => now !== undefined && holds(c.badges[c.badgeIndex.get(id)!]!.criteria, makeContext(c, state, now.getTime()));
-    const supported = supportedAsOf(c, state, id) || metNow();
+    // Given back only as the loss a void causes is judged (as of the award date): an award whose support a void took
+    // but which the student meets today must not come back with whatever rule change is published next.
     if (held.supportLost) {
-      if (held.lossReported && supported) restoreSupport(ruleSet, state, id);
-    } else if (!supported) {
+      if (held.lossReported && supportedAsOf(c, state, id)) restoreSupport(ruleSet, state, id);
+    } else if (!supportedAsOf(c, state, id) && !metNow()) {
       flagSupportLost(ruleSet, state, id);
       marked.push(id);
     }
