@@ -32,6 +32,13 @@ export interface LaurelConfig {
    * `/health` is on `port`.
    */
   workerHealthPort?: number;
+   * The nice value (0 to 19) a worker process gives itself at start, so the
+   * API process on the same machine gets the CPU first and the background
+   * work catches up when requests leave room; 0 keeps the normal priority.
+   * Only the worker entry point applies it (an all-in-one process would slow
+   * its own API).
+   */
+  workerNice: number;
   auth: AuthConfig;
   /** Requests each caller (token subject, else client IP) may make per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -155,6 +162,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     throw new ConfigError('LAUREL_PROJECTION=off and LAUREL_AWARD_WORKER=off leave this worker nothing to do: turn one of them on');
   }
   const workerHealthPort = env.LAUREL_WORKER_HEALTH_PORT ? tcpPort('LAUREL_WORKER_HEALTH_PORT', env.LAUREL_WORKER_HEALTH_PORT) : undefined;
+  const nice = env.LAUREL_WORKER_NICE ?? '5';
+  if (!/^\d+$/.test(nice) || Number(nice) > 19) {
+    throw new ConfigError(`LAUREL_WORKER_NICE=${nice} is not valid: use a whole number from 0 (the API's priority) to 19 (the lowest)`);
+  }
   return {
     role,
     host,
@@ -168,6 +179,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     awardWorker,
     projection,
     ...(workerHealthPort !== undefined && { workerHealthPort }),
+    workerNice: Number(nice),
     auth,
     rateLimitPerMinute,
     corsOrigins,

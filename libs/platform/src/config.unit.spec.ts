@@ -36,4 +36,18 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ LAUREL_WORKER_HEALTH_PORT: 'http' })).toThrow('LAUREL_WORKER_HEALTH_PORT=http is not a TCP port (0-65535)');
     });
   });
+
+  describe('when setting the worker priority', () => {
+    it('runs worker processes at nice 5 by default, or at the nice value given', () => {
+      expect(loadConfig({ LAUREL_ROLE: 'worker' }).workerNice).toBe(5);
+      expect(loadConfig({ LAUREL_ROLE: 'worker', LAUREL_WORKER_NICE: '0' }).workerNice).toBe(0);
+      expect(loadConfig({ LAUREL_ROLE: 'worker', LAUREL_WORKER_NICE: '19' }).workerNice).toBe(19);
+    });
+
+    it.each(['-5', '20', '5.5', 'low', ''])('refuses LAUREL_WORKER_NICE=%s and says which values work', (value) => {
+      expect(() => loadConfig({ LAUREL_WORKER_NICE: value })).toThrow(
+        `LAUREL_WORKER_NICE=${value} is not valid: use a whole number from 0 (the API's priority) to 19 (the lowest)`,
+      );
+    });
+  });
 });

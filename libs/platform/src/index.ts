@@ -7,3 +7,4 @@ export * from './lookup-index';
 export * from './rule-set-registry';
 export * from './signing-keys';
 export * from './health';
+export * from './process-priority';
