@@ -9,7 +9,10 @@ import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engi
 const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
 /** The same program with the sports participation badge asking for three sports activities instead of two. */
 /** Sports needs a third participation; the examples that relied on two go, as a designer making this change would update them. */
-const STRICTER = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }').replace(/\nexamples:[\s\S]*$/, '\n');
+const STRICTER = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }').replace(
+  /\nexamples:[\s\S]*$/,
+  '\n',
+);
 
 describe('rules, history and corrections', () => {
   let engine: TestEngine;
@@ -35,6 +38,24 @@ describe('rules, history and corrections', () => {
         .expect(422);
       expect(res.body).toMatchObject({ code: 'UNKNOWN_ACTIVITY', nearMatches: ['robotics-club'] });
       expect(res.body.message).toMatch(/did you mean "robotics-club"/);
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+  });
+
+  describe('when a badge id is mistyped', () => {
+    it('answers 422 with the near matches, for a revocation and an application, and records nothing', async () => {
+      const before = await engine.store.lastPosition();
+      const revoke = await request(engine.http)
+        .post('/students/s-x/awards/makr/revoke')
+        .set(coordinator)
+        .send({ reason: 'recorded by mistake' })
+        .expect(422);
+      expect(revoke.body).toMatchObject({ code: 'UNKNOWN_BADGE', nearMatches: ['maker'] });
+      expect(revoke.body.message).toBe('badge "makr" is not in any published rule set; did you mean "maker"?');
+      const apply = await request(engine.http).post('/students/s-x/applications').set(coordinator).send({ badgeId: 'meta-leadrship' }).expect(422);
+      expect(apply.body).toMatchObject({ code: 'UNKNOWN_BADGE', nearMatches: ['meta-leadership'] });
+      const far = await request(engine.http).post('/students/s-x/awards/chess-champion/keep').set(coordinator).send({ reason: 'x' }).expect(422);
+      expect(far.body.message).toContain('no known badge id is close to it; GET /programs/vilnius-tech/rules lists the known ones');
       expect(await engine.store.lastPosition()).toBe(before);
     });
   });
@@ -96,7 +117,9 @@ describe('rules, history and corrections', () => {
       expect(typed.at).toBe(utc.toISOString().replace(/\.\d{3}Z$/, '.000Z'));
       expect(typed.level?.levelId).toBe('participation');
       const noZone = await request(engine.http).get(`/students/${student}/progression?asOf=2026-06-30T12:00:00`).set(coordinator).expect(400);
-      expect(noZone.body.message).toBe('asOf 2026-06-30T12:00:00 has no time zone: write 2026-06-30T12:00:00Z for UTC, or add the offset, e.g. 2026-06-30T12:00:00+02:00');
+      expect(noZone.body.message).toBe(
+        'asOf 2026-06-30T12:00:00 has no time zone: write 2026-06-30T12:00:00Z for UTC, or add the offset, e.g. 2026-06-30T12:00:00+02:00',
+      );
     });
   });
 
@@ -156,7 +179,12 @@ describe('rules, history and corrections', () => {
       await drive.participate(student, 'basketball-league', daysAgo(9));
       await drive.participate(student, 'running-club', daysAgo(8));
 
-      const preview = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
+      const preview = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(200);
       const mine = preview.body.changed.find((c: { studentId: string }) => c.studentId === student);
       expect(mine).toMatchObject({ lostBadges: ['sports-participant'] });
       expect(preview.body.badges).toContainEqual(expect.objectContaining({ id: 'sports-participant', lost: expect.arrayContaining([student]) }));
@@ -166,10 +194,20 @@ describe('rules, history and corrections', () => {
 
       // As of a moment before these participations were recorded, the same draft takes nothing from this student.
       const before = new Date(Date.now() - 60_000).toISOString();
-      const earlier = await request(engine.http).post(`/programs/vilnius-tech/rules/preview?at=${before}`).set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
+      const earlier = await request(engine.http)
+        .post(`/programs/vilnius-tech/rules/preview?at=${before}`)
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(200);
       expect(earlier.body.at).toBe(before);
       expect(earlier.body.changed.map((c: { studentId: string }) => c.studentId)).not.toContain(student);
-      const bad = await request(engine.http).post('/programs/vilnius-tech/rules/preview?at=last-week').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(400);
+      const bad = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview?at=last-week')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(400);
       expect(JSON.stringify(bad.body)).toMatch(/at must be an ISO-8601 date/);
 
       await request(engine.http).post('/programs/vilnius-tech/rules').set(coordinator).set('content-type', 'text/yaml').send(STRICTER).expect(403);
@@ -177,7 +215,12 @@ describe('rules, history and corrections', () => {
       await new Promise((r) => setTimeout(r, 5));
       const published = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(201);
       expect(published.body).toMatchObject({ published: true, programId: 'vilnius-tech', version: 2 });
-      const same = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(200);
+      const same = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(200);
       expect(same.body).toMatchObject({ published: false, version: 2 });
       const active = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).expect(200);
       expect(active.body).toMatchObject({ programId: 'vilnius-tech', version: 2, sha256: published.body.sha256 });
@@ -211,7 +254,12 @@ describe('rules, history and corrections', () => {
       expect(then.body.changed.find((c: { studentId: string }) => c.studentId === student)).toMatchObject({ lostBadges: ['sports-participant'] });
 
       // The student holds the award (kept under version 2): previewing the original rules again awards them nothing.
-      const back = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(RULES).expect(200);
+      const back = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(RULES)
+        .expect(200);
       const awarded = (back.body.onPublish.awarded as { id: string; students: string[] }[]).filter((a) => a.students.includes(student));
       expect(awarded).toEqual([]);
 
@@ -226,9 +274,17 @@ describe('rules, history and corrections', () => {
     });
 
     it('refuses a broken rule file with 422 naming line and column, and publishes nothing', async () => {
-      const broken = RULES.replace('category: science\n    competencies: [problem-solving, teamwork]', 'category: sciense\n    competencies: [problem-solving, teamwork]');
+      const broken = RULES.replace(
+        'category: science\n    competencies: [problem-solving, teamwork]',
+        'category: sciense\n    competencies: [problem-solving, teamwork]',
+      );
       const before = await engine.store.lastPosition();
-      const res = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(broken).expect(422);
+      const res = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(broken)
+        .expect(422);
       expect(res.body.errors[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), message: expect.stringMatching(/sciense/) });
       expect(res.body.errors[0].message).toMatch(/science/);
       expect(await engine.store.lastPosition()).toBe(before);
@@ -271,18 +327,35 @@ describe('rules, history and corrections', () => {
     it('refuses it with 422 naming the example and its line, and publishes nothing', async () => {
       const stricter = RULES.replace('participations: { at-least: 2, category: sports }', 'participations: { at-least: 3, category: sports }');
       const before = await engine.store.lastPosition();
-      const res = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(stricter).expect(422);
+      const res = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(stricter)
+        .expect(422);
       const line = RULES.split('\n').findIndex((l) => l.includes('name: Two sports activities earn the sports participation badge')) + 5;
       expect(res.body.message).toMatch(/^the rule file fails 4 of its \d+ examples \(8 expectations not met\); nothing was published$/);
       expect(res.body.errors[0]).toMatchObject({
         line,
-        message: expect.stringMatching(/^Example "Two sports activities earn the sports participation badge": expected badges \[sports-participant\] but the student has \[\]/),
+        message: expect.stringMatching(
+          /^Example "Two sports activities earn the sports participation badge": expected badges \[sports-participant\] but the student has \[\]/,
+        ),
       });
       expect(await engine.store.lastPosition()).toBe(before);
       // The preview says so before the designer tries to publish.
-      const preview = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(stricter).expect(200);
+      const preview = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(stricter)
+        .expect(200);
       expect(preview.body.examples.failed.map((f: { line: number }) => f.line)).toContain(line);
-      const clean = await request(engine.http).post('/programs/vilnius-tech/rules/preview').set(designer).set('content-type', 'text/yaml').send(RULES).expect(200);
+      const clean = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(RULES)
+        .expect(200);
       expect(clean.body.examples).toEqual({ run: expect.any(Number), failed: [] });
       expect(clean.body.examples.run).toBeGreaterThan(0);
     });
@@ -293,7 +366,11 @@ describe('rules, history and corrections', () => {
       const student = `s-${randomUUID().slice(0, 8)}`;
       await drive.participate(student, 'photo-club', daysAgo(9));
       await drive.participate(student, 'university-choir', daysAgo(8));
-      const revoked = await request(engine.http).post(`/students/${student}/awards/art-participant/revoke`).set(coordinator).send({ reason: 'attendance sheet was forged' }).expect(200);
+      const revoked = await request(engine.http)
+        .post(`/students/${student}/awards/art-participant/revoke`)
+        .set(coordinator)
+        .send({ reason: 'attendance sheet was forged' })
+        .expect(200);
       await drive.settle(revoked.body.position);
       const p = await drive.progression(student);
       expect(p.badges.find((b) => b.badgeId === 'art-participant')?.status).toBe('revoked');

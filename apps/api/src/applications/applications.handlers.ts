@@ -6,6 +6,7 @@ import { LookupIndex, RuleSetRegistry } from '@laurel/platform';
 import { decideApplicationReview, decideSubmitApplication, DomainError, foldStudent } from '@laurel/progression';
 import { eligibilityStands, explain } from '@laurel/rules';
 import { decideAndAppend, eventId } from '../students/student-stream';
+import { unknownBadge } from '../programs/unknown-ids';
 
 export interface ApplicationResult {
   applicationId: string;
@@ -42,7 +43,7 @@ export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicati
   async execute({ studentId, badgeId, statement, metadata, now }: SubmitApplicationCommand): Promise<ApplicationResult> {
     const program = this.registry.programOfBadge(badgeId);
     const badge = program?.ruleSet.badges.find((b) => b.id === badgeId);
-    if (!program || !badge) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
+    if (!program || !badge) throw unknownBadge(this.registry, badgeId);
     if (badge.award !== 'application') {
       throw new DomainError('NOT_ELIGIBLE', `badge "${badgeId}" is awarded automatically when its criteria are met; there is nothing to apply for`);
     }

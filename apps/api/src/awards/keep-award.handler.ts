@@ -2,8 +2,9 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { RuleSetRegistry } from '@laurel/platform';
-import { decideKeepAward, DomainError } from '@laurel/progression';
+import { decideKeepAward } from '@laurel/progression';
 import { decideAndAppend, eventId } from '../students/student-stream';
+import { unknownBadge } from '../programs/unknown-ids';
 
 export interface KeepAwardResult {
   awardId: string;
@@ -38,7 +39,7 @@ export class KeepAwardHandler implements ICommandHandler<KeepAwardCommand> {
 
   async execute({ studentId, badgeId, reason, metadata, now }: KeepAwardCommand): Promise<KeepAwardResult> {
     const program = this.registry.programOfBadge(badgeId);
-    if (!program) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
+    if (!program) throw unknownBadge(this.registry, badgeId);
     const programId = program.ruleSet.programId;
     // An award may be flagged, kept, and flagged again: each keep is told apart by the revision it was decided at.
     let decidedAt = '';

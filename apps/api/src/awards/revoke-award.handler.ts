@@ -2,8 +2,9 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { RuleSetRegistry } from '@laurel/platform';
-import { decideRevokeAward, DomainError } from '@laurel/progression';
+import { decideRevokeAward } from '@laurel/progression';
 import { decideAndAppend, eventId } from '../students/student-stream';
+import { unknownBadge } from '../programs/unknown-ids';
 
 export interface RevokeAwardResult {
   awardId: string;
@@ -39,7 +40,7 @@ export class RevokeAwardHandler implements ICommandHandler<RevokeAwardCommand> {
 
   async execute({ studentId, badgeId, reason, metadata, now, awardId }: RevokeAwardCommand): Promise<RevokeAwardResult> {
     const program = this.registry.programOfBadge(badgeId);
-    if (!program) throw new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set`);
+    if (!program) throw unknownBadge(this.registry, badgeId);
     const programId = program.ruleSet.programId;
     const { event, streamRevision, position, repeated } = await decideAndAppend(
       this.store,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { distance } from 'fastest-levenshtein';
 import { RuleSetRegistry } from '@laurel/platform';
 import { DomainError } from '@laurel/progression';
+import { nearMatches as closest, whereListed } from '../programs/unknown-ids';
 
 /** Refuses participations in activities no published rule set knows, suggesting the nearest ids. */
 @Injectable()
@@ -20,20 +20,11 @@ export class ActivityCheck {
     if (known.length === 0) {
       throw new DomainError('NO_RULE_SET', 'no rule set is published yet, so no activity is known; publish one with POST /programs/:id/rules');
     }
-    const nearMatches = known
-      .map((id) => ({ id, d: distance(activityId, id) }))
-      .filter((m) => m.d <= Math.max(2, Math.floor(activityId.length / 3)))
-      .sort((a, b) => a.d - b.d)
-      .slice(0, 3)
-      .map((m) => m.id);
+    const nearMatches = closest(activityId, known);
     const hint =
       nearMatches.length > 0
         ? `did you mean ${nearMatches.map((m) => `"${m}"`).join(' or ')}?`
-        : // The nearest id of all would be a guess (chess-clubb -> photo-club): say where the list is instead.
-          `no known activity id is close to it; ${this.registry
-            .all()
-            .map((a) => `GET /programs/${a.ruleSet.programId}/rules`)
-            .join(' or ')} lists the known ones`;
+        : `no known activity id is close to it; ${whereListed(this.registry)} lists the known ones`;
     throw new DomainError('UNKNOWN_ACTIVITY', `activity "${activityId}" is not in any published rule set; ${hint}`, { nearMatches });
   }
 }
