@@ -88,6 +88,20 @@ describe('loadRuleSet', () => {
       const r = loadRuleSet(program(badge('b', 'participations: 1').replace('    level:', '    levle:'), { levels: ONE_LEVEL }), 'x.yaml');
       expect(errorsOf(r)).toEqual([expect.objectContaining({ code: 'unknown-field', message: expect.stringContaining('Did you mean `level`?') })]);
     });
+
+    it('reports a misspelt `at-least` once, not also as missing', () => {
+      const r = loadRuleSet(program(badge('b', 'distinct-categories: { atleast: 3 }'), { levels: ONE_LEVEL }), 'x.yaml');
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({ code: 'unknown-field', message: '`distinct-categories:` has no field `atleast`. Did you mean `at-least`?' }),
+      ]);
+    });
+
+    it('reports a misspelt window field once, not also the window as empty', () => {
+      const r = loadRuleSet(program(badge('b', 'participations: { at-least: 3, within: { last-month: 24 } }'), { levels: ONE_LEVEL }), 'x.yaml');
+      expect(errorsOf(r)).toEqual([
+        expect.objectContaining({ code: 'unknown-field', message: '`within:` has no field `last-month`. Did you mean `last-months`?' }),
+      ]);
+    });
   });
 
   describe('when a filter names the same thing twice', () => {

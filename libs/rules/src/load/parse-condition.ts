@@ -21,6 +21,7 @@ import {
   readText,
   readTextList,
   report,
+  wasMisspelt,
   type Field,
   type Fields,
   type Reader,
@@ -187,6 +188,8 @@ function shorthand(field: Field): boolean {
 function readAtLeast(p: Parser, field: Field, fields: Fields | undefined, decimals: boolean): number | undefined {
   const target = fields === undefined ? field : fields.get('at-least');
   if (target === undefined) {
+    // A misspelt `at-least` was reported with its did-you-mean: saying it is missing too would be the same mistake twice.
+    if (fields !== undefined && wasMisspelt(fields, 'at-least')) return undefined;
     report(p, field.pos, 'missing-field', `\`${field.key}:\` needs \`at-least:\` (how many), e.g. \`${field.key}: { at-least: 2 }\`.`);
     return undefined;
   }
@@ -316,6 +319,8 @@ export function readWindow(p: Reader, field: Field): TimeWindow | undefined {
     );
     return undefined;
   }
+  // A block holding only misspelt fields (`last-month: 12`) was reported field by field; it is not empty.
+  if (kinds.length === 0 && !range && isMap(field.value) && field.value.items.length > 0) return undefined;
   if (kinds.length === 0 && !range) {
     report(
       p,
