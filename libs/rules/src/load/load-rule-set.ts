@@ -39,7 +39,13 @@ export function loadRuleSet(source: string, fileName: string): LoadResult {
       'warning',
     );
   }
-  for (const error of doc.errors) reportYamlError(p, error, source);
+  for (const error of doc.errors) {
+    reportYamlError(p, error, source);
+    // After a tab-indented line, or a line indented less than the fields of its list entry, YAML cannot tell which
+    // block the lines below belong to, so every error it reports there is a guess (a tab in a badge gave six more
+    // errors on the correct lines after it): the designer fixes this one and checks again.
+    if (error.code === 'TAB_AS_INDENT' || error.message.startsWith('Sequence item without')) break;
+  }
   const errorCount = (): number => p.issues.filter((i) => i.severity === 'error').length;
   let ruleSet: RuleSet | undefined;
   if (errorCount() === 0) {

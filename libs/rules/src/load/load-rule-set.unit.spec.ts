@@ -83,6 +83,38 @@ describe('loadRuleSet', () => {
     });
   });
 
+  describe('when one line of a badge is indented one space too little', () => {
+    it('names the field above to line it up with, not a missing bracket', () => {
+      const source = program(badge('b', 'participations: 1'), { levels: ONE_LEVEL }).replace('    name: { lt: b', '   name: { lt: b');
+      const bad = source.split('\n').findIndex((l) => l.startsWith('   name:')) + 1;
+      expect(errorsOf(loadRuleSet(source, 'x.yaml'))).toEqual([
+        {
+          code: 'yaml-syntax',
+          line: bad,
+          column: 4,
+          message: `The file is not valid YAML here: Sequence item without - indicator. \`name:\` is indented less (3 spaces) than \`level:\` on line ${bad - 1} (4), so YAML reads it as a new list entry without its \`- \`; the fields of one entry must start at the same column: line it up with \`level:\`.`,
+        },
+      ]);
+    });
+  });
+
+  describe('when a line is indented with a tab', () => {
+    it('reports the tab alone, not the errors YAML guesses below it', () => {
+      const source = program(badge('a', 'participations: 1') + badge('b', 'participations: 1'), { levels: ONE_LEVEL }).replace(
+        'participations: 1\n',
+        'participations: 1\n\t  hours: 2\n',
+      );
+      const tab = source.split('\n').findIndex((l) => l.includes('\t')) + 1;
+      expect(errorsOf(loadRuleSet(source, 'x.yaml'))).toEqual([
+        expect.objectContaining({
+          code: 'yaml-syntax',
+          line: tab,
+          message: expect.stringContaining('Tabs cannot be used to indent YAML; use spaces.'),
+        }),
+      ]);
+    });
+  });
+
   describe('when a field is misspelt', () => {
     it('suggests the field meant and does not also say it is missing', () => {
       const r = loadRuleSet(program(badge('b', 'participations: 1').replace('    level:', '    levle:'), { levels: ONE_LEVEL }), 'x.yaml');

@@ -219,6 +219,7 @@ export function reportYamlError(r: Reader, error: YAMLError, source: string): vo
   }
   const { line, col } = r.lines.linePos(offset);
   if (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BLOCK_AS_IMPLICIT_KEY') hint = overIndentedHint(source, line) ?? hint;
+  if (raw.startsWith('Sequence item without')) hint = underIndentedHint(source, line) ?? hint;
   // One syntax error per line: the parser often reports the same slip twice.
   if (r.issues.some((i) => i.code === 'yaml-syntax' && i.line === line)) return;
   report(r, { line, column: col }, 'yaml-syntax', `The file is not valid YAML here: ${raw}. ${hint}`);
@@ -242,6 +243,30 @@ function overIndentedHint(source: string, line: number): string | undefined {
     if (indent <= column) return undefined;
     const what = key === undefined ? `line ${n + 1}` : `\`${key}:\` on line ${n + 1}`;
     return `${what} is indented further (${indent} spaces) than \`${here[2]}:\` here (${column}), so YAML reads it as part of this value; indent it ${column} spaces like \`${here[2]}:\`, or add the missing colon.`;
+  }
+  return undefined;
+}
+
+/**
+ * Names the field above that `line` should line up with, when `line` starts
+ * left of it inside the same list entry: YAML then reads `line` as a new
+ * list item missing its `- `, and the generic hint (a missing bracket or
+ * quote) points away from the mistake.
+ */
+function underIndentedHint(source: string, line: number): string | undefined {
+  const lines = source.split('\n');
+  const here = lines[line - 1] ?? '';
+  const indent = here.length - here.trimStart().length;
+  const key = /^\s*([\w-]+):/.exec(here)?.[1];
+  for (let n = line - 2; n >= 0; n--) {
+    const above = lines[n]!;
+    if (above.trim() === '' || above.trim().startsWith('#')) continue;
+    const field = /^(\s*(?:- +)?)([\w-]+):/.exec(above);
+    if (!field) return undefined;
+    const column = field[1]!.length;
+    if (indent >= column) return undefined;
+    const what = key === undefined ? 'This line' : `\`${key}:\``;
+    return `${what} is indented less (${indent} spaces) than \`${field[2]}:\` on line ${n + 1} (${column}), so YAML reads it as a new list entry without its \`- \`; the fields of one entry must start at the same column: line it up with \`${field[2]}:\`.`;
   }
   return undefined;
 }
