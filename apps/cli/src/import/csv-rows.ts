@@ -12,6 +12,8 @@ export const CSV_COLUMNS = {
 export interface CsvParticipation {
   /** 1-based line in the file where the row starts. */
   line: number;
+  /** The participationId was derived from the row (the file gave none), so the person importing has never seen it. */
+  derivedId: boolean;
   body: {
     participationId: string;
     studentId: string;
@@ -172,6 +174,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
       record.participationId || uuidv5([record.studentId, record.activityId, occurredAt, role ?? 'participant'].join('|'), ROW_NAMESPACE);
     rows.push({
       line,
+      derivedId: !record.participationId,
       body: {
         participationId,
         studentId: record.studentId ?? '',

@@ -8,9 +8,10 @@ describe('when reading an attendance CSV', () => {
     expect(first.rows).toEqual([
       {
         line: 2,
+        derivedId: true,
         body: { participationId: expect.any(String), studentId: '20231234', activityId: 'robotics-club', occurredAt: '2026-10-14T00:00:00.000Z', role: 'volunteer', hours: 2.5 },
       },
-      { line: 4, body: { participationId: expect.any(String), studentId: '20231235', activityId: 'hackathon', occurredAt: '2026-10-15T06:00:00.000Z' } },
+      { line: 4, derivedId: true, body: { participationId: expect.any(String), studentId: '20231235', activityId: 'hackathon', occurredAt: '2026-10-15T06:00:00.000Z' } },
     ]);
     expect(readParticipationCsv(csv).rows.map((r) => r.body.participationId)).toEqual(first.rows.map((r) => r.body.participationId));
   });

@@ -9,7 +9,34 @@ import { CSV_COLUMNS, readParticipationCsv, type CsvParticipation } from './csv-
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 const CHUNK = 1000;
 
-type RowResult = { row: number; status: 'created' | 'unchanged' | 'rejected'; participationId?: string; message?: string };
+type RowResult = { row: number; status: 'created' | 'unchanged' | 'rejected'; participationId?: string; code?: string; message?: string };
+
+/**
+ * The engine's words for a row, for a person reading the CSV. A derived id
+ * (the file has no participationId column) is one they never wrote: "use a
+ * new participationId" cannot be followed, so a line imported before with
+ * other details (hours corrected in the file) says how to change it.
+ */
+function messageFor(r: RowResult, row: CsvParticipation | undefined, chunk: CsvParticipation[], firstLine: Map<string, number>): string | undefined {
+  // The engine names rows of the batch it was sent; the person reading knows lines of the file.
+  const message = r.message?.replace(/\brow (\d+) of this batch\b/g, (_, n: string) => `line ${chunk[Number(n)]?.line ?? '?'} of this file`);
+  if (!row?.derivedId) return message;
+  const id = row.body.participationId;
+  const earlier = firstLine.get(id);
+  const same = 'the same student, activity, date and role';
+  if (earlier !== undefined && earlier !== row.line) {
+    if (r.status === 'unchanged')
+      return `${same} as line ${earlier}, so it is recorded once; if both took place, give the lines a participationId each (add the column)`;
+    if (r.code === 'PARTICIPATION_CONFLICT')
+      return `${same} as line ${earlier} but other details; if both took place, give the lines a participationId each (add the column), else remove one`;
+  }
+  if (r.code === 'PARTICIPATION_CONFLICT' && /already recorded with different details/.test(r.message ?? ''))
+    return (
+      `this line (student, activity, date and role) was imported before with other details (participation ${id}); ` +
+      `to change it, void that participation (DELETE /participations/${id} with a reason), then give this line a participationId of its own (add the column)`
+    );
+  return message;
+}
 
 async function bearer(explicit: string | undefined): Promise<string> {
   if (explicit) return explicit;
@@ -61,6 +88,8 @@ export function importCommand(): Command {
         message: p.message,
       }));
       const token = rows.length > 0 ? await bearer(options.token) : '';
+      const firstLine = new Map<string, number>();
+      for (const r of rows) if (!firstLine.has(r.body.participationId)) firstLine.set(r.body.participationId, r.line);
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk: CsvParticipation[] = rows.slice(i, i + CHUNK);
         const text = await requestEngine(
@@ -75,11 +104,11 @@ export function importCommand(): Command {
         const results = resultsOf(text);
         if (results === undefined) throw new CliError(`${target.origin} answered without per-row results: is --url the Laurel engine?`);
         for (const r of results) {
-          // The engine names rows of the batch it was sent; the person reading knows lines of the file.
-          const message = r.message?.replace(/\brow (\d+) of this batch\b/g, (_, n: string) => `line ${chunk[Number(n)]?.line ?? '?'} of this file`);
+          const row = chunk[r.row];
+          const message = messageFor(r, row, chunk, firstLine);
           // The id the row was sent with (derived from the row when the file has no participationId column): what a void needs.
-          const participationId = r.participationId ?? chunk[r.row]?.body.participationId;
-          lines.push({ line: chunk[r.row]?.line ?? -1, ...(participationId && { participationId }), status: r.status, ...(message && { message }) });
+          const participationId = r.participationId ?? row?.body.participationId;
+          lines.push({ line: row?.line ?? -1, ...(participationId && { participationId }), status: r.status, ...(message && { message }) });
         }
       }
       lines.sort((a, b) => a.line - b.line);
@@ -93,7 +122,8 @@ export function importCommand(): Command {
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ summary, lines }, null, 2)}\n`);
       } else {
-        for (const l of lines.filter((x) => x.status === 'rejected' || x.status === 'invalid'))
+        // Lines recorded once for an earlier line say so too: a row exported twice by mistake and a genuine second session look alike.
+        for (const l of lines.filter((x) => x.status === 'rejected' || x.status === 'invalid' || x.message !== undefined))
           process.stdout.write(`${file}:${l.line}: ${l.message}\n`);
         const verb = options.dryRun ? 'would be created' : 'created';
         process.stdout.write(`${summary.created} ${verb}, ${summary.unchanged} already recorded, ${summary.rejected} rejected\n`);

@@ -105,6 +105,32 @@ describe('when a coordinator imports an attendance CSV', () => {
     ]);
   });
 
+  describe('when the file has no participationId column', () => {
+    it('says which line a repeated line repeats, and how to correct a line imported before, changing nothing', async () => {
+      const repeated = join(dir, 'repeated.csv');
+      const student = `imp-${randomUUID().slice(0, 8)}`;
+      const header = 'studentId,activityId,occurredAt,role,hours';
+      writeFileSync(repeated, [header, `${student},photo-club,2026-10-05,,2`, `${student},photo-club,2026-10-05,,2`, `${student},photo-club,2026-10-05,,3`].join('\n'));
+      const dry = await laurel('import', repeated, '--url', url, '--token', token, '--dry-run');
+      const same = 'the same student, activity, date and role as line 2';
+      expect(dry.out).toContain(`${repeated}:3: ${same}, so it is recorded once; if both took place, give the lines a participationId each (add the column)\n`);
+      expect(dry.out).toContain(`${repeated}:4: ${same} but other details; if both took place, give the lines a participationId each (add the column), else remove one\n`);
+
+      writeFileSync(repeated, [header, `${student},photo-club,2026-10-05,,2`].join('\n'));
+      expect((await laurel('import', repeated, '--url', url, '--token', token)).out).toContain('1 created');
+      const before = await engine.store.lastPosition();
+      writeFileSync(repeated, [header, `${student},photo-club,2026-10-05,,3`].join('\n'));
+      const corrected = await laurel('import', repeated, '--url', url, '--token', token);
+      const id = /participation ([0-9a-f-]{36})\)/.exec(corrected.out)?.[1];
+      expect(corrected.out).toContain(
+        `${repeated}:2: this line (student, activity, date and role) was imported before with other details (participation ${id}); ` +
+          `to change it, void that participation (DELETE /participations/${id} with a reason), then give this line a participationId of its own (add the column)\n`,
+      );
+      expect(corrected.exitCode).toBe(1);
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+  });
+
   it('says a file with only a header has no rows, and exits 0', async () => {
     const headerOnly = join(dir, 'header-only.csv');
     writeFileSync(headerOnly, 'studentId,activityId,occurredAt\n');
