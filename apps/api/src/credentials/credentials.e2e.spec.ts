@@ -185,6 +185,17 @@ describe('when students earn badges and the engine signs them', () => {
       expect(res.body.message).toMatch(/compact VC-JWT/);
     });
 
+    it('says a JWT pasted cut short or wrapped over lines is damaged, and how', async () => {
+      const cut = await request(engine.http).post('/credentials/verify').send({ jwt: sports.jwt.slice(0, 100) }).expect(400);
+      expect(cut.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
+      expect(cut.body.message).toMatch(
+        /^the JWT sent has [12] parts? separated by "\." where a compact JWT has 3 \(<header>\.<payload>\.<signature>\): it looks cut short; copy all of it, and only it\. send the credential/,
+      );
+      const wrapped = `${sports.jwt.slice(0, 60)}\n${sports.jwt.slice(60)}`;
+      const lines = await request(engine.http).post('/credentials/verify').set('content-type', 'application/jwt').send(wrapped).expect(400);
+      expect(lines.body.message).toMatch(/^the JWT sent has spaces or line breaks in it \(a copy from an e-mail or a PDF wraps it over lines\): remove them/);
+    });
+
     it('answers a credential sent as JSON with what to send instead: its compact JWT, and where to get it', async () => {
       const credential = (await request(engine.http).get(`/credentials/${sports.credentialId}`).expect(200)).body as object;
       for (const body of [credential, { credential }, { jwt: credential }]) {

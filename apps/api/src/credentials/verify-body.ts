@@ -15,12 +15,31 @@ function looksLikeCredentialJson(body: unknown): boolean {
   return [b.credential, b.verifiableCredential, b.jwt].some((inner) => typeof inner === 'object' && inner !== null && looksLikeCredentialJson(inner));
 }
 
+/**
+ * What is wrong with text that starts as a JWT does (`eyJ`, the base64url of
+ * `{"`) but is not a compact JWS: a verifier pasting a JWT from an e-mail or
+ * a PDF gets it cut short or wrapped over lines, and "send a compact
+ * VC-JWT" tells them nothing they did not believe they had done.
+ */
+function damagedJwt(body: unknown): string | undefined {
+  const text = typeof body === 'string' ? body.trim() : typeof body === 'object' && body !== null ? (body as { jwt?: unknown }).jwt : undefined;
+  if (typeof text !== 'string' || !text.trim().startsWith('eyJ')) return undefined;
+  const jwt = text.trim();
+  if (/\s/.test(jwt))
+    return 'the JWT sent has spaces or line breaks in it (a copy from an e-mail or a PDF wraps it over lines): remove them and send it again';
+  const parts = jwt.split('.').length;
+  if (parts !== 3)
+    return `the JWT sent has ${parts} part${parts === 1 ? '' : 's'} separated by "." where a compact JWT has 3 (<header>.<payload>.<signature>): it looks ${parts < 3 ? 'cut short' : 'joined to other text'}; copy all of it, and only it`;
+  return 'the JWT sent has characters a JWT cannot hold (only letters, digits, "-", "_" and the two "." separators): copy it again as issued';
+}
+
 /** The 400 message for a body that holds no compact JWS: what to send instead, and where a credential's JWT is when JSON was sent. */
 export function verifyBodyHint(body: unknown): string {
   if (looksLikeCredentialJson(body)) {
     return `this is a credential as JSON, which carries no signature to check: ${SEND_COMPACT_JWT}. ${WHERE_JWTS_ARE}`;
   }
-  return SEND_COMPACT_JWT;
+  const damaged = damagedJwt(body);
+  return damaged === undefined ? SEND_COMPACT_JWT : `${damaged}. ${SEND_COMPACT_JWT}`;
 }
 
 /** The 415 message for a JSON-LD credential media type (application/vc, application/ld+json, ...) at POST /credentials/verify. */
