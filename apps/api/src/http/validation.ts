@@ -1,4 +1,6 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+import { didYouMean } from '@laurel/rules';
 
 /** Constraints on a value's JSON type: when one fails, the rules about its size, range or format say nothing useful. */
 const TYPE_CONSTRAINTS = ['isArray', 'isString', 'isNumber', 'isBoolean', 'hasAtMostDecimals'];
@@ -27,9 +29,26 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
  * the same way.
  */
 export function fieldProblems(errors: ValidationError[]): { field: string; messages: string[] }[] {
-  return flatten(errors).map((f) =>
-    f.messages.some((m) => m.includes('should not exist')) ? { field: f.field, messages: [`${f.field} is not a known field; remove it`] } : f,
-  );
+  const known = knownFields(errors);
+  return flatten(errors).map((f) => {
+    if (!f.messages.some((m) => m.includes('should not exist'))) return f;
+    // `hour`, `activity`, `student_id`: a misspelt field is a field meant, so name it.
+    const meant = f.field.includes('.') ? undefined : didYouMean(f.field, known);
+    return { field: f.field, messages: [`${f.field} is not a known field; ${meant === undefined ? 'remove it' : `did you mean ${meant}?`}`] };
+  });
+}
+
+/** The fields of the DTO the top-level errors are about (its validated properties). */
+function knownFields(errors: ValidationError[]): string[] {
+  const target = errors.find((e) => e.target !== undefined)?.target;
+  if (target === undefined) return [];
+  return [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(target.constructor, '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ];
 }
 
 /**
@@ -86,8 +105,9 @@ export const validationPipe = (quick: [Type, QuickCheck][] = []) =>
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
       transform: true,
-      // The value tells a field left out from one sent wrong; it is never echoed back.
-      validationError: { target: false, value: true },
+      // The value tells a field left out from one sent wrong, the target which fields a misspelt one may have meant;
+      // neither is echoed back.
+      validationError: { target: true, value: true },
       exceptionFactory: (errors) => {
         const fields = fieldProblems(errors);
         return new BadRequestException({

@@ -157,7 +157,26 @@ describe('POST /participations', () => {
       expect(fields).toEqual(['extra', 'hours', 'occurredAt', 'participationId', 'role', 'studentId']);
       expect(res.body.message).toMatch(/participationId must be a UUID/);
       expect(res.body.message).toMatch(/occurredAt must be an ISO-8601 date-time/);
-      expect(res.body.message).toMatch(/extra is not a known field/);
+      expect(res.body.message).toMatch(/extra is not a known field; remove it/);
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+
+    it('names the field a misspelt one probably meant, also in a batch row, and writes nothing', async () => {
+      const before = await engine.store.lastPosition();
+      const { hours: _hours, ...rest } = participation();
+      const res = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ ...rest, hour: 2 })
+        .expect(400);
+      expect(res.body.errors).toEqual([{ field: 'hour', messages: ['hour is not a known field; did you mean hours?'] }]);
+      const { studentId, ...noStudent } = participation();
+      const batch = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [{ ...noStudent, student_id: studentId }] })
+        .expect(200);
+      expect(batch.body.results[0].message).toContain('student_id is not a known field; did you mean studentId?');
       expect(await engine.store.lastPosition()).toBe(before);
     });
 
