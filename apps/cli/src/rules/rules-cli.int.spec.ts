@@ -46,7 +46,7 @@ describe('laurel rules', () => {
           ' 24 |       participations: { at-least: 2, activity: robotics-clb }\n' +
           '    |                                                ^\n',
       );
-      expect(out).toMatch(/27 files checked: 27 with errors \(27 errors, 0 warnings\)/);
+      expect(out).toMatch(/29 files checked: 29 with errors \(29 errors, 0 warnings\)/);
     });
 
     it('gives the same in JSON for tools', async () => {

@@ -9,6 +9,9 @@ export const EXPECT_FIELDS = ['badges', 'levels', 'eligible'] as const;
 export const ACTION_STEPS = ['void', 'apply', 'approve', 'reject', 'revoke'] as const;
 export const STEP_FIELDS = ['activity', 'on', 'role', 'hours', 'id', ...ACTION_STEPS] as const;
 
+/** When a step happens: a day alone is noon UTC, as the examples are run. */
+const instantOf = (on: string): number => Date.parse(on.length === 10 ? `${on}T12:00:00.000Z` : on);
+
 /** `examples:`: given these steps, expect these badges, levels and eligibilities. */
 export function readExamples(p: Parser, field: Field): Example[] {
   const out: Example[] = [];
@@ -23,6 +26,17 @@ export function readExamples(p: Parser, field: Field): Example[] {
     const expectField = fields.get('expect');
     const expect = expectField === undefined ? undefined : readExpect(p, expectField);
     if (name === undefined || steps === undefined || expect === undefined || (fields.has('at') && at === undefined)) return;
+    const last = steps[steps.length - 1]?.on;
+    if (at !== undefined && last !== undefined && instantOf(at) < instantOf(last)) {
+      // The example is judged at `at`: steps after it would silently not count.
+      report(
+        p,
+        fields.get('at')!.pos,
+        'invalid-value',
+        `\`at: ${at}\` is before the last step (${last}), whose effects would not count; give a date on or after it.`,
+      );
+      return;
+    }
     const example: Example = { name, steps, expect, pos };
     if (at !== undefined) example.at = at;
     out.push(example);
@@ -56,7 +70,14 @@ function readSteps(p: Parser, field: Field): ExampleStep[] | undefined {
       if (onField === undefined) report(p, pos, 'missing-field', 'This step needs a date: `on: YYYY-MM-DD`.');
       return void (ok = false);
     }
-    lastOn = on;
+    if (lastOn !== undefined && instantOf(on) < instantOf(lastOn)) {
+      // The steps are replayed in the order written, and the example is judged at the last one: a step dated before one
+      // above it moves the clock back, and the steps after that date silently stop counting.
+      report(p, onField?.pos ?? pos, 'invalid-value', `This step is on ${on}, before a step above it (${lastOn}); list the steps in date order.`);
+      ok = false;
+    } else {
+      lastOn = on;
+    }
     if (activity !== undefined) {
       const activityId = readText(p, activity, '`activity`');
       if (activityId !== undefined) p.notes.refs.push({ kind: 'activity', id: activityId, pos: activity.pos });
