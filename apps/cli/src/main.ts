@@ -53,7 +53,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 // Run when started as a program: directly, or through bin/laurel.js.
 const entry = require.main?.filename;
 if (entry !== undefined && (entry === __filename || (basename(entry) === 'laurel.js' && basename(dirname(entry)) === 'bin'))) {
-  main(process.argv.slice(2)).then(
+  const io = processIo();
+  // `laurel rules check rules/ | head -1`: the reader has what it wanted and closed the pipe. What is left to print has
+  // nowhere to go, and Node's default is an uncaught EPIPE with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(Math.max(io.exitCode, Number(process.exitCode ?? 0)));
+  });
+  main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },

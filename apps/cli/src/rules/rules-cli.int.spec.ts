@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,23 @@ describe('laurel rules', () => {
       const report = JSON.parse(out) as { ok: boolean; files: Array<{ errors: Array<{ code: string; line: number; column: number }> }> };
       expect(report.ok).toBe(false);
       expect(report.files[0]!.errors).toEqual([expect.objectContaining({ code: 'prerequisite-cycle', line: 30, column: 20 })]);
+    });
+  });
+
+  describe('when the reader of the output stops early (`laurel rules check ... | head -1`)', () => {
+    it('ends quietly with the exit code so far, not an EPIPE stack trace', async () => {
+      const child = spawn(process.execPath, [join(root, 'bin', 'laurel.js'), 'rules', 'check', 'libs/rules/test-fixtures/bad'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += String(chunk)));
+      // Like `head -1`: read the first chunk, then close the pipe while the command still has lines to write.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(err).toBe('');
+      // The first file printed has errors: that much of the check was done and failed.
+      expect(code).toBe(1);
     });
   });
 
