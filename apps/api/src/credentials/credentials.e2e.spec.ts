@@ -166,7 +166,7 @@ describe('when students earn badges and the engine signs them', () => {
       const subject = (payload.credentialSubject as { id: string }).id;
       const { validFrom, validUntil } = payload as { validFrom: string; validUntil?: string };
       expect(result.summary).toBe(
-        `Verified: the badge "${(payload.credentialSubject as { achievement: { name: string } }).achievement.name}" issued by ${(payload.issuer as { name: string }).name} on ${validFrom.slice(0, 10)} to ${subject}, ${validUntil ? `valid until ${validUntil.slice(0, 10)}` : 'valid with no end date'}, not revoked.`,
+        `Verified: the badge "${(payload.credentialSubject as { achievement: { name: string } }).achievement.name}" issued by ${(payload.issuer as { name: string }).name} on ${validFrom.slice(0, 10)} to student ${student} (${subject}), ${validUntil ? `valid until ${validUntil.slice(0, 10)}` : 'valid with no end date'}, not revoked.`,
       );
       expect(result.about).toMatchObject({
         kind: 'badge',
@@ -347,7 +347,7 @@ describe('when students earn badges and the engine signs them', () => {
       expect(failedChecks(result.checks)).toEqual(['status:REVOKED']);
       expect(result.summary).toMatch(
         new RegExp(
-          `^Not verified: .+ revoked the badge "Sports participant" it issued on \\d{4}-\\d{2}-\\d{2} to \\S+${other} ` +
+          `^Not verified: .+ revoked the badge "Sports participant" it issued on \\d{4}-\\d{2}-\\d{2} to student ${other} \\(\\S+${other}\\) ` +
             '\\(status check failed: revoked: bit \\d+ of \\S+ is set\\)\\. Do not rely on what this credential says\\.$',
         ),
       );

@@ -47,7 +47,15 @@ function aboutOf(credential: Json): VerifiedAbout {
 }
 
 const issuerOf = (about: VerifiedAbout): string => about.issuer?.name ?? about.issuer?.id ?? 'an unnamed issuer';
-const toOf = (about: VerifiedAbout): string => (about.subject ? ` to ${about.subject}` : '');
+/** Laurel's subject ids end in the student id (`urn:laurel:student:<issuer host>:<student id>`, the id percent-encoded). */
+const LAUREL_STUDENT = /^urn:laurel:student:.+:([^:]+)$/;
+
+/** To whom: the student id an employer can match against the CV, before the URN it was read from. */
+function toOf(about: VerifiedAbout): string {
+  if (!about.subject) return '';
+  const id = LAUREL_STUDENT.exec(about.subject)?.[1];
+  return id === undefined ? ` to ${about.subject}` : ` to student ${decodeURIComponent(id)} (${about.subject})`;
+}
 const whatOf = (about: VerifiedAbout): string =>
   about.kind === 'badge'
     ? `the badge "${about.achievement?.name ?? about.name ?? about.achievement?.id ?? 'unnamed'}"`
@@ -64,7 +72,7 @@ const whatOf = (about: VerifiedAbout): string =>
  * holds, so the sentence names the badge withdrawn.
  *
  * @example
- * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to urn:uuid:…, valid with no end date, not revoked.', about: {...} }
+ * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to student 20231234 (urn:laurel:student:…:20231234), valid with no end date, not revoked.', about: {...} }
  */
 export function summarize(result: VerificationResult): { summary: string; about?: VerifiedAbout } {
   if (!result.verified) {
