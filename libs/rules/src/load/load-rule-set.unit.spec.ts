@@ -115,6 +115,16 @@ describe('loadRuleSet', () => {
     });
   });
 
+  describe('when the file lacks a part', () => {
+    it('names the missing field with the right article', () => {
+      const r = loadRuleSet('# yaml-language-server: $schema=./schema/rule-set.schema.json\nprogram: { title: { lt: A, en: B } }\n', 'x.yaml');
+      const messages = errorsOf(r).map((e) => e.message);
+      expect(messages).toContain('The rule file needs an `activities:` field.');
+      expect(messages).toContain('The rule file needs a `levels:` field.');
+      expect(messages).toContain('`program:` needs an `id:` field.');
+    });
+  });
+
   describe('when a field is misspelt', () => {
     it('suggests the field meant and does not also say it is missing', () => {
       const r = loadRuleSet(program(badge('b', 'participations: 1').replace('    level:', '    levle:'), { levels: ONE_LEVEL }), 'x.yaml');

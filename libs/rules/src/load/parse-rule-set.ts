@@ -14,6 +14,7 @@ import { suggestion } from './issues';
 import { readCondition, readDate, readDuration, type Parser } from './parse-condition';
 import { readExamples } from './parse-examples';
 import {
+  aOrAn,
   describeNode,
   listItems,
   positionOf,
@@ -177,7 +178,8 @@ function allowedFor(what: string): readonly string[] {
 }
 
 function required<T>(p: Parser, value: T | undefined, fields: Fields, key: string, what: string, pos: SourcePosition): T | undefined {
-  if (value === undefined && !fields.has(key) && !wasMisspelt(fields, key)) report(p, pos, 'missing-field', `${what} needs a \`${key}:\` field.`);
+  if (value === undefined && !fields.has(key) && !wasMisspelt(fields, key))
+    report(p, pos, 'missing-field', `${what} needs ${aOrAn(key)} \`${key}:\` field.`);
   return value;
 }
 

@@ -29,6 +29,9 @@ export function report(r: Reader, at: SourcePosition, code: RuleIssueCode, messa
   r.issues.push({ file: r.file, line: at.line, column: at.column, code, message: text, severity });
 }
 
+/** The article before a field name, as it is read aloud: "an `activities:` field", "a `name:` field". */
+export const aOrAn = (word: string): string => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
 /** What a YAML node is, in the designer's words. */
 export function describeNode(node: Node | null): string {
   if (node === null || (isScalar(node) && node.value === null)) return 'nothing';
@@ -86,7 +89,7 @@ export function readFields(
   }
   for (const key of required) {
     if (!fields.has(key) && !guessed.has(key)) {
-      report(r, positionOf(r, node, at), 'missing-field', `${what} needs a \`${key}:\` field.`);
+      report(r, positionOf(r, node, at), 'missing-field', `${what} needs ${aOrAn(key)} \`${key}:\` field.`);
     }
   }
   return fields;
