@@ -32,6 +32,7 @@ export interface LaurelConfig {
    * `/health` is on `port`.
    */
   workerHealthPort?: number;
+  /**
    * The nice value (0 to 19) a worker process gives itself at start, so the
    * API process on the same machine gets the CPU first and the background
    * work catches up when requests leave room; 0 keeps the normal priority.
