@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const on = (flag: boolean) => (flag ? 'on' : 'off');
   // Always printed, whatever the log level: it is how a person (and the tests) find the worker's health endpoint.
   process.stdout.write(
-    `Laurel worker is running (projection ${on(config.projection)}, award worker ${on(config.awardWorker)}; ${healthUrl ? `health: ${healthUrl}` : 'no health endpoint: set LAUREL_WORKER_HEALTH_PORT'}; nice ${nice})\n`,
+    `Laurel worker is running (nice ${nice}; projection ${on(config.projection)}, award worker ${on(config.awardWorker)}; ${healthUrl ? `health: ${healthUrl}` : 'no health endpoint: set LAUREL_WORKER_HEALTH_PORT'})\n`,
   );
 }
 

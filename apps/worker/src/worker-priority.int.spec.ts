@@ -48,7 +48,7 @@ describe('when the worker entry point starts', () => {
     const worker = await startWorker(env);
     try {
       const expected = Math.max(5, getPriority());
-      expect(worker.output).toContain(`nice ${expected})`);
+      expect(worker.output).toContain(`Laurel worker is running (nice ${expected};`);
       const nices = threadNices(worker.child.pid!);
       expect(nices.length).toBeGreaterThan(1);
       expect(nices.every((n) => n === expected)).toBe(true);
@@ -60,7 +60,7 @@ describe('when the worker entry point starts', () => {
   it('keeps the priority it was started with at LAUREL_WORKER_NICE=0', async () => {
     const worker = await startWorker({ ...env, LAUREL_WORKER_NICE: '0' });
     try {
-      expect(worker.output).toContain(`nice ${getPriority()})`);
+      expect(worker.output).toContain(`Laurel worker is running (nice ${getPriority()};`);
       expect(threadNices(worker.child.pid!).every((n) => n === getPriority())).toBe(true);
     } finally {
       await kill9(worker.child);

@@ -35,7 +35,7 @@ describe('GET /health of the standalone worker', () => {
     it('answers 200 with the event store, Redis, the projection and the award worker up', async () => {
       const worker = await spawnWorker(env);
       try {
-        expect(worker.output()).toContain('Laurel worker is running (projection on, award worker on; health: http://127.0.0.1:');
+        expect(worker.output()).toContain('projection on, award worker on; health: http://127.0.0.1:');
         const res = await fetch(worker.url);
         expect(res.status).toBe(200);
         expect(await res.json()).toEqual({
