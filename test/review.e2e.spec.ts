@@ -22,11 +22,11 @@ describe("a coordinator's review list", () => {
 
   const review = async (): Promise<Review> => (await request(engine.http).get('/programs/vilnius-tech/review').set(coordinator).expect(200)).body as Review;
 
-  it('lists an application until it is decided, and an award flagged after its support was voided until it is kept', async () => {
+  /** A new student with five organiser/leader participations in two categories, who applied for META Leadership (policy "flag"). */
+  const appliedForMetaLeadership = async () => {
     const drive = ladder(engine, coordinator);
     const student = `s-${randomUUID().slice(0, 8)}`;
     const asStudent = await engine.as('student', student);
-    // Five organiser/leader participations in two categories: eligible for META Leadership (policy "flag").
     const basketball = await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
     await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
     await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
@@ -35,8 +35,12 @@ describe("a coordinator's review list", () => {
       await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
       await drive.participate(student, 'first-year-mentoring', daysAgo(30), { role: 'leader', hours: 12 }),
     ];
-
     const applied = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'meta-leadership' }).expect(201);
+    return { drive, student, asStudent, basketball, mentoring, applied };
+  };
+
+  it('lists an application until it is decided, and an award flagged after its support was voided until it is kept', async () => {
+    const { drive, student, asStudent, basketball, mentoring, applied } = await appliedForMetaLeadership();
     await drive.settle(applied.body.position);
     expect((await review()).applications).toContainEqual({
       kind: 'application',
@@ -119,19 +123,7 @@ describe("a coordinator's review list", () => {
   }, 30_000);
 
   it('clears the flag when the voided participation is recorded again, and flags the award again when that is voided: each time recorded', async () => {
-    const drive = ladder(engine, coordinator);
-    const student = `s-${randomUUID().slice(0, 8)}`;
-    const asStudent = await engine.as('student', student);
-    // As above: META Leadership (policy "flag") on five organiser/leader participations in two categories.
-    const basketball = await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
-    await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
-    await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
-    const mentoring = [
-      await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 }),
-      await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
-      await drive.participate(student, 'first-year-mentoring', daysAgo(30), { role: 'leader', hours: 12 }),
-    ];
-    const applied = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'meta-leadership' }).expect(201);
+    const { drive, student, basketball, mentoring, applied } = await appliedForMetaLeadership();
     await drive.settle(applied.body.position);
     const approved = await request(engine.http).post(`/applications/${applied.body.applicationId}/approve`).set(coordinator).send({}).expect(200);
     await drive.settle(approved.body.position);
