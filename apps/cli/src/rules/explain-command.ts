@@ -75,7 +75,7 @@ function printExplanation(io: CliIo, e: Explanation, file: string): void {
     const detail =
       b.status === 'held'
         ? `held since ${b.heldSince?.slice(0, 10) ?? '?'}${b.expiresAt ? `, expires ${b.expiresAt.slice(0, 10)}` : ''}${b.supportLost ? ', support lost' : ''}`
-        : b.status;
+        : (b.renewal ?? b.status);
     out.push(
       `  ${mark(io, b.status === 'held')} ${b.badgeId} - ${b.name.en} [${b.level}${b.award === 'application' ? ', on application' : ''}]: ${detail}`,
     );

@@ -5,7 +5,7 @@ import { awardTime, badgeValue, eligibilityStands, holds, makeContext, participa
 import type { StudentState } from '../evaluate/state';
 import { applicationCode, badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_EXPIRES, F_FLAGS, F_REVOKED, levelAt } from '../evaluate/tally';
 import { day, iso, windowBefore, windowFrom } from '../evaluate/time';
-import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } from './plan';
+import { countingAfter, makePlanner, planBadge, planLevel, renewalAfter, type MissingStep, type Planner } from './plan';
 
 /** One condition: met or not, current against required value, and its parts. */
 export type ConditionExplanation = {
@@ -47,6 +47,12 @@ export type BadgeExplanation = {
   cost: number;
   heldSince?: string;
   expiresAt?: string;
+  /**
+   * Expired: that it did, and that renewing it counts only facts dated
+   * after the award (as the evaluator does); `met`, `condition` and
+   * `missing` count those alone.
+   */
+  renewal?: string;
   /** Held, but something it rested on was voided or revoked. */
   supportLost?: boolean;
 };
@@ -136,8 +142,11 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   const expires = badgeField(t, F_EXPIRES, index);
   const expiring = awarded && revoked === 0 && expires !== Number.POSITIVE_INFINITY;
   const levelReached = cb.level < 0 || ctx.reached[cb.level] === 1;
-  const met = holds(cb.criteria, ctx);
   const valid = ctx.valid[index] !== 0;
+  // An expired award is renewed only with facts dated after it. Held, it is judged with the facts `evaluate`
+  // counted (those after the previous award, for one renewed in the evaluation under way).
+  const after = valid ? ctx.after : renewalAfter(ctx, index);
+  const met = countingAfter(ctx, after, () => holds(cb.criteria, ctx));
   const app = badgeField(t, F_APPLICATION, index);
   const status: BadgeStatus = valid
     ? 'held'
@@ -169,12 +178,15 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
     status,
     met,
     levelReached,
-    condition: explainCondition(cb.criteria, ctx),
+    condition: countingAfter(ctx, after, () => explainCondition(cb.criteria, ctx)),
     missing,
     cost: plan.cost,
   };
   if (valid) out.heldSince = iso(awardTime(ctx, index));
   if (expiring) out.expiresAt = iso(expires);
+  if (status === 'expired') {
+    out.renewal = `«${b.name.en}» expired on ${day(expires)}; renewing it needs new participations after its award on ${day(after)} (earlier ones counted towards that award)`;
+  }
   if (awarded && revoked === 0 && (badgeField(t, F_FLAGS, index) & 1) === 1) out.supportLost = true;
   return out;
 }

@@ -1,7 +1,7 @@
 import type { StudentState } from '../evaluate/state';
 import { replay, type TimedFact } from '../replay/replay';
 import { badge, day, ONE_LEVEL, program, ruleSetFrom, took } from '../test-support/rule-set';
-import { explain } from './explain';
+import { explain, type Explanation } from './explain';
 
 const levels =
   '  - { id: participation, name: { lt: Dalyvavimas, en: Participation }, reached-when: { participations: 1 } }\n' +
@@ -240,6 +240,79 @@ describe('explain', () => {
       ]).state;
       const robot = explain(ruleSet, after, day('2025-10-06')).badges.find((b) => b.badgeId === 'robot-builder')!;
       expect(robot).toMatchObject({ status: 'held', supportLost: true, met: false });
+    });
+  });
+  describe('when an award has expired', () => {
+    // «maker», «certified» and «regular» last a year; «collector» asks for two badges in Science and a choir participation.
+    const expiring = ruleSetFrom(
+      program(
+        badge('starter', 'participations: 1') +
+          badge('maker', 'participations: { at-least: 3, activity: robotics }', '    category: science\n    valid-for: 1 year\n') +
+          badge(
+            'certified',
+            'participations: { at-least: 2, activity: hackathon }',
+            '    category: science\n    award: on-application\n    valid-for: 1 year\n',
+          ) +
+          badge('regular', 'holds-badge: starter\nparticipations: { at-least: 1, activity: choir }', '    valid-for: 1 year\n') +
+          badge('collector', 'badges: { at-least: 2, category: science }\nparticipations: { at-least: 1, activity: choir }'),
+        { levels: ONE_LEVEL },
+      ),
+    );
+    const applied = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
+      at,
+      fact: { type, badgeId: 'certified', eventId: `${type}-1`, at },
+    });
+    // «maker» awarded on 2025-10-03 (expired 2026-10-03), with two more robotics participations after it;
+    // «certified» approved on 2025-10-06 (expired 2026-10-06).
+    const history = [
+      ...timed(
+        ['robotics', '2025-10-01'],
+        ['robotics', '2025-10-02'],
+        ['robotics', '2025-10-03'],
+        ['robotics', '2025-10-04'],
+        ['robotics', '2025-10-05'],
+        ['hackathon', '2025-10-01'],
+        ['hackathon', '2025-10-02'],
+      ).sort((a, b) => a.at.localeCompare(b.at)),
+      applied('application-submitted', '2025-10-05T13:00:00.000Z'),
+      applied('application-approved', '2025-10-06T12:00:00.000Z'),
+    ];
+    const explained = (...more: TimedFact[]) => explain(expiring, replay(expiring, 's', [...history, ...more]).state, day('2026-11-01'));
+    const badgeOf = (why: Explanation, id: string) => why.badges.find((b) => b.badgeId === id)!;
+
+    it('counts only the participations after the award, as renewing it does, and says so', () => {
+      const maker = badgeOf(explained(), 'maker');
+      expect(maker).toMatchObject({ status: 'expired', met: false, condition: { met: false, current: 2, required: 3 } });
+      expect(maker.renewal).toBe(
+        '«maker» expired on 2026-10-03; renewing it needs new participations after its award on 2025-10-03 (earlier ones counted towards that award)',
+      );
+      expect(maker.missing.map((s) => s.text)).toEqual(['1 more participation in Robotics after 2025-10-03']);
+    });
+
+    it('names the steps to renew it where another badge asks for it, not "nothing to do"', () => {
+      const collector = badgeOf(explained(), 'collector');
+      expect(collector.missing.map((s) => s.text)).toEqual([
+        '2 more badges in Science (closest: «maker», needs 1 more participation in Robotics after 2025-10-03)',
+        '1 more participation in Choir',
+      ]);
+    });
+
+    it('says when a badge it asks for was earned before its award, so renewing it cannot count that badge', () => {
+      const regular = badgeOf(explained(...timed(['choir', '2025-10-07'])), 'regular');
+      expect(regular).toMatchObject({ status: 'expired', met: false, cost: Number.POSITIVE_INFINITY });
+      expect(regular.missing.map((s) => s.text)).toEqual([
+        '«starter» was earned before 2025-10-07, and renewing counts only badges earned after that',
+        '1 more participation in Choir after 2025-10-07',
+      ]);
+    });
+
+    it('does not offer applying again for a badge on application until new participations qualify', () => {
+      const certified = badgeOf(explained(), 'certified');
+      expect(certified).toMatchObject({ status: 'expired', met: false });
+      expect(certified.missing.map((s) => s.text)).toEqual(['2 more participations in Hackathon after 2025-10-06']);
+      const renewed = badgeOf(explained(...timed(['hackathon', '2026-10-20'], ['hackathon', '2026-10-21'])), 'certified');
+      expect(renewed).toMatchObject({ status: 'expired', met: true, condition: { current: 2 } });
+      expect(renewed.missing.map((s) => s.text)).toEqual(['apply for «certified»']);
     });
   });
 });

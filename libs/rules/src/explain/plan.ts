@@ -1,6 +1,7 @@
 import { describeBadgeFilter, describeParticipationFilter, unitOf, unitWord } from '../language/describe';
 import type { Compiled } from '../evaluate/compile';
 import { badgeValue, holds, matchingParticipations, participationValue, type Context } from '../evaluate/conditions';
+import { badgeField, F_AT, F_REVOKED } from '../evaluate/tally';
 import { day, windowRange } from '../evaluate/time';
 
 /** One thing the student still has to do. `amount` is how many of it. */
@@ -184,13 +185,36 @@ const combine = (plans: Plan[]): Plan => {
   return { cost, steps };
 };
 
+/**
+ * The date after which facts count towards badge `i`: its award's, once
+ * that award has expired (not revoked), since `evaluate` renews it only
+ * with facts dated after it (`runStep`); otherwise -Infinity, all facts.
+ */
+export function renewalAfter(ctx: Context, i: number): number {
+  if (ctx.valid[i] !== 0) return Number.NEGATIVE_INFINITY;
+  const at = badgeField(ctx.t, F_AT, i);
+  return at === at && badgeField(ctx.t, F_REVOKED, i) === 0 ? at : Number.NEGATIVE_INFINITY;
+}
+
+/** `f` with only facts dated after `after` counting (see `Context.after`), the context's own restored after. */
+export function countingAfter<T>(ctx: Context, after: number, f: () => T): T {
+  const saved = ctx.after;
+  ctx.after = after;
+  try {
+    return f();
+  } finally {
+    ctx.after = saved;
+  }
+}
+
 /** What is missing for a badge that is not held (empty when it is). */
 export function planBadge(p: Planner, i: number): Plan {
   const memo = p.badges[i];
   if (memo === 'planning') return blocked('a requirement circle');
   if (memo) return memo;
   p.badges[i] = 'planning';
-  const { plan, own } = computeBadgePlan(p, i);
+  // Each badge is planned with the facts that would earn it, whichever badge or level asks for it.
+  const { plan, own } = countingAfter(p.ctx, renewalAfter(p.ctx, i), () => computeBadgePlan(p, i));
   p.badges[i] = plan;
   p.own[i] = own;
   return plan;
@@ -272,7 +296,8 @@ export function planLevel(p: Planner, i: number): Plan {
   let plan = DONE;
   if (ctx.reached[i] !== 1) {
     const previous = i > 0 ? planLevel(p, i - 1) : DONE;
-    plan = combine([previous, holds(cl.condition, ctx) ? DONE : planCondition(p, cl.condition)]);
+    // A level counts every fact, also when the plan of an expired badge asks for it.
+    plan = countingAfter(ctx, Number.NEGATIVE_INFINITY, () => combine([previous, holds(cl.condition, ctx) ? DONE : planCondition(p, cl.condition)]));
   }
   p.levels[i] = plan;
   return plan;
@@ -292,7 +317,9 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
         );
       const need = round(cc.atLeast - participationValue(cc, ctx));
       const filter = cc.source.kind === 'participations' ? describeParticipationFilter(rs, cc.source.filter) : '';
-      const by = deadline ? ` before ${deadline}` : cc.window?.type === 'last' ? ` within the last ${cc.window.amount} ${cc.window.unit}` : '';
+      const by =
+        renewing(ctx) +
+        (deadline ? ` before ${deadline}` : cc.window?.type === 'last' ? ` within the last ${cc.window.amount} ${cc.window.unit}` : '');
       const step = (kind: MissingStep['kind'], text: string, suggestions?: string[]): Plan => {
         const s: MissingStep = { kind, amount: need, text: `${text}${by}` };
         if (deadline) s.deadline = deadline;
@@ -348,7 +375,7 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       const filter = cc.source.kind === 'badges' ? describeBadgeFilter(rs, cc.source.filter) : '';
       const deadline = deadlineOf(cc, ctx);
       if (deadline === 'closed') return blocked('the time window for these badges has closed');
-      const by = deadline ? ` before ${deadline}` : '';
+      const by = renewing(ctx) + (deadline ? ` before ${deadline}` : '');
       const first = chosen[0];
       const what =
         cc.measure === 'badges'
@@ -369,8 +396,11 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       return { cost, steps: [s] };
     }
     case 'holds-badge': {
-      const sub = planBadge(p, cc.badge);
       const b = ctx.c.badges[cc.badge]!.badge;
+      // Held, but earned too early for the renewal under way to count it; and not earned again while held.
+      if (ctx.valid[cc.badge] !== 0)
+        return blocked(`«${b.name.en}» was earned before ${day(ctx.after)}, and renewing counts only badges earned after that`);
+      const sub = planBadge(p, cc.badge);
       const own = ownSteps(p, cc.badge);
       const badge = `«${b.name.en}»`;
       const step = detailing((said) => {
@@ -398,6 +428,9 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
     }
   }
 }
+
+/** Words for the facts an expired badge's renewal counts: only those dated after its award (see `renewalAfter`). */
+const renewing = (ctx: Context): string => (ctx.after === Number.NEGATIVE_INFINITY ? '' : ` after ${day(ctx.after)}`);
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 const join = (...parts: string[]): string => parts.filter((x) => x !== '').join(' ');
