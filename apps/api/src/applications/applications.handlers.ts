@@ -7,6 +7,7 @@ import { decideApplicationReview, decideSubmitApplication, DomainError, foldStud
 import { eligibilityStands, explain } from '@laurel/rules';
 import { decideAndAppend, eventId } from '../students/student-stream';
 import { unknownBadge } from '../programs/unknown-ids';
+import { eligibilityToApply } from './eligibility-to-apply';
 
 export interface ApplicationResult {
   applicationId: string;
@@ -55,23 +56,11 @@ export class SubmitApplicationHandler implements ICommandHandler<SubmitApplicati
       metadata,
       (state, events) => {
         const explained = explain(program.ruleSet, foldStudent(studentId, program.ruleSet, events), now).badges.find((b) => b.badgeId === badgeId);
-        // Rejected (or held and expired) before: the student may apply again once the criteria hold.
-        const eligible =
-          explained?.status === 'eligible' ||
-          ((explained?.status === 'rejected' || explained?.status === 'expired') && explained.met && explained.levelReached);
-        const missing = explained?.missing.map((m) => m.text).join('; ') ?? '';
         return decideSubmitApplication(
           {
             type: 'SubmitApplication',
             data: { applicationId, studentId, programId, badgeId, submittedAt: now.toISOString(), ...(statement && { statement }) },
-            eligibility: eligible
-              ? { eligible: true }
-              : {
-                  eligible: false,
-                  explanation: explained,
-                  // A revoked award is not something more activity will fix: no "yet".
-                  message: `student ${studentId} is not eligible for ${badgeId}${explained?.status === 'revoked' ? '' : ' yet'}${missing ? `: ${missing}` : ''}`,
-                },
+            eligibility: eligibilityToApply(explained, studentId, badgeId),
           },
           state,
         );

@@ -1,0 +1,74 @@
+import { explain, loadRuleSet, replay, type RuleSet, type TimedFact } from '@laurel/rules';
+import { eligibilityToApply } from './eligibility-to-apply';
+
+// «certified» is given on application and lasts a year.
+const source = `program: { id: test, title: { lt: Testas, en: Test } }
+categories:
+  science: { lt: Mokslas, en: Science }
+activities:
+  - { id: hackathon, name: { lt: Hakatonas, en: Hackathon }, category: science }
+levels:
+  - { id: participation, name: { lt: Dalyvavimas, en: Participation }, reached-when: { participations: 1 } }
+badges:
+  - id: certified
+    level: participation
+    name: { lt: certified, en: certified }
+    description: { lt: Aprašymas, en: Description }
+    award: on-application
+    valid-for: 1 year
+    requires:
+      participations: { at-least: 2, activity: hackathon }
+`;
+
+function ruleSet(): RuleSet {
+  const loaded = loadRuleSet(source, 'test.yaml');
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  return loaded.ruleSet;
+}
+
+const hackathon = (id: string, on: string): TimedFact => ({
+  at: `${on}T12:00:00.000Z`,
+  fact: {
+    type: 'participation-recorded',
+    eventId: `e-${id}`,
+    participationId: id,
+    activityId: 'hackathon',
+    occurredAt: `${on}T12:00:00.000Z`,
+    role: 'participant',
+  },
+});
+const application = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
+  at,
+  fact: { type, badgeId: 'certified', eventId: `${type}-1`, at },
+});
+
+describe('eligibilityToApply', () => {
+  describe('when the award on application has expired', () => {
+    // Approved on 2025-10-06, so expired on 2026-10-06.
+    const awarded = [
+      hackathon('h1', '2025-10-01'),
+      hackathon('h2', '2025-10-02'),
+      application('application-submitted', '2025-10-05T12:00:00.000Z'),
+      application('application-approved', '2025-10-06T12:00:00.000Z'),
+    ];
+    const applyOn = (facts: TimedFact[]) => {
+      const rules = ruleSet();
+      const explained = explain(rules, replay(rules, '20231234', facts).state, new Date('2026-11-01T12:00:00.000Z')).badges.find(
+        (b) => b.badgeId === 'certified',
+      );
+      return eligibilityToApply(explained, '20231234', 'certified');
+    };
+
+    it('refuses a new application on the evidence of the expired award, saying that it expired and what renewing it needs', () => {
+      expect(applyOn(awarded)).toMatchObject({
+        eligible: false,
+        message:
+          'student 20231234 is not eligible for certified yet: «certified» expired on 2026-10-06; renewing it needs new participations after its award on 2025-10-06 (earlier ones counted towards that award); 2 more participations in Hackathon after 2025-10-06',
+      });
+    });
+
+    it('takes it once participations after the award meet the criteria', () => {
+      expect(applyOn([...awarded, hackathon('h3', '2026-10-20'), hackathon('h4', '2026-10-21')])).toEqual({ eligible: true });
+    });
+  });
+});
