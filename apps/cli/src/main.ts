@@ -33,13 +33,18 @@ export function buildProgram(io: CliIo = processIo()): Command {
   return program;
 }
 
+/** The exit code so far: the highest of what the `rules` commands report through `io` and what the others set in `process.exitCode`. */
+function exitCodeSoFar(io: CliIo): number {
+  return Math.max(io.exitCode, Number(process.exitCode ?? 0));
+}
+
 /**
  * Runs the command line and returns the exit code (never calls `process.exit`):
  * the highest of what the `rules` commands report through `io` and what the
  * other commands (import, token, projections, events) set in `process.exitCode`.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const reported = () => Math.max(io.exitCode, Number(process.exitCode ?? 0));
+  const reported = () => exitCodeSoFar(io);
   try {
     await buildProgram(io).parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -58,7 +63,8 @@ if (entry !== undefined && (entry === __filename || (basename(entry) === 'laurel
   // nowhere to go, and Node's default is an uncaught EPIPE with a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
-    process.exit(Math.max(io.exitCode, Number(process.exitCode ?? 0)));
+    // Ends now, quietly, with the exit code of what was done before the pipe closed.
+    process.exit(exitCodeSoFar(io));
   });
   main(process.argv.slice(2), io).then(
     (code) => {
