@@ -5,8 +5,9 @@
  * 1. HTTP `POST /participations` with 64 concurrent connections for 30 s
  *    (`--duration 0` skips this and the lag phase)
  *    against the real engine on the embedded store, in three topologies: one
- *    process (`npm start`); the API and a worker; the API, a projection-only
- *    worker and an award-only worker -> requests/s, p50/p99 latency.
+ *    command (`npm start`: the API and the worker process it starts); the API
+ *    and a worker started apart; the API, a projection-only worker and an
+ *    award-only worker -> requests/s, p50/p99 latency.
  * 2. Projection lag at 1,000 events/s, once the load's awards are signed:
  *    from the moment an append is acknowledged to the moment the read models
  *    include it (the projection checkpoint passes it) -> p50/p99.
@@ -38,14 +39,42 @@ function option(args: string[], name: string, fallback: number): number {
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 }
 
-/** CPU seconds (user + system, every thread) a child process has used so far; NaN where /proc is missing. */
-function cpuSeconds(child: ChildProcess): number {
+/** CPU seconds (user + system, every thread) process `pid` has used so far; NaN where /proc is missing. */
+function cpuOf(pid: number | undefined): number {
   try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return NaN;
   }
+}
+
+/** The processes an engine process started (the all-in-one engine's worker process); none where /proc is missing. */
+function childrenOf(pid: number | undefined): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds a child process has used so far, and the processes it started (the all-in-one's worker) apart. */
+function cpuSeconds(child: ChildProcess): { own: number; started: number } {
+  return { own: cpuOf(child.pid), started: childrenOf(child.pid).reduce((sum, pid) => sum + cpuOf(pid), 0) };
+}
+
+/** Each engine process's CPU per unit of work between two readings, as one line. */
+function cpuPer(processes: ChildProcess[], before: { own: number; started: number }[], after: { own: number; started: number }[], units: number): string {
+  const us = (seconds: number) => `${((seconds * 1e6) / units).toFixed(0)} µs`;
+  return processes
+    .map((_, i) => {
+      const [b, a] = [before[i], after[i]];
+      if (!a || !b) return '';
+      const name = i === 0 ? 'API process' : `worker ${i}`;
+      const started = a.started - b.started;
+      return `${name} ${us(a.own - b.own)}${started > 0 ? `, the worker process it started ${us(started)}` : ''}`;
+    })
+    .join(', ');
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -276,6 +305,7 @@ export async function run(args: string[]): Promise<void> {
   line(`pipeline benchmark: embedded SQLite (synchronous=FULL), engine in child processes, Node ${process.version}, ${cpus().length} cores`);
   // Each topology: the API's environment and one environment per worker process (apps/worker/src/main.ts).
   const topologies: { name: string; api: Record<string, string>; workers: Record<string, string>[] }[] = [
+    // The API starts the worker as a process of its own (ADR 0010).
     { name: 'all-in-one (npm start)', api: {}, workers: [] },
     { name: 'API process + worker process', api: { LAUREL_ROLE: 'api' }, workers: [{}] },
     {
@@ -311,10 +341,10 @@ export async function run(args: string[]): Promise<void> {
       const processes = [engine.child, ...workers];
       const cpuBefore = processes.map(cpuSeconds);
       const load = await httpLoad(engine, token, connections, duration);
-      const cpu = processes.map((p, i) => cpuSeconds(p) - (cpuBefore[i] ?? NaN));
+      const cpuAfter = processes.map(cpuSeconds);
       line(`   ${load.requests.average.toFixed(0)} requests/s (total ${load.requests.total}), latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`);
       // Where the two cores went: each engine process's CPU per request answered during the load.
-      line(`   CPU per request: ${cpu.map((c, i) => `${i === 0 ? 'API process' : `worker ${i}`} ${((c * 1e6) / load.requests.total).toFixed(0)} µs`).join(', ')}`);
+      line(`   CPU per request: ${cpuPer(processes, cpuBefore, cpuAfter, load.requests.total)}`);
       line(`   target: >= 2,000 requests/s with p99 <= 50 ms`);
       // Nothing projects in the diagnostic topology: no lag to measure.
       if (topology.api.LAUREL_ROLE === 'api' && topology.workers.length === 0) continue;
@@ -324,10 +354,10 @@ export async function run(args: string[]): Promise<void> {
       line(`2) projection lag at 1,000 events/s for 10 s (append acknowledged -> read model updated)`);
       const lagCpuBefore = processes.map(cpuSeconds);
       const l = await lag(engine, probe, token, 1000, 10);
-      const lagCpu = processes.map((p, i) => cpuSeconds(p) - (lagCpuBefore[i] ?? NaN));
+      const lagCpuAfter = processes.map(cpuSeconds);
       line(`   ${l.sent} appends in ${l.seconds.toFixed(1)} s; lag p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`);
       // At a fixed rate the batches each process sees do not depend on how fast the machine is, unlike under the load above.
-      line(`   CPU per append: ${lagCpu.map((c, i) => `${i === 0 ? 'API process' : `worker ${i}`} ${((c * 1e6) / l.sent).toFixed(0)} µs`).join(', ')}`);
+      line(`   CPU per append: ${cpuPer(processes, lagCpuBefore, lagCpuAfter, l.sent)}`);
       line(`   target: p99 <= 250 ms`);
     } catch (err) {
       line(`engine output:\n${engine?.output().slice(-3000) ?? ''}`);

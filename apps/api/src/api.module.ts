@@ -8,6 +8,7 @@ import { ReviewApplicationHandler, SubmitApplicationHandler } from './applicatio
 import { KeepAwardHandler } from './awards/keep-award.handler';
 import { RevokeAwardHandler } from './awards/revoke-award.handler';
 import { CredentialsModule } from './credentials/credentials.module';
+import { ProjectionsController } from './background/projections.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { Metrics } from './metrics/metrics';
@@ -33,6 +34,7 @@ import { StudentsController } from './students/students.controller';
     EventsController,
     HealthController,
     MetricsController,
+    ProjectionsController,
   ],
   providers: [
     TokenVerifier,

@@ -1,15 +1,24 @@
 import 'reflect-metadata';
 import { ConfigError, connectRedis, loadConfig, lowerPriority, openEventStore, RedisUnavailableError, RuleSetRejected } from '@laurel/platform';
+import { serveParent } from './parent-channel';
 import { startWorker } from './start-worker';
 
-/** The worker entry point: projections and the award queue; HTTP only for GET /health, if asked (see ADR 0001). */
+/**
+ * The worker entry point: projections and the award queue; HTTP only for GET
+ * /health, if asked (see ADR 0001). Started on its own, or by the API
+ * process on the embedded default, which then talks to it over the IPC
+ * channel of `fork` (ADR 0010).
+ */
 async function main(): Promise<void> {
+  const startedByApi = process.send !== undefined;
   const config = loadConfig({ ...process.env, LAUREL_ROLE: 'worker' });
   // Before any thread pool starts, so its threads inherit the priority (ADR 0001).
   const nice = lowerPriority(config.workerNice);
   const redis = await connectRedis(config.redisUrl);
   const store = openEventStore(config.eventStore);
-  const { healthUrl } = await startWorker({ config, store, redis });
+  const { app, healthUrl } = await startWorker({ config, store, redis, shutdownHooks: !startedByApi });
+  // The API process prints the engine's line, this process's pid and nice among it.
+  if (startedByApi) return serveParent(app, nice);
   const on = (flag: boolean) => (flag ? 'on' : 'off');
   // Always printed, whatever the log level: it is how a person (and the tests) find the worker's health endpoint.
   process.stdout.write(

@@ -12,6 +12,8 @@ export interface WorkerDeps {
   store: EventStore;
   redis: Redis;
   logger?: LoggerService | LogLevel[] | false;
+  /** Close on SIGINT/SIGTERM (default); off when the API process that started this one decides (ADR 0010). */
+  shutdownHooks?: boolean;
 }
 
 export interface RunningWorker {
@@ -31,7 +33,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const port = deps.config.workerHealthPort;
   if (port === undefined) {
     const app = await NestFactory.createApplicationContext({ module: class LaurelWorker {}, imports }, options);
-    app.enableShutdownHooks();
+    if (deps.shutdownHooks !== false) app.enableShutdownHooks();
     return { app };
   }
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -39,7 +41,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     new FastifyAdapter(),
     options,
   );
-  app.enableShutdownHooks();
+  if (deps.shutdownHooks !== false) app.enableShutdownHooks();
   await app.listen(port, deps.config.host);
   return { app, healthUrl: `${(await app.getUrl()).replace('[::1]', 'localhost')}/health` };
 }

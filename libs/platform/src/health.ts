@@ -2,6 +2,7 @@ import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
+import { providedHere } from './background';
 import { REDIS } from './redis';
 
 /**
@@ -10,10 +11,10 @@ import { REDIS } from './redis';
  */
 export type ComponentHealth = ({ status: 'up' } | { status: 'down'; error: string }) & Record<string, unknown>;
 
-/** Provided by the worker's projections when they run in this process; the health check looks it up if present. */
+/** Provided by the worker's projections when they run in this process (or by the API's handle on its worker process); the health check looks it up if present. */
 export const PROJECTION_HEALTH = 'laurel:projection-health';
 
-/** Provided by the award worker (BullMQ) when its module runs in this process; the health check looks it up if present. */
+/** Provided by the award worker (BullMQ) when its module runs in this process (or by the API's handle on its worker process); the health check looks it up if present. */
 export const AWARD_WORKER_HEALTH = 'laurel:award-worker-health';
 
 /** The provider behind {@link PROJECTION_HEALTH} or {@link AWARD_WORKER_HEALTH}. */
@@ -59,21 +60,12 @@ export class HealthChecks {
     const [eventStore, redis, projection, awardWorker] = await Promise.all([
       probe(() => this.store.ping()),
       probe(() => this.redis.ping()),
-      this.inProcess(PROJECTION_HEALTH)?.health(),
-      this.inProcess(AWARD_WORKER_HEALTH)?.health(),
+      providedHere<HealthSource>(this.modules, PROJECTION_HEALTH)?.health(),
+      providedHere<HealthSource>(this.modules, AWARD_WORKER_HEALTH)?.health(),
     ]);
     const checks: Record<string, ComponentHealth> = { eventStore, redis, ...(projection && { projection }), ...(awardWorker && { awardWorker }) };
     const down = Object.keys(checks).filter((name) => checks[name]?.status !== 'up');
     if (down.length === 0) return { status: 'ok', checks };
     throw new HttpException({ status: 'degraded', checks, message: `down: ${down.join(', ')}`, error: 'Service Unavailable' }, 503);
-  }
-
-  /** A background part, when its module runs in this process: a halted one must not look healthy. */
-  private inProcess(token: string): HealthSource | undefined {
-    try {
-      return this.modules.get<HealthSource>(token, { strict: false });
-    } catch {
-      return undefined;
-    }
   }
 }

@@ -6,5 +6,6 @@ export * from './local-auth-key';
 export * from './lookup-index';
 export * from './rule-set-registry';
 export * from './signing-keys';
+export * from './background';
 export * from './health';
 export * from './process-priority';

@@ -47,6 +47,9 @@ describe('GET /health of the standalone worker', () => {
             awardWorker: { status: 'up' },
           },
         });
+        // Only /health: the projections' operations are the API's, behind its access control.
+        const rebuild = await fetch(new URL('/admin/projections/rebuild', worker.url), { method: 'POST' });
+        expect(rebuild.status).toBe(404);
       } finally {
         const exited = new Promise((resolve) => worker.child.once('exit', resolve));
         worker.child.kill('SIGTERM');

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventStore } from '@laurel/event-store';
-import { LAUREL_CONFIG, REDIS, type ComponentHealth, type LaurelConfig, type HealthSource } from '@laurel/platform';
+import { LAUREL_CONFIG, REDIS, type ComponentHealth, type LaurelConfig, type HealthSource, type ProjectionsAdmin, type ProjectionStatus } from '@laurel/platform';
 import { ProjectionRunner } from './projection-runner';
 import { RuleProjection } from './rule-projection';
 
 /** Starts the rule projection on its checkpointed subscription when the app starts, and stops it cleanly. */
 @Injectable()
-export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown, HealthSource {
+export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown, HealthSource, ProjectionsAdmin {
   rules: ProjectionRunner;
 
   constructor(
@@ -24,7 +24,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   }
 
   /** Where the projection is against the log's head. */
-  async status(): Promise<{ checkpoint: string | null; head: string; lag: string | null }> {
+  async status(): Promise<ProjectionStatus> {
     const [saved, head] = await Promise.all([this.redis.get(this.rules.checkpointKey), this.store.lastPosition()]);
     return { checkpoint: saved, head: head.toString(), lag: saved === null ? null : (head - BigInt(saved)).toString() };
   }
