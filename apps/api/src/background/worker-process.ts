@@ -57,7 +57,9 @@ export class WorkerProcess {
    * it exit later without being asked to.
    */
   start(onLost: (why: string) => void): Promise<void> {
-    const child = fork(this.entry, [], { stdio: 'inherit' });
+    // Its health is this process's /health: it opens no port of its own.
+    const { LAUREL_WORKER_HEALTH_PORT: _ignored, ...env } = process.env;
+    const child = fork(this.entry, [], { stdio: 'inherit', env });
     this.child = child;
     return new Promise((resolve, reject) => {
       let ready = false;
