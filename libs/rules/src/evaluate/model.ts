@@ -74,7 +74,8 @@ export type HeldBadge = {
   losses?: number;
 };
 
-export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; eventId?: string };
+/** An application's latest step; `at` (epoch ms) is when it was submitted or decided, when the fact says. */
+export type ApplicationState = { status: 'submitted' | 'approved' | 'rejected'; eventId?: string; at?: number };
 
 /**
  * A student's progression as the evaluator needs it: JSON data, independent

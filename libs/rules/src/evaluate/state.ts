@@ -1,6 +1,6 @@
 import type { RuleSet } from '../language/types';
 import { compile } from './compile';
-import type { CompiledRuleSet, Fact, HeldBadge, StudentState, Tally } from './model';
+import type { ApplicationState, CompiledRuleSet, Fact, HeldBadge, StudentState, Tally } from './model';
 import { parseInstant } from './time';
 import { basisOf, makeContext, supportedAsOf } from './conditions';
 import {
@@ -98,7 +98,10 @@ export function fold(ruleSet: RuleSet, state: StudentState, fact: Fact): Student
     case 'application-approved':
     case 'application-rejected': {
       const status = fact.type === 'application-submitted' ? 'submitted' : fact.type === 'application-approved' ? 'approved' : 'rejected';
-      state.applications[fact.badgeId] = fact.eventId === undefined ? { status } : { status, eventId: fact.eventId };
+      const application: ApplicationState = { status };
+      if (fact.eventId !== undefined) application.eventId = fact.eventId;
+      if (fact.at !== undefined) application.at = time(fact.at);
+      state.applications[fact.badgeId] = application;
       const i = c.badgeIndex.get(fact.badgeId);
       if (i !== undefined) setBadgeField(t, F_APPLICATION, i, applicationCode(status));
       return state;

@@ -1,4 +1,4 @@
-import type { StudentState } from '../evaluate/state';
+import { fold, initialState, type StudentState } from '../evaluate/state';
 import { replay, type TimedFact } from '../replay/replay';
 import { badge, day, ONE_LEVEL, program, ruleSetFrom, took } from '../test-support/rule-set';
 import { explain, type Explanation } from './explain';
@@ -150,6 +150,38 @@ describe('explain', () => {
       const meta = rejected({ at: '2025-11-03T12:00:00.000Z', fact: { type: 'participation-voided', participationId: 'r1' } });
       expect(meta).toMatchObject({ status: 'rejected', met: false });
       expect(meta.missing.map((s) => s.text)).toEqual(['5 more hours in Science']);
+    });
+  });
+
+  describe('when an application was approved and the badge is not held yet', () => {
+    const approved = (...more: TimedFact[]) => {
+      const decided = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
+        at,
+        fact: { type, badgeId: 'meta-science', eventId: `${type}-1`, at },
+      });
+      // Replayed up to the approval only: the award the evaluator makes on it is not folded yet.
+      const state = replay(ruleSet, 's', [
+        ...timed(['robotics', '2025-10-01', { hours: 5, id: 'a1' }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons),
+        decided('application-submitted', '2025-11-01T12:00:00.000Z'),
+      ]).state;
+      for (const { fact } of [decided('application-approved', '2025-11-02T12:00:00.000Z'), ...more]) fold(ruleSet, state, fact);
+      return explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
+    };
+
+    it('says it was approved and is being awarded, not to wait for a coordinator', () => {
+      const meta = approved();
+      expect(meta.status).toBe('approved');
+      expect(meta.missing.map((s) => [s.kind, s.text])).toEqual([['await-award', '«meta-science» was approved on 2025-11-02; the badge is being awarded']]);
+    });
+
+    it('says the award follows once the criteria are met, when they are not and no eligibility was recorded', () => {
+      const state = initialState('s');
+      for (const type of ['application-submitted', 'application-approved'] as const) {
+        fold(ruleSet, state, { type, badgeId: 'meta-science', eventId: `${type}-1`, at: '2025-11-02T12:00:00.000Z' });
+      }
+      const meta = explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
+      expect(meta.missing.map((s) => s.text).at(-1)).toBe('«meta-science» was approved on 2025-11-02; the badge is awarded once its criteria are met again');
+      expect(meta.missing.some((s) => s.kind === 'await-decision')).toBe(false);
     });
   });
 

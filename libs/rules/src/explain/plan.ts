@@ -1,7 +1,7 @@
 import { describeBadgeFilter, describeParticipationFilter, unitOf, unitWord } from '../language/describe';
 import type { Compiled } from '../evaluate/compile';
 import { badgeValue, holds, matchingParticipations, participationValue, type Context } from '../evaluate/conditions';
-import { badgeField, F_AT, F_REVOKED } from '../evaluate/tally';
+import { badgeField, F_AT, F_ELIGIBLE, F_REVOKED } from '../evaluate/tally';
 import { day, windowRange } from '../evaluate/time';
 
 /** One thing the student still has to do. `amount` is how many of it. */
@@ -17,6 +17,7 @@ export type MissingStep = {
     | 'reach-level'
     | 'apply'
     | 'await-decision'
+    | 'await-award'
     | 'blocked';
   amount: number;
   /** Plain English, e.g. "1 more activity badge in Science before 2027-06-30". */
@@ -253,36 +254,63 @@ function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep
   parts.push(criteria);
   own.push(criteria);
   if (cb.badge.award === 'application') {
-    const app = ctx.state.applications[cb.badge.id]?.status;
+    const app = ctx.state.applications[cb.badge.id];
     const application: Plan =
-      app === 'submitted' || app === 'approved'
-        ? {
-            cost: 0,
-            steps: [
-              instruction(
-                {
-                  kind: 'await-decision',
-                  amount: 1,
-                  badgeId: cb.badge.id,
-                  text: `wait for a coordinator to decide on the application for ${name(p, i)}`,
-                },
-                "a coordinator's decision on its application",
-              ),
-            ],
-          }
-        : {
-            cost: 1,
-            steps: [
-              instruction(
-                { kind: 'apply', amount: 1, badgeId: cb.badge.id, text: `apply for ${name(p, i)}${app === 'rejected' ? ' again' : ''}` },
-                app === 'rejected' ? 'a new application' : 'an application',
-              ),
-            ],
-          };
+      app?.status === 'approved'
+        ? { cost: 0, steps: [awaitingAward(p, i, app.at, criteria === DONE || !Number.isNaN(badgeField(ctx.t, F_ELIGIBLE, i)))] }
+        : app?.status === 'submitted'
+          ? {
+              cost: 0,
+              steps: [
+                instruction(
+                  {
+                    kind: 'await-decision',
+                    amount: 1,
+                    badgeId: cb.badge.id,
+                    text: `wait for a coordinator to decide on the application for ${name(p, i)}`,
+                  },
+                  "a coordinator's decision on its application",
+                ),
+              ],
+            }
+          : {
+              cost: 1,
+              steps: [
+                instruction(
+                  {
+                    kind: 'apply',
+                    amount: 1,
+                    badgeId: cb.badge.id,
+                    text: `apply for ${name(p, i)}${app?.status === 'rejected' ? ' again' : ''}`,
+                  },
+                  app?.status === 'rejected' ? 'a new application' : 'an application',
+                ),
+              ],
+            };
     parts.push(application);
     own.push(application);
   }
   return { plan: combine(parts), own: combine(own).steps };
+}
+
+/**
+ * An approved application whose badge is not held yet: nothing is left to
+ * decide. The evaluator awards it at once when the criteria hold or the
+ * eligibility was recorded (`decideBadge`), so the award is under way;
+ * otherwise it comes once the criteria hold again.
+ */
+function awaitingAward(p: Planner, i: number, approvedAt: number | undefined, underWay: boolean): MissingStep {
+  const on = approvedAt === undefined ? '' : ` on ${day(approvedAt)}`;
+  const approved = `${name(p, i)} was approved${on}`;
+  return instruction(
+    {
+      kind: 'await-award',
+      amount: 1,
+      badgeId: p.ctx.c.badges[i]!.badge.id,
+      text: underWay ? `${approved}; the badge is being awarded` : `${approved}; the badge is awarded once its criteria are met again`,
+    },
+    underWay ? `its award (approved${on}, under way)` : `its award (approved${on}; it follows once the criteria are met)`,
+  );
 }
 
 /** What is missing for a level not reached (including the levels before it). */
