@@ -1,4 +1,4 @@
-import { explain, loadRuleSet, replay, type RuleSet, type TimedFact } from '@laurel/rules';
+import { eligibilityStands, explain, loadRuleSet, replay, type RuleSet, type TimedFact } from '@laurel/rules';
 import { eligibilityToApply } from './eligibility-to-apply';
 
 // «certified» is given on application and lasts a year.
@@ -69,6 +69,39 @@ describe('eligibilityToApply', () => {
 
     it('takes it once participations after the award meet the criteria', () => {
       expect(applyOn([...awarded, hackathon('h3', '2026-10-20'), hackathon('h4', '2026-10-21')])).toEqual({ eligible: true });
+    });
+
+    describe('and a re-application waits for approval', () => {
+      const renewedOn = [...awarded, hackathon('h3', '2026-10-20'), hackathon('h4', '2026-10-21')];
+      const reapplied = (facts: TimedFact[]) => {
+        const rules = ruleSet();
+        const submitted: TimedFact = {
+          at: '2026-10-22T12:00:00.000Z',
+          fact: { type: 'application-submitted', badgeId: 'certified', eventId: 'again', at: '2026-10-22T12:00:00.000Z' },
+        };
+        return { rules, state: replay(rules, '20231234', [...facts, submitted]).state };
+      };
+      const approvalOn = (facts: TimedFact[]) => {
+        const { rules, state } = reapplied(facts);
+        return eligibilityStands(rules, state, 'certified', new Date('2026-11-01T12:00:00.000Z'));
+      };
+
+      it('lets the approval stand on participations after the award', () => {
+        expect(approvalOn(renewedOn)).toBe(true);
+      });
+
+      it('refuses it once one of those is voided, though the evidence of the expired award still meets the criteria', () => {
+        expect(approvalOn([...renewedOn, { at: '2026-10-23T12:00:00.000Z', fact: { type: 'participation-voided', participationId: 'h4' } }])).toBe(
+          false,
+        );
+      });
+
+      it('shows the badge as applied for, with why renewing it needs new participations', () => {
+        const { rules, state } = reapplied(renewedOn);
+        const explained = explain(rules, state, new Date('2026-11-01T12:00:00.000Z')).badges.find((b) => b.badgeId === 'certified');
+        expect(explained).toMatchObject({ status: 'applied', met: true, renewal: expect.stringContaining('«certified» expired on 2026-10-06') });
+        expect(explained?.missing.map((m) => m.text)).toEqual(['wait for a coordinator to decide on the application for «certified»']);
+      });
     });
   });
 });

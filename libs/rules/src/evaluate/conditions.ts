@@ -6,6 +6,7 @@ import {
   entryOf,
   eventIdOf,
   F_AT,
+  F_REVOKED,
   F_VALID_UNTIL,
   forgetSteps,
   levelAt,
@@ -459,13 +460,38 @@ export type { Context } from './model';
  * Whether an application badge's eligibility still stands: its criteria hold
  * at `now`, or held when the eligibility was recorded, with the facts known
  * now (a time window that has since moved on does not take it away; a voided
- * participation the eligibility rested on does).
+ * participation the eligibility rested on does). For an expired award, only
+ * facts dated after it count, as its renewal does (`renewalAfter`).
  */
 export function eligibilityStands(c: CompiledRuleSet, state: StudentState, badgeId: string, now: number): boolean {
   const i = c.badgeIndex.get(badgeId);
   if (i === undefined) return false;
   const criteria = c.badges[i]!.criteria;
-  if (holds(criteria, makeContext(c, state, now))) return true;
+  // An expired award is renewed only with facts dated after it, so only those make an eligibility to renew it.
+  const holdsAt = (ctx: Context) => countingAfter(ctx, renewalAfter(ctx, i), () => holds(criteria, ctx));
+  if (holdsAt(makeContext(c, state, now))) return true;
   const since = state.eligible[badgeId];
-  return since !== undefined && holds(criteria, makeContext(c, state, since, true));
+  return since !== undefined && holdsAt(makeContext(c, state, since, true));
+}
+
+/**
+ * The date after which facts count towards badge `i`: its award's, once
+ * that award has expired (not revoked), since `evaluate` renews it only
+ * with facts dated after it (`runStep`); otherwise -Infinity, all facts.
+ */
+export function renewalAfter(ctx: Context, i: number): number {
+  if (ctx.valid[i] !== 0) return Number.NEGATIVE_INFINITY;
+  const at = badgeField(ctx.t, F_AT, i);
+  return at === at && badgeField(ctx.t, F_REVOKED, i) === 0 ? at : Number.NEGATIVE_INFINITY;
+}
+
+/** `f` with only facts dated after `after` counting (see `Context.after`), the context's own restored after. */
+export function countingAfter<T>(ctx: Context, after: number, f: () => T): T {
+  const saved = ctx.after;
+  ctx.after = after;
+  try {
+    return f();
+  } finally {
+    ctx.after = saved;
+  }
 }

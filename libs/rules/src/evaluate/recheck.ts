@@ -42,7 +42,8 @@ export function recheckSupport(ruleSet: RuleSet, state: StudentState, now?: Date
  * Whether a student may still be given an application badge: its criteria
  * hold at `now`, or held when the eligibility was recorded with the facts
  * known now (a window that moved on does not take it away; a voided
- * participation it rested on does).
+ * participation it rested on does). Renewing an expired award counts only
+ * facts dated after it, as `evaluate` does.
  *
  * @example
  * if (!eligibilityStands(ruleSet, state, 'meta-leadership', new Date())) refuseApproval();

@@ -1,11 +1,21 @@
 import { describeCondition } from '../language/describe';
 import type { AwardMode, BadgeMeasure, Condition, LocalizedText, ParticipationMeasure, RuleSet, SourcePosition } from '../language/types';
 import { compile, type Compiled } from '../evaluate/compile';
-import { awardTime, badgeValue, eligibilityStands, holds, makeContext, participationValue, type Context } from '../evaluate/conditions';
+import {
+  awardTime,
+  badgeValue,
+  countingAfter,
+  eligibilityStands,
+  holds,
+  makeContext,
+  participationValue,
+  renewalAfter,
+  type Context,
+} from '../evaluate/conditions';
 import type { StudentState } from '../evaluate/state';
 import { applicationCode, badgeField, F_APPLICATION, F_AT, F_ELIGIBLE, F_EXPIRES, F_FLAGS, F_REVOKED, levelAt } from '../evaluate/tally';
 import { day, iso, windowBefore, windowFrom } from '../evaluate/time';
-import { countingAfter, makePlanner, planBadge, planLevel, renewalAfter, type MissingStep, type Planner } from './plan';
+import { makePlanner, planBadge, planLevel, type MissingStep, type Planner } from './plan';
 
 /** One condition: met or not, current against required value, and its parts. */
 export type ConditionExplanation = {
@@ -148,16 +158,17 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   const after = valid ? ctx.after : renewalAfter(ctx, index);
   const met = countingAfter(ctx, after, () => holds(cb.criteria, ctx));
   const app = badgeField(t, F_APPLICATION, index);
+  // An application made since an award expired (to renew it) is what the student waits on: it comes before `expired`.
   const status: BadgeStatus = valid
     ? 'held'
     : awarded && revoked === 1
       ? 'revoked'
-      : expiring && expires <= ctx.now
-        ? 'expired'
-        : app === applicationCode('approved')
-          ? 'approved'
-          : app === applicationCode('submitted')
-            ? 'applied'
+      : app === applicationCode('approved')
+        ? 'approved'
+        : app === applicationCode('submitted')
+          ? 'applied'
+          : expiring && expires <= ctx.now
+            ? 'expired'
             : app === applicationCode('rejected')
               ? 'rejected'
               : b.award === 'application' && levelReached && (met || eligibilityRecordedAndStands(ctx, index))
@@ -184,7 +195,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   };
   if (valid) out.heldSince = iso(awardTime(ctx, index));
   if (expiring) out.expiresAt = iso(expires);
-  if (status === 'expired') {
+  if (expiring && expires <= ctx.now && !valid) {
     out.renewal = `«${b.name.en}» expired on ${day(expires)}; renewing it needs new participations after its award on ${day(after)} (earlier ones counted towards that award)`;
   }
   if (awarded && revoked === 0 && (badgeField(t, F_FLAGS, index) & 1) === 1) out.supportLost = true;

@@ -1,7 +1,7 @@
 import { describeBadgeFilter, describeParticipationFilter, unitOf, unitWord } from '../language/describe';
 import type { Compiled } from '../evaluate/compile';
-import { badgeValue, holds, matchingParticipations, participationValue, type Context } from '../evaluate/conditions';
-import { badgeField, F_AT, F_ELIGIBLE, F_REVOKED } from '../evaluate/tally';
+import { badgeValue, countingAfter, holds, matchingParticipations, participationValue, renewalAfter, type Context } from '../evaluate/conditions';
+import { badgeField, F_ELIGIBLE } from '../evaluate/tally';
 import { day, windowRange } from '../evaluate/time';
 
 /** One thing the student still has to do. `amount` is how many of it. */
@@ -185,28 +185,6 @@ const combine = (plans: Plan[]): Plan => {
   }
   return { cost, steps };
 };
-
-/**
- * The date after which facts count towards badge `i`: its award's, once
- * that award has expired (not revoked), since `evaluate` renews it only
- * with facts dated after it (`runStep`); otherwise -Infinity, all facts.
- */
-export function renewalAfter(ctx: Context, i: number): number {
-  if (ctx.valid[i] !== 0) return Number.NEGATIVE_INFINITY;
-  const at = badgeField(ctx.t, F_AT, i);
-  return at === at && badgeField(ctx.t, F_REVOKED, i) === 0 ? at : Number.NEGATIVE_INFINITY;
-}
-
-/** `f` with only facts dated after `after` counting (see `Context.after`), the context's own restored after. */
-export function countingAfter<T>(ctx: Context, after: number, f: () => T): T {
-  const saved = ctx.after;
-  ctx.after = after;
-  try {
-    return f();
-  } finally {
-    ctx.after = saved;
-  }
-}
 
 /** What is missing for a badge that is not held (empty when it is). */
 export function planBadge(p: Planner, i: number): Plan {
