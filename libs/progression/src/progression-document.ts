@@ -164,8 +164,10 @@ export function progressionDocument(
       .sort(byRuleOrder)
       .filter(([badgeId]) => {
         const held = state.badges[badgeId];
-        // Once a participation or badge it rested on is voided or revoked, an application would be refused: not listed.
-        return (!held || held.revoked !== undefined) && eligibilityStands(program.ruleSet, state, badgeId, now);
+        // An expired award's is an eligibility to renew it. Once a participation or badge it rested on is voided
+        // or revoked, an application would be refused: not listed.
+        const heldNow = held !== undefined && held.revoked === undefined && (held.expiresAt === undefined || held.expiresAt > now.getTime());
+        return !heldNow && eligibilityStands(program.ruleSet, state, badgeId, now);
       })
       .map(([badgeId, since]) => ({ badgeId, since: iso(since) })),
     applications: [...extras.applications.values()].sort(

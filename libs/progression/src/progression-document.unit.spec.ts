@@ -1,0 +1,69 @@
+import { loadRuleSet, replay, type RuleSet, type TimedFact } from '@laurel/rules';
+import { emptyExtras, progressionDocument, reviewItems } from './progression-document';
+
+// «certified» is given on application and lasts a year.
+const source = `program: { id: test, title: { lt: Testas, en: Test } }
+categories:
+  science: { lt: Mokslas, en: Science }
+activities:
+  - { id: hackathon, name: { lt: Hakatonas, en: Hackathon }, category: science }
+levels:
+  - { id: participation, name: { lt: Dalyvavimas, en: Participation }, reached-when: { participations: 1 } }
+badges:
+  - id: certified
+    level: participation
+    name: { lt: certified, en: certified }
+    description: { lt: Aprašymas, en: Description }
+    award: on-application
+    valid-for: 1 year
+    requires:
+      participations: { at-least: 2, activity: hackathon }
+`;
+
+function ruleSet(): RuleSet {
+  const loaded = loadRuleSet(source, 'test.yaml');
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  return loaded.ruleSet;
+}
+
+const hackathon = (id: string, on: string): TimedFact => ({
+  at: `${on}T12:00:00.000Z`,
+  fact: {
+    type: 'participation-recorded',
+    eventId: `e-${id}`,
+    participationId: id,
+    activityId: 'hackathon',
+    occurredAt: `${on}T12:00:00.000Z`,
+    role: 'participant',
+  },
+});
+const application = (type: 'application-submitted' | 'application-approved', at: string, eventId: string): TimedFact => ({
+  at,
+  fact: { type, badgeId: 'certified', eventId, at },
+});
+
+describe('progressionDocument', () => {
+  describe('when a student re-applies for an expired award on participations after it', () => {
+    // Approved on 2025-10-06, expired on 2026-10-06; two hackathons after the award, then a new application.
+    const facts = [
+      hackathon('h1', '2025-10-01'),
+      hackathon('h2', '2025-10-02'),
+      application('application-submitted', '2025-10-05T12:00:00.000Z', 'a1'),
+      application('application-approved', '2025-10-06T12:00:00.000Z', 'a1-approved'),
+      hackathon('h3', '2026-10-20'),
+      hackathon('h4', '2026-10-21'),
+      application('application-submitted', '2026-10-22T12:00:00.000Z', 'a2'),
+    ];
+
+    it('lists the eligibility to renew it, so the review shows the application as one approval would accept', () => {
+      const rules = ruleSet();
+      const { state } = replay(rules, '20231234', facts);
+      const extras = emptyExtras();
+      extras.applications.set('a2', { applicationId: 'a2', badgeId: 'certified', status: 'pending', submittedAt: '2026-10-22T12:00:00.000Z' });
+      const doc = progressionDocument('20231234', { ruleSet: rules, version: 1 }, state, extras, new Date('2026-11-01T12:00:00.000Z'));
+      expect(doc.badges.map((b) => [b.badgeId, b.status])).toEqual([['certified', 'expired']]);
+      expect(doc.eligible.map((e) => e.badgeId)).toEqual(['certified']);
+      expect(reviewItems(doc)).toMatchObject([{ kind: 'application', applicationId: 'a2', eligible: true }]);
+    });
+  });
+});
