@@ -128,10 +128,10 @@ function counted(cc: ParticipationCondition, ctx: Context): number {
   const measure = cc.measure;
   if (measure === 'participations' || measure === 'hours') {
     const h = measure === 'hours' ? 1 : 0;
-    if (cc.activities === null) return cell(t, size + 1, cc.roleMask, h);
     let sum = 0;
-    for (let k = 0; k < cc.activities.length; k++) sum += cell(t, cc.activities[k]!, cc.roleMask, h);
-    return sum;
+    if (cc.activities === null) sum = cell(t, size + 1, cc.roleMask, h);
+    else for (let k = 0; k < cc.activities.length; k++) sum += cell(t, cc.activities[k]!, cc.roleMask, h);
+    return h === 1 ? asWritten(sum) : sum;
   }
   const bits = ctx.c.bits;
   const list = cc.activities;
@@ -310,7 +310,7 @@ export function participationValue(cc: ParticipationCondition, ctx: Context): nu
     else if (seen) collect(cc, ctx, a, seen as Set<string>);
     else mask |= measure === 'categories' ? bits!.category[a]! : bits!.competencies[a]! & cc.competencyMask;
   }
-  if (measure === 'hours') return hours;
+  if (measure === 'hours') return asWritten(hours);
   if (measure === 'participations') return count;
   return seen ? seen.size : popcount(mask);
 }
@@ -338,6 +338,16 @@ export function badgeValue(cc: BadgeCondition, ctx: Context): number {
   }
   return cats ? cats.size : count;
 }
+
+/**
+ * A sum or difference of hours as they were written: hours are recorded with
+ * up to 2 decimals, and float sums of them are off in the last bits
+ * (0.7 + 0.1 = 0.7999999999999999, short of an `hours: { at-least: 0.8 }`).
+ *
+ * @example
+ * asWritten(2 - (0.7 + 0.55)); // 0.75
+ */
+export const asWritten = (n: number): number => Math.round(n * 100) / 100;
 
 /** Whether a condition holds; the hot path of `evaluate`. */
 export function holds(cc: Compiled, ctx: Context): boolean {
@@ -394,7 +404,7 @@ export function basisOf(cc: Compiled, ctx: Context, out: Set<string> = new Set()
         else if (cc.measure === 'hours') {
           const hours = t.d[t.rowBase + i * ROW + R_HOURS]!;
           if (hours <= 0) continue;
-          value += hours;
+          value = asWritten(value + hours);
         } else {
           const before = seen.size;
           const a = activityOf(t, i);

@@ -107,7 +107,7 @@ export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanati
     case 'participations':
     case 'badges': {
       const value = cc.kind === 'participations' ? participationValue(cc, ctx) : badgeValue(cc, ctx);
-      const out: ConditionExplanation = { kind, measure: cc.measure, text, met, pos, current: Math.round(value * 10) / 10, required: cc.atLeast };
+      const out: ConditionExplanation = { kind, measure: cc.measure, text, met, pos, current: value, required: cc.atLeast };
       if (cc.window) {
         const from = windowFrom(rs, cc.window, ctx.now);
         const before = windowBefore(rs, cc.window, ctx.now, from);

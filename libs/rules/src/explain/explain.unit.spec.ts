@@ -114,6 +114,58 @@ describe('explain', () => {
     });
   });
 
+  describe('when a badge asks for another badge', () => {
+    const chain = ruleSetFrom(
+      program(
+        badge('runner', 'participations: { at-least: 6, activity: running }') +
+          badge('singing-runner', 'holds-badge: runner\nparticipations: { at-least: 6, activity: choir }', '    award: on-application\n'),
+        { levels: ONE_LEVEL },
+      ),
+    );
+    const explained = (...facts: Parameters<typeof took>[]) =>
+      explain(chain, replay(chain, 's', timed(...facts)).state, day('2025-10-10')).badges.find((b) => b.badgeId === 'singing-runner')!;
+
+    it('costs the participations and the application it needs, exactly (12 participations and 1 application, not 13.001000000000001)', () => {
+      expect(explained().cost).toBe(13);
+      expect(explained(['running', '2025-10-01'], ['choir', '2025-10-02']).cost).toBe(11);
+    });
+
+    it('prefers, at equal cost, the way that asks for no badge on the way', () => {
+      const either = ruleSetFrom(
+        program(
+          badge('runner', 'participations: { at-least: 2, activity: running }') +
+            badge('all-rounder', 'any:\n  - holds-badge: runner\n  - participations: { at-least: 2, activity: choir }'),
+          { levels: ONE_LEVEL },
+        ),
+      );
+      const state = replay(either, 's', timed(['basketball', '2025-10-01'])).state;
+      const why = explain(either, state, day('2025-10-10')).badges.find((b) => b.badgeId === 'all-rounder')!;
+      expect(why).toMatchObject({ cost: 2, missing: [{ kind: 'participate', text: '2 more participations in Choir' }] });
+    });
+  });
+
+  describe('when a condition counts hours recorded with decimals', () => {
+    const hours = ruleSetFrom(program(badge('helper', 'hours: { at-least: 2.4, category: science }'), { levels: ONE_LEVEL }));
+    const helper = (...facts: Parameters<typeof took>[]) =>
+      explain(hours, replay(hours, 's', timed(...facts)).state, day('2025-10-10')).badges.find((b) => b.badgeId === 'helper')!;
+
+    it('gives the figures as written: 1.25 of 2.4 hours, 1.15 more (not 1.3 of 2.4, 1.2 more)', () => {
+      const why = helper(['robotics', '2025-10-01', { hours: 0.7 }], ['robotics', '2025-10-02', { hours: 0.55 }]);
+      expect(why.condition).toMatchObject({ current: 1.25, required: 2.4 });
+      expect(why.missing.map((s) => s.text)).toEqual(['1.15 more hours in Science']);
+    });
+
+    it('awards the badge when the hours add up to the bar, though their float sum falls short of it', () => {
+      const why = helper(
+        ['robotics', '2025-10-01', { hours: 0.7 }],
+        ['robotics', '2025-10-02', { hours: 1.4 }],
+        ['robotics', '2025-10-03', { hours: 0.3 }],
+      );
+      expect(0.7 + 1.4 + 0.3).toBe(2.3999999999999995);
+      expect(why).toMatchObject({ status: 'held', condition: { current: 2.4, met: true } });
+    });
+  });
+
   describe('when a condition counts hours', () => {
     it('says it measures hours, so 10 of 10 reads as hours, not participations', () => {
       const state = student(['robotics', '2025-10-01', { hours: 5 }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons);
@@ -171,7 +223,9 @@ describe('explain', () => {
     it('says it was approved and is being awarded, not to wait for a coordinator', () => {
       const meta = approved();
       expect(meta.status).toBe('approved');
-      expect(meta.missing.map((s) => [s.kind, s.text])).toEqual([['await-award', '«meta-science» was approved on 2025-11-02; the badge is being awarded']]);
+      expect(meta.missing.map((s) => [s.kind, s.text])).toEqual([
+        ['await-award', '«meta-science» was approved on 2025-11-02; the badge is being awarded'],
+      ]);
     });
 
     it('says the award follows once the criteria are met, when they are not and no eligibility was recorded', () => {
@@ -180,7 +234,9 @@ describe('explain', () => {
         fold(ruleSet, state, { type, badgeId: 'meta-science', eventId: `${type}-1`, at: '2025-11-02T12:00:00.000Z' });
       }
       const meta = explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
-      expect(meta.missing.map((s) => s.text).at(-1)).toBe('«meta-science» was approved on 2025-11-02; the badge is awarded once its criteria are met again');
+      expect(meta.missing.map((s) => s.text).at(-1)).toBe(
+        '«meta-science» was approved on 2025-11-02; the badge is awarded once its criteria are met again',
+      );
       expect(meta.missing.some((s) => s.kind === 'await-decision')).toBe(false);
     });
   });

@@ -1,6 +1,15 @@
 import { describeBadgeFilter, describeParticipationFilter, unitOf, unitWord } from '../language/describe';
 import type { Compiled } from '../evaluate/compile';
-import { badgeValue, countingAfter, holds, matchingParticipations, participationValue, renewalAfter, type Context } from '../evaluate/conditions';
+import {
+  asWritten,
+  badgeValue,
+  countingAfter,
+  holds,
+  matchingParticipations,
+  participationValue,
+  renewalAfter,
+  type Context,
+} from '../evaluate/conditions';
 import { badgeField, F_ELIGIBLE } from '../evaluate/tally';
 import { day, windowRange } from '../evaluate/time';
 
@@ -30,8 +39,16 @@ export type MissingStep = {
   suggestions?: string[];
 };
 
-/** The cheapest way found to satisfy something: its steps and their cost (participations needed, roughly). */
-export type Plan = { cost: number; steps: MissingStep[] };
+/**
+ * The cheapest way found to satisfy something: its steps and their cost
+ * (participations needed, roughly). `hops` counts the badges its steps ask
+ * to earn on the way: of two plans of equal cost, the one with fewer is
+ * preferred. It is kept apart so that the cost stays the sum of the amounts.
+ */
+export type Plan = { cost: number; steps: MissingStep[]; hops?: number };
+
+/** Whether `a` is a better plan than `b`: cheaper, or as cheap with fewer badges to earn on the way. */
+const better = (a: Plan, b: Plan): boolean => a.cost < b.cost || (a.cost === b.cost && (a.hops ?? 0) < (b.hops ?? 0));
 
 const DONE: Plan = { cost: 0, steps: [] };
 const blocked = (text: string): Plan => ({ cost: Number.POSITIVE_INFINITY, steps: [{ kind: 'blocked', amount: 0, text }] });
@@ -160,7 +177,9 @@ const combine = (plans: Plan[]): Plan => {
   const used = new Map<MissingStep, number>();
   const said: Said = new Set();
   let cost = 0;
+  let hops = 0;
   for (const plan of plans) {
+    hops += plan.hops ?? 0;
     let shared = 0;
     for (const step of plan.steps) {
       if (steps.some((s) => alone(s) === alone(step))) {
@@ -183,7 +202,7 @@ const combine = (plans: Plan[]): Plan => {
     }
     cost += Math.max(0, plan.cost - shared);
   }
-  return { cost, steps };
+  return hops > 0 ? { cost, steps, hops } : { cost, steps };
 };
 
 /** What is missing for a badge that is not held (empty when it is). */
@@ -225,7 +244,7 @@ function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep
       { kind: 'reach-level', amount: 1, levelId: cb.badge.level, text: `first reach level ${level}` },
       `level ${level} first`,
     );
-    parts.push({ cost: lp.cost, steps: [reach, ...lp.steps] });
+    parts.push({ ...lp, steps: [reach, ...lp.steps] });
     own.push({ cost: 0, steps: [reach] });
   }
   const criteria = holds(cb.criteria, ctx) ? DONE : planCondition(p, cb.criteria);
@@ -321,7 +340,7 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
         return blocked(
           `the time window for "${unitOf(cc, cc.atLeast)} ${describeParticipationFilter(rs, cc.source.kind === 'participations' ? cc.source.filter : {})}" has closed`,
         );
-      const need = round(cc.atLeast - participationValue(cc, ctx));
+      const need = asWritten(cc.atLeast - participationValue(cc, ctx));
       const filter = cc.source.kind === 'participations' ? describeParticipationFilter(rs, cc.source.filter) : '';
       const by =
         renewing(ctx) +
@@ -368,7 +387,7 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
         .filter((i) => ctx.valid[i] === 0 && (cc.measure === 'badges' || !covered.has(ctx.c.badges[i]!.badge.category ?? '')))
         .map((i) => ({ i, plan: planBadge(p, i) }))
         .filter((x) => Number.isFinite(x.plan.cost))
-        .sort((a, b) => a.plan.cost - b.plan.cost || a.i - b.i);
+        .sort((a, b) => a.plan.cost - b.plan.cost || (a.plan.hops ?? 0) - (b.plan.hops ?? 0) || a.i - b.i);
       const chosen: typeof candidates = [];
       const cats = new Set<string>();
       for (const x of candidates) {
@@ -399,7 +418,8 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
         return step;
       });
       const cost = chosen.length < need ? Number.POSITIVE_INFINITY : chosen.reduce((sum, x) => sum + x.plan.cost, 0) || need;
-      return { cost, steps: [s] };
+      const hops = chosen.reduce((sum, x) => sum + (x.plan.hops ?? 0), 0);
+      return hops > 0 ? { cost, steps: [s], hops } : { cost, steps: [s] };
     }
     case 'holds-badge': {
       const b = ctx.c.badges[cc.badge]!.badge;
@@ -418,13 +438,13 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
         );
       });
       inner.set(step, own);
-      return { cost: sub.cost + 0.001, steps: [step] };
+      return { cost: sub.cost, steps: [step], hops: (sub.hops ?? 0) + 1 };
     }
     case 'all':
       return combine(cc.children.map((x) => planCondition(p, x)));
     case 'any': {
       const plans = cc.children.map((x) => planCondition(p, x));
-      return plans.reduce((best, x) => (x.cost < best.cost ? x : best), plans[0] ?? DONE);
+      return plans.reduce((best, x) => (better(x, best) ? x : best), plans[0] ?? DONE);
     }
     case 'not':
       return blocked('a "not" condition does not hold; more participation cannot change that');
@@ -438,7 +458,6 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
 /** Words for the facts an expired badge's renewal counts: only those dated after its award (see `renewalAfter`). */
 const renewing = (ctx: Context): string => (ctx.after === Number.NEGATIVE_INFINITY ? '' : ` after ${day(ctx.after)}`);
 
-const round = (n: number): number => Math.round(n * 10) / 10;
 const join = (...parts: string[]): string => parts.filter((x) => x !== '').join(' ');
 
 /** The end date (YYYY-MM-DD) of a fixed window still open, 'closed' when it has ended, undefined for open-ended or rolling windows. */
