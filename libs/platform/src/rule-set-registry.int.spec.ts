@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { EventStore } from '@laurel/event-store';
 import { loadConfig, type LaurelConfig } from './config';
 import { openEventStore } from './open-event-store';
-import { RuleSetRegistry } from './rule-set-registry';
+import { RuleSetRegistry, RuleSetRejected } from './rule-set-registry';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const FILE = 'vilnius-tech.yaml';
@@ -47,6 +47,20 @@ describe('when the engine starts with a rules directory', () => {
     // Back to the first content: the file changed since it was last published from here.
     writeFileSync(join(rulesDir, FILE), original);
     expect(await start()).toBe(3);
+  });
+
+  it('refuses a file published to another program, pointing at its `id:`', async () => {
+    const registry = new RuleSetRegistry(store, config);
+    await registry.start();
+    const published = registry.publish(original, 'vilnius-tech.yaml', { actor: 'designer:d-1' }, 'kaunas-tech');
+    await expect(published).rejects.toBeInstanceOf(RuleSetRejected);
+    const issues = (await published.catch((err: RuleSetRejected) => err)) as RuleSetRejected;
+    await registry.onApplicationShutdown();
+    // `program:` is on line 14; `  id: vilnius-tech` below it, its value at column 7.
+    expect(original.split('\n')[14]).toBe('  id: vilnius-tech');
+    expect(issues.issues).toEqual([
+      expect.objectContaining({ line: 15, column: 7, message: expect.stringContaining('the file is for program "vilnius-tech", not "kaunas-tech"') }),
+    ]);
   });
 
   it('keeps a version published through the API across restarts while the file stays as it was', async () => {

@@ -184,8 +184,7 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
       throw new RuleSetRejected(fileName, [
         {
           file: fileName,
-          line: 1,
-          column: 1,
+          ...loaded.ruleSet.programIdPos,
           code: 'invalid-value',
           severity: 'error',
           message: `the file is for program "${programId}", not "${expectedProgramId}"; publish it to /programs/${programId}/rules or change its program id`,

@@ -183,6 +183,8 @@ export type Example = {
 
 export type RuleSet = {
   programId: string;
+  /** Where the program's `id:` is written: a file published to another program is wrong there. */
+  programIdPos: SourcePosition;
   fileName: string;
   /** sha256 (hex) of the source text exactly as loaded. */
   sha256: string;

@@ -95,7 +95,10 @@ function readId(p: Parser, fields: Fields, what: string): string | undefined {
   return id;
 }
 
-function readProgram(p: Parser, field: Field | undefined): Pick<RuleSet, 'programId' | 'title' | 'description' | 'academicYearStart'> | undefined {
+function readProgram(
+  p: Parser,
+  field: Field | undefined,
+): Pick<RuleSet, 'programId' | 'programIdPos' | 'title' | 'description' | 'academicYearStart'> | undefined {
   if (field === undefined) return undefined;
   const fields = readFields(p, field.value, field.pos, '`program:`', PROGRAM_FIELDS, ['id', 'title']);
   if (fields === undefined) return undefined;
@@ -114,7 +117,12 @@ function readProgram(p: Parser, field: Field | undefined): Pick<RuleSet, 'progra
       report(p, starts.pos, 'invalid-value', `\`academic-year-starts\` must be a month and day like \`09-01\` (day 1 to 28), but it is "${text}".`);
   }
   if (programId === undefined || title === undefined) return undefined;
-  const out: Pick<RuleSet, 'programId' | 'title' | 'description' | 'academicYearStart'> = { programId, title, academicYearStart };
+  const out: Pick<RuleSet, 'programId' | 'programIdPos' | 'title' | 'description' | 'academicYearStart'> = {
+    programId,
+    programIdPos: fields.get('id')!.pos,
+    title,
+    academicYearStart,
+  };
   if (description) out.description = description;
   return out;
 }
