@@ -69,5 +69,7 @@ export function printIssue(io: CliIo, issue: RuleIssue, source: string | undefin
   const line = `${before}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
   const gutter = String(issue.line).length + 1;
   write(`${paint(io, 'dim', `${String(issue.line).padStart(gutter)} |`)} ${line}\n`);
-  write(`${paint(io, 'dim', `${' '.repeat(gutter)} |`)} ${' '.repeat(before.length + at - start)}${paint(io, 'red', '^')}\n`);
+  // The line's own tabs, kept before the caret: a tab is as wide in both lines, whatever width the terminal gives it.
+  const under = `${before}${full.slice(start, at)}`.replace(/[^\t]/g, ' ');
+  write(`${paint(io, 'dim', `${' '.repeat(gutter)} |`)} ${under}${paint(io, 'red', '^')}\n`);
 }
