@@ -31,7 +31,7 @@
  */
 export * from './language/types';
 export { describeCondition } from './language/describe';
-export { didYouMean, formatIssue, type RuleIssue, type RuleIssueCode } from './load/issues';
+export { didYouMean, formatIssue, nearMatches, type RuleIssue, type RuleIssueCode } from './load/issues';
 export { loadRuleSet, SCHEMA_COMMENT, type LoadResult } from './load/load-rule-set';
 export {
   flagSupportLost,

@@ -1,20 +1,8 @@
-import { distance } from 'fastest-levenshtein';
 import type { RuleSetRegistry } from '@laurel/platform';
 import { DomainError } from '@laurel/progression';
+import { nearMatches } from '@laurel/rules';
 
-/**
- * The known ids closest to a mistyped one, closest first (at most 3). Only
- * ids within a few edits count: the nearest id of all would be a guess
- * (chess-clubb -> photo-club).
- */
-export function nearMatches(id: string, known: Iterable<string>): string[] {
-  return [...known]
-    .map((k) => ({ k, d: distance(id, k) }))
-    .filter((m) => m.d <= Math.max(2, Math.floor(id.length / 3)))
-    .sort((a, b) => a.d - b.d)
-    .slice(0, 3)
-    .map((m) => m.k);
-}
+export { nearMatches };
 
 /** Where the known ids are listed, for a caller whose id is close to none of them. */
 export function whereListed(registry: RuleSetRegistry): string {

@@ -1,4 +1,4 @@
-import { explain, replay, type ConditionExplanation, type Explanation } from '@laurel/rules';
+import { explain, nearMatches, replay, type ConditionExplanation, type Explanation } from '@laurel/rules';
 import { readEventLog } from './event-log';
 import { fail, paint, type CliIo } from './io';
 import { printIssue, readRuleFile } from './rule-files';
@@ -18,7 +18,12 @@ export function explainStudent(io: CliIo, file: string, opts: ExplainOptions): v
   if (log === undefined) return;
   const history = log.histories.find((h) => h.studentId === opts.student);
   if (history === undefined) {
-    io.err(`laurel: no events for student \`${opts.student}\` in ${opts.events} (${log.histories.length} students there)\n`);
+    const near = nearMatches(
+      opts.student,
+      log.histories.map((h) => h.studentId),
+    );
+    const hint = near.length > 0 ? `; did you mean ${near.map((id) => `\`${id}\``).join(' or ')}?` : '';
+    io.err(`laurel: no events for student \`${opts.student}\` in ${opts.events} (${log.histories.length} students there)${hint}\n`);
     return fail(io);
   }
   const at = parseAt(io, opts.at);

@@ -135,6 +135,12 @@ describe('laurel rules', () => {
       expect(code).toBe(1);
       expect(err).toContain('no events for student `nobody`');
     });
+
+    it('names the students whose ids are close to a mistyped one', async () => {
+      const { code, err } = await laurel('rules', 'explain', 'rules/vilnius-tech.yaml', '--events', events, '--student', '2025052');
+      expect(code).toBe(1);
+      expect(err).toMatch(/^laurel: no events for student `2025052` in .+ \(79 students there\); did you mean `20250052` or `\d+` or `\d+`\?\n$/);
+    });
   });
 
   describe('when diffing against a raised META threshold', () => {

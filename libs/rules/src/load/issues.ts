@@ -48,6 +48,23 @@ export function didYouMean(wrong: string, known: Iterable<string>): string | und
   return prefixed;
 }
 
+/**
+ * The known ids closest to a mistyped one, closest first (at most 3). Only
+ * ids within a few edits count: the nearest id of all would be a guess
+ * (chess-clubb -> photo-club).
+ *
+ * @example
+ * nearMatches('2025052', ['20250052', '20250520', '20241111']) // ['20250052', '20250520']
+ */
+export function nearMatches(id: string, known: Iterable<string>): string[] {
+  return [...known]
+    .map((k) => ({ k, d: distance(id, k) }))
+    .filter((m) => m.d <= Math.max(2, Math.floor(id.length / 3)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((m) => m.k);
+}
+
 /** `did you mean `x`?` sentence, or an empty string. */
 export function suggestion(wrong: string, known: Iterable<string>): string {
   const best = didYouMean(wrong, known);
