@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { formatIssue, loadRuleSet, runExamples } from './index';
+import { explain, formatIssue, loadRuleSet, replay, runExamples, type TimedFact } from './index';
 
 const root = join(__dirname, '..', '..', '..');
 const rulesDir = join(root, 'rules');
@@ -50,6 +50,42 @@ describe('rules/*.yaml', () => {
       expect(rs.levels.map((l) => l.id)).toEqual(['participation', 'activity', 'meta', 'uber']);
       expect(rs.badges.some((b) => b.validity !== undefined)).toBe(true);
       expect(rs.badges.filter((b) => b.level === 'meta').every((b) => b.award === 'application')).toBe(true);
+    });
+
+    it("plans META (3 activity badges in 2 categories) counting each badge once: the categories are those badges' categories", () => {
+      const result = loadRuleSet(readFileSync(join(rulesDir, 'vilnius-tech.yaml'), 'utf8'), 'rules/vilnius-tech.yaml');
+      if (!result.ok) throw new Error('does not load');
+      const rs = result.ruleSet;
+      // Two participation badges (sports, art): level Activity, no activity badge yet.
+      const facts = (
+        [
+          ['basketball-league', '2025-10-01'],
+          ['running-club', '2025-10-02'],
+          ['university-choir', '2025-10-03'],
+          ['university-choir', '2025-10-04'],
+        ] as const
+      ).map(([activityId, on], n): TimedFact => ({
+        at: `${on}T12:00:00.000Z`,
+        fact: {
+          type: 'participation-recorded',
+          eventId: `e-${n}`,
+          participationId: `p-${n}`,
+          activityId,
+          occurredAt: `${on}T12:00:00.000Z`,
+          role: 'participant',
+        },
+      }));
+      const why = explain(rs, replay(rs, 's', facts).state, new Date('2025-11-01T12:00:00.000Z'));
+      const meta = why.levels.find((l) => l.levelId === 'meta')!;
+      expect(why.currentLevel).toBe('activity');
+      expect(meta.missing.map((s) => s.text)).toEqual([
+        '3 more badges of level Activity (closest: «Sports event organiser», needs 2 more participations in Sports as organiser or leader)',
+        'of those, badges of level Activity in 2 more categories (closest: «Sports event organiser»)',
+      ]);
+      // The three cheapest badges, 2 participations each, are in 3 categories: the 2 categories ask for nothing more.
+      const three = meta.missing[0]!.suggestions!.map((id) => why.badges.find((b) => b.badgeId === id)!.cost);
+      expect(three).toEqual([2, 2, 2]);
+      expect(meta.cost).toBe(6);
     });
   });
 });

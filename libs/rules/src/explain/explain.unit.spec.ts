@@ -302,7 +302,7 @@ describe('explain', () => {
     it('details that badge once, and then only names it', () => {
       expect(missing(timed(['choir', '2025-10-01']), 'meta')).toEqual([
         '2 more badges of level Activity (closest: «robot-builder», needs 2 more participations in Robotics)',
-        '1 more badge of level Activity in Science (closest: «robot-builder»)',
+        'of those, 1 badge of level Activity in Science (closest: «robot-builder»)',
       ]);
     });
 

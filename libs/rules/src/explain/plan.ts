@@ -143,6 +143,14 @@ type ParticipationCondition = Extract<Compiled, { kind: 'participations' }>;
 const pools = new WeakMap<MissingStep, { activities: () => Set<number>; roleMask: number }>();
 /** An `earn-badge` step's own steps (the badge's criteria): participations for those can serve other steps too. */
 const inner = new WeakMap<MissingStep, MissingStep[]>();
+/**
+ * The badges (by index) a step has the student earn, with what each costs:
+ * one badge can count towards two steps ("3 more badges of level Activity"
+ * and "badges of level Activity in 2 more categories"), and is earned once.
+ */
+const earning = new WeakMap<MissingStep, ReadonlyMap<number, number>>();
+/** What `said` holds for a badge an earlier step of the list has the student earn. */
+const earned = (i: number): string => `earns ${i}`;
 
 /** The participation steps a step stands for: itself, or those of the badge it asks to earn. */
 function leaves(step: MissingStep, out: MissingStep[] = []): MissingStep[] {
@@ -166,9 +174,9 @@ function serves(a: MissingStep, b: MissingStep): boolean {
  * Both plans' steps; a step both need (same wording) is done once, and
  * participations that count towards steps of both (a new activity of the
  * kind a badge asks for that also builds the competency the other asks
- * for) are counted once in the cost. Inside a step, a badge an earlier step
- * has already detailed is only named, and what an earlier step has said is
- * not said again.
+ * for), and badges that count towards steps of both, are counted once in
+ * the cost. Inside a step, a badge an earlier step has already detailed is
+ * only named, and what an earlier step has said is not said again.
  */
 const combine = (plans: Plan[]): Plan => {
   const steps: MissingStep[] = [];
@@ -176,15 +184,22 @@ const combine = (plans: Plan[]): Plan => {
   // Participations of each step already counted towards another one.
   const used = new Map<MissingStep, number>();
   const said: Said = new Set();
+  // Badges the earlier plans have the student earn (their cost counted there), and this plan's.
+  const badges = new Set<number>();
   let cost = 0;
   let hops = 0;
   for (const plan of plans) {
     hops += plan.hops ?? 0;
     let shared = 0;
+    const these = new Set<number>();
     for (const step of plan.steps) {
       if (steps.some((s) => alone(s) === alone(step))) {
         shared += step.kind === 'log-hours' ? step.amount / 2 : step.amount;
         continue;
+      }
+      for (const [i, badgeCost] of earning.get(step) ?? []) {
+        if (badges.has(i) && !these.has(i)) shared += badgeCost;
+        these.add(i);
       }
       for (const a of leaves(step)) {
         if (a.kind === 'log-hours') continue;
@@ -201,6 +216,7 @@ const combine = (plans: Plan[]): Plan => {
       steps.push(writeFor(step, said));
     }
     cost += Math.max(0, plan.cost - shared);
+    for (const i of these) badges.add(i);
   }
   return hops > 0 ? { cost, steps, hops } : { cost, steps };
 };
@@ -402,19 +418,25 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       if (deadline === 'closed') return blocked('the time window for these badges has closed');
       const by = renewing(ctx) + (deadline ? ` before ${deadline}` : '');
       const first = chosen[0];
-      const what =
+      // "of those" (see below) reads "of those, 1 badge in Science": the badges asked for above are more already.
+      const what = (ofThose: boolean): string =>
         cc.measure === 'badges'
-          ? join(`${need} more ${need === 1 ? 'badge' : 'badges'}`, filter) + by
+          ? join(`${need}${ofThose ? '' : ' more'} ${need === 1 ? 'badge' : 'badges'}`, filter) + by
           : join('badges', filter, `in ${need} more ${need === 1 ? 'category' : 'categories'}`) + by;
       const own = first ? ownSteps(p, first.i) : [];
+      const earns: ReadonlyMap<number, number> = new Map(chosen.map((x) => [x.i, x.plan.cost]));
       const s = detailing((said) => {
-        let text = what;
+        // The badges an earlier step asks for would do: this step reads as a part of that one, not as more badges.
+        const ofThose = chosen.length > 0 && chosen.every((x) => said.has(earned(x.i)));
+        for (const x of chosen) said.add(earned(x.i));
+        let text = ofThose ? `of those, ${what(true)}` : what(false);
         if (first) {
           const detail = detailOnce(own, first.i, said).map(lackingText);
           text += ` (closest: ${name(p, first.i)}${detail.length > 0 ? `, needs ${detail.join('; ')}` : ''})`;
         }
         const step: MissingStep = { kind: 'earn-badges', amount: need, text, suggestions: chosen.map((x) => ctx.c.badges[x.i]!.badge.id) };
         if (deadline) step.deadline = deadline;
+        earning.set(step, earns);
         return step;
       });
       const cost = chosen.length < need ? Number.POSITIVE_INFINITY : chosen.reduce((sum, x) => sum + x.plan.cost, 0) || need;
@@ -429,13 +451,17 @@ export function planCondition(p: Planner, cc: Compiled): Plan {
       const sub = planBadge(p, cc.badge);
       const own = ownSteps(p, cc.badge);
       const badge = `«${b.name.en}»`;
+      const earns: ReadonlyMap<number, number> = new Map([[cc.badge, sub.cost]]);
       const step = detailing((said) => {
         const detail = detailOnce(own, cc.badge, said);
+        said.add(earned(cc.badge));
         const texts = (f: (x: MissingStep) => string, lead = ''): string => (detail.length > 0 ? ` (${lead}${detail.map(f).join('; ')})` : '');
-        return instruction(
+        const written = instruction(
           { kind: 'earn-badge', amount: 1, badgeId: b.id, text: `earn ${badge}${texts((x) => x.text)}` },
           `${badge}${texts(lackingText, 'needs ')}`,
         );
+        earning.set(written, earns);
+        return written;
       });
       inner.set(step, own);
       return { cost: sub.cost, steps: [step], hops: (sub.hops ?? 0) + 1 };
