@@ -1,46 +1,6 @@
-import { loadRuleSet, replay, type RuleSet, type TimedFact } from '@laurel/rules';
+import { replay } from '@laurel/rules';
+import { application, certifiedRuleSet as ruleSet, hackathon } from '../../rules/src/test-support/renewal';
 import { emptyExtras, progressionDocument, reviewItems } from './progression-document';
-
-// «certified» is given on application and lasts a year.
-const source = `program: { id: test, title: { lt: Testas, en: Test } }
-categories:
-  science: { lt: Mokslas, en: Science }
-activities:
-  - { id: hackathon, name: { lt: Hakatonas, en: Hackathon }, category: science }
-levels:
-  - { id: participation, name: { lt: Dalyvavimas, en: Participation }, reached-when: { participations: 1 } }
-badges:
-  - id: certified
-    level: participation
-    name: { lt: certified, en: certified }
-    description: { lt: Aprašymas, en: Description }
-    award: on-application
-    valid-for: 1 year
-    requires:
-      participations: { at-least: 2, activity: hackathon }
-`;
-
-function ruleSet(): RuleSet {
-  const loaded = loadRuleSet(source, 'test.yaml');
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return loaded.ruleSet;
-}
-
-const hackathon = (id: string, on: string): TimedFact => ({
-  at: `${on}T12:00:00.000Z`,
-  fact: {
-    type: 'participation-recorded',
-    eventId: `e-${id}`,
-    participationId: id,
-    activityId: 'hackathon',
-    occurredAt: `${on}T12:00:00.000Z`,
-    role: 'participant',
-  },
-});
-const application = (type: 'application-submitted' | 'application-approved', at: string, eventId: string): TimedFact => ({
-  at,
-  fact: { type, badgeId: 'certified', eventId, at },
-});
 
 describe('progressionDocument', () => {
   describe('when a student re-applies for an expired award on participations after it', () => {

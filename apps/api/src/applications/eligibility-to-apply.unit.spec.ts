@@ -1,46 +1,6 @@
-import { eligibilityStands, explain, loadRuleSet, replay, type RuleSet, type TimedFact } from '@laurel/rules';
+import { eligibilityStands, explain, replay, type TimedFact } from '@laurel/rules';
+import { application, certifiedRuleSet as ruleSet, hackathon } from '../../../../libs/rules/src/test-support/renewal';
 import { eligibilityToApply } from './eligibility-to-apply';
-
-// «certified» is given on application and lasts a year.
-const source = `program: { id: test, title: { lt: Testas, en: Test } }
-categories:
-  science: { lt: Mokslas, en: Science }
-activities:
-  - { id: hackathon, name: { lt: Hakatonas, en: Hackathon }, category: science }
-levels:
-  - { id: participation, name: { lt: Dalyvavimas, en: Participation }, reached-when: { participations: 1 } }
-badges:
-  - id: certified
-    level: participation
-    name: { lt: certified, en: certified }
-    description: { lt: Aprašymas, en: Description }
-    award: on-application
-    valid-for: 1 year
-    requires:
-      participations: { at-least: 2, activity: hackathon }
-`;
-
-function ruleSet(): RuleSet {
-  const loaded = loadRuleSet(source, 'test.yaml');
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return loaded.ruleSet;
-}
-
-const hackathon = (id: string, on: string): TimedFact => ({
-  at: `${on}T12:00:00.000Z`,
-  fact: {
-    type: 'participation-recorded',
-    eventId: `e-${id}`,
-    participationId: id,
-    activityId: 'hackathon',
-    occurredAt: `${on}T12:00:00.000Z`,
-    role: 'participant',
-  },
-});
-const application = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
-  at,
-  fact: { type, badgeId: 'certified', eventId: `${type}-1`, at },
-});
 
 describe('eligibilityToApply', () => {
   describe('when the award on application has expired', () => {
@@ -75,11 +35,10 @@ describe('eligibilityToApply', () => {
       const renewedOn = [...awarded, hackathon('h3', '2026-10-20'), hackathon('h4', '2026-10-21')];
       const reapplied = (facts: TimedFact[]) => {
         const rules = ruleSet();
-        const submitted: TimedFact = {
-          at: '2026-10-22T12:00:00.000Z',
-          fact: { type: 'application-submitted', badgeId: 'certified', eventId: 'again', at: '2026-10-22T12:00:00.000Z' },
+        return {
+          rules,
+          state: replay(rules, '20231234', [...facts, application('application-submitted', '2026-10-22T12:00:00.000Z', 'again')]).state,
         };
-        return { rules, state: replay(rules, '20231234', [...facts, submitted]).state };
       };
       const approvalOn = (facts: TimedFact[]) => {
         const { rules, state } = reapplied(facts);
