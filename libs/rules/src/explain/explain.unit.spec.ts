@@ -25,6 +25,13 @@ function student(...facts: Parameters<typeof took>[]): StudentState {
   return replay(ruleSet, 's', timed(...facts)).state;
 }
 
+/** An application for a badge («meta-science» unless named) submitted or decided at `at`. */
+const decided = (
+  type: 'application-submitted' | 'application-approved' | 'application-rejected',
+  at: string,
+  badgeId = 'meta-science',
+): TimedFact => ({ at, fact: { type, badgeId, eventId: `${type}-1`, at } });
+
 const hackathons: Parameters<typeof took>[] = [
   ['hackathon', '2025-10-03'],
   ['hackathon', '2025-10-04'],
@@ -180,10 +187,6 @@ describe('explain', () => {
 
   describe('when an application was rejected', () => {
     const rejected = (...more: TimedFact[]) => {
-      const decided = (type: 'application-submitted' | 'application-rejected', at: string): TimedFact => ({
-        at,
-        fact: { type, badgeId: 'meta-science', eventId: `${type}-1`, at },
-      });
       const state = replay(ruleSet, 's', [
         ...timed(['robotics', '2025-10-01', { hours: 5, id: 'r1' }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons),
         decided('application-submitted', '2025-11-01T12:00:00.000Z'),
@@ -206,17 +209,13 @@ describe('explain', () => {
   });
 
   describe('when an application was approved and the badge is not held yet', () => {
-    const approved = (...more: TimedFact[]) => {
-      const decided = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
-        at,
-        fact: { type, badgeId: 'meta-science', eventId: `${type}-1`, at },
-      });
+    const approved = () => {
       // Replayed up to the approval only: the award the evaluator makes on it is not folded yet.
       const state = replay(ruleSet, 's', [
         ...timed(['robotics', '2025-10-01', { hours: 5, id: 'a1' }], ['robotics', '2025-10-02', { hours: 5 }], ...hackathons),
         decided('application-submitted', '2025-11-01T12:00:00.000Z'),
       ]).state;
-      for (const { fact } of [decided('application-approved', '2025-11-02T12:00:00.000Z'), ...more]) fold(ruleSet, state, fact);
+      fold(ruleSet, state, decided('application-approved', '2025-11-02T12:00:00.000Z').fact);
       return explain(ruleSet, state, day('2026-01-10')).badges.find((b) => b.badgeId === 'meta-science')!;
     };
 
@@ -256,14 +255,10 @@ describe('explain', () => {
     });
 
     it('says a badge on application cannot be applied for again, not that it is not awarded automatically', () => {
-      const approved = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
-        at,
-        fact: { type, badgeId: 'meta-science', eventId: `${type}-1`, at },
-      });
       const meta = revoked(
         'meta-science',
-        approved('application-submitted', '2025-11-01T12:00:00.000Z'),
-        approved('application-approved', '2025-11-02T12:00:00.000Z'),
+        decided('application-submitted', '2025-11-01T12:00:00.000Z'),
+        decided('application-approved', '2025-11-02T12:00:00.000Z'),
       );
       expect(meta.status).toBe('revoked');
       expect(meta.missing.map((s) => s.text)).toEqual(['«meta-science» was revoked by a coordinator; a new application for it is not taken']);
@@ -346,10 +341,6 @@ describe('explain', () => {
         { levels: ONE_LEVEL },
       ),
     );
-    const applied = (type: 'application-submitted' | 'application-approved', at: string): TimedFact => ({
-      at,
-      fact: { type, badgeId: 'certified', eventId: `${type}-1`, at },
-    });
     // «maker» awarded on 2025-10-03 (expired 2026-10-03), with two more robotics participations after it;
     // «certified» approved on 2025-10-06 (expired 2026-10-06).
     const history = [
@@ -362,8 +353,8 @@ describe('explain', () => {
         ['hackathon', '2025-10-01'],
         ['hackathon', '2025-10-02'],
       ).sort((a, b) => a.at.localeCompare(b.at)),
-      applied('application-submitted', '2025-10-05T13:00:00.000Z'),
-      applied('application-approved', '2025-10-06T12:00:00.000Z'),
+      decided('application-submitted', '2025-10-05T13:00:00.000Z', 'certified'),
+      decided('application-approved', '2025-10-06T12:00:00.000Z', 'certified'),
     ];
     const explained = (...more: TimedFact[]) => explain(expiring, replay(expiring, 's', [...history, ...more]).state, day('2026-11-01'));
     const badgeOf = (why: Explanation, id: string) => why.badges.find((b) => b.badgeId === id)!;
