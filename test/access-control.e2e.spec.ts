@@ -29,6 +29,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/students/:own/timeline', roles: ['coordinator', 'student'] },
   { method: 'get', path: '/students/:own/progression', roles: ['coordinator', 'student'] },
   { method: 'get', path: '/students/:own/portfolio', roles: ['coordinator', 'student'] },
+  { method: 'get', path: '/students/:own/credentials', roles: ['coordinator', 'student'] },
   { method: 'post', path: '/students/:own/applications', body: { badgeId: 'no-such-badge' }, roles: ['coordinator', 'student'] },
   { method: 'post', path: '/students/:own/awards/no-such-badge/revoke', body: { reason: 'plagiarism' }, roles: ['coordinator'] },
   { method: 'post', path: '/students/:own/awards/no-such-badge/keep', body: { reason: 'checked with the organisers' }, roles: ['coordinator'] },

@@ -416,6 +416,94 @@ describe('when students earn badges and the engine signs them', () => {
     });
   });
 
+  describe('when a student lists their credentials', () => {
+    it('lists each signed credential with its badge, issue date, status and links to its JSON and VC-JWT, to the student and coordinators only', async () => {
+      const holder = `s-${randomUUID().slice(0, 8)}`;
+      await participate(holder, 'basketball-league', '2026-09-10T16:00:00Z');
+      await participate(holder, 'volleyball-tournament', '2026-09-17T16:00:00Z');
+      await participate(holder, 'university-choir', '2026-09-20T18:00:00Z');
+      await participate(holder, 'photo-club', '2026-09-21T18:00:00Z');
+      const badge = await credentialOf(holder, 'sports-participant');
+      const kept = await credentialOf(holder, 'art-participant');
+      await request(engine.http)
+        .post(`/credentials/${badge.credentialId}/revoke`)
+        .set(coordinator)
+        .send({ reason: 'recorded for the wrong student' })
+        .expect(200);
+
+      const url = `/students/${holder}/credentials`;
+      await request(engine.http).get(url).expect(401);
+      await request(engine.http)
+        .get(url)
+        .set(await engine.as('student', 'someone-else'))
+        .expect(403);
+      const own = await request(engine.http)
+        .get(url)
+        .set(await engine.as('student', holder))
+        .expect(200);
+      const listed = own.body as { studentId: string; credentials: Record<string, unknown>[] };
+      expect(listed.studentId).toBe(holder);
+      expect(listed.credentials).toEqual([
+        {
+          credentialId: badge.credentialId,
+          id: `urn:uuid:${badge.credentialId}`,
+          awardId: badge.awardId,
+          programId: 'vilnius-tech',
+          badge: {
+            id: 'sports-participant',
+            name: 'Sports participant',
+            achievementId: 'http://laurel.test/programs/vilnius-tech/badges/sports-participant',
+          },
+          issuedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+          status: 'revoked',
+          revoked: { at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), reason: 'recorded for the wrong student' },
+          links: [
+            { href: `http://laurel.test/credentials/${badge.credentialId}`, type: 'application/json' },
+            { href: `http://laurel.test/credentials/${badge.credentialId}`, type: 'application/vc+jwt' },
+          ],
+        },
+        expect.objectContaining({ credentialId: kept.credentialId, badge: expect.objectContaining({ id: 'art-participant' }), status: 'active' }),
+      ]);
+      expect((await request(engine.http).get(url).set(coordinator).expect(200)).body).toEqual(listed);
+
+      // Each link fetches the credential in the form its type names.
+      const link = (listed.credentials[1]!.links as { href: string; type: string }[])[1]!;
+      const jwt = await request(engine.http).get(new URL(link.href).pathname).set('accept', link.type).expect(200);
+      expect(jwt.text).toBe(kept.jwt);
+    });
+
+    it('answers an empty list for a student with no credential yet, 404 for an unknown id, and 406 for an Accept it cannot serve', async () => {
+      const newcomer = `s-${randomUUID().slice(0, 8)}`;
+      await participate(newcomer, 'photo-club', '2026-09-21T18:00:00Z');
+      expect((await request(engine.http).get(`/students/${newcomer}/credentials`).set(coordinator).expect(200)).body).toEqual({
+        studentId: newcomer,
+        credentials: [],
+      });
+      const unknown = await request(engine.http)
+        .get(`/students/s-nobody-${randomUUID().slice(0, 8)}/credentials`)
+        .set(coordinator)
+        .expect(404);
+      expect(unknown.body.message).toMatch(/no events are recorded for student s-nobody-.*; check the id/);
+      const refused = await request(engine.http)
+        .get(`/students/${newcomer}/credentials`)
+        .set(coordinator)
+        .set('accept', 'application/jwt')
+        .expect(406);
+      expect(refused.body.message).toMatch(/is served as application\/json; Accept: application\/jwt takes none of them/);
+    });
+
+    it('is documented in the OpenAPI document, with the roles and the statuses it answers', async () => {
+      const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { summary?: string; description?: string; security?: unknown[]; responses?: Record<string, unknown> }>>;
+      };
+      const route = spec.paths['/students/{id}/credentials']?.get;
+      expect(route?.summary).toMatch(/signed credentials/);
+      expect(route?.description).toContain('application/vc+jwt');
+      expect(route?.security).toEqual([{ bearer: [] }]);
+      expect(Object.keys(route?.responses ?? {})).toContain('200');
+    });
+  });
+
   describe('when the student asks for the graduation portfolio', () => {
     it('answers a signed CLR 2.0 credential with every credential and the levels, valid against the CLR schema', async () => {
       const asStudent = await engine.as('student', student);

@@ -12,12 +12,14 @@ import { PortfolioController } from './portfolio.controller';
 import { Portfolios } from './portfolios';
 import { StatusLists } from './status-lists';
 import { StatusListsController } from './status-lists.controller';
+import { StudentCredentialsController } from './student-credentials.controller';
 
 /**
  * The credentials' HTTP face: keys and issuer profile, credentials and their
- * verification, status lists, the portfolio, the badge, level and competency
- * definitions credentials link to, and failed award jobs. Signing
- * keys come from PlatformModule; the award worker itself runs in WorkerModule.
+ * verification, status lists, a student's credentials and portfolio, the
+ * badge, level and competency definitions credentials link to, and failed
+ * award jobs. Signing keys come from PlatformModule; the award worker itself
+ * runs in WorkerModule.
  */
 @Module({
   controllers: [
@@ -26,6 +28,7 @@ import { StatusListsController } from './status-lists.controller';
     CredentialsController,
     StatusListsController,
     PortfolioController,
+    StudentCredentialsController,
     AchievementsController,
     FailedAwardsController,
   ],
