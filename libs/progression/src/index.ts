@@ -10,3 +10,4 @@ export * from './rule-facts';
 export * from './progression-document';
 export * from './read-model-keys';
 export * from './ids';
+export * from './occurred-at';

@@ -1,4 +1,5 @@
 import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { occurredAtFormat, readOccurredAt } from '@laurel/progression';
 
 /**
  * Control characters other than tab and line breaks, and UTF-16 surrogates
@@ -46,13 +47,38 @@ export function IsOmittable(): PropertyDecorator {
  * isIsoInstant('2026-11-24T09:24:00+02:00') // true
  * isIsoInstant('2026-W48') // false
  */
-export const isIsoInstant = (value: unknown, strictSeparator = false): boolean =>
-  typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator }) && !Number.isNaN(Date.parse(value));
+export const isIsoInstant = (value: unknown): boolean => typeof value === 'string' && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
 
 /** {@link isIsoInstant}, with the field's own message saying what to send. */
-export function IsIsoInstant(message: string, options?: ValidationOptions & { strictSeparator?: boolean }): PropertyDecorator {
+export function IsIsoInstant(message: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isIsoInstant', validator: { validate: isIsoInstant, defaultMessage: () => message } }, options);
+}
+
+/**
+ * Whether a value is when a participation took place as `POST /participations`
+ * takes it: a date-time with `Z` or an offset, in the calendar (see
+ * `readOccurredAt`, which `laurel import` reads its CSV dates with too).
+ *
+ * @example
+ * isOccurredAt('2026-10-14T16:00:00+02:00') // true
+ * isOccurredAt('2026-10-14') // false: a date without a time of day
+ */
+export const isOccurredAt = (value: unknown): boolean => typeof value === 'string' && 'iso' in readOccurredAt(value, { dateOnly: 'refuse' });
+
+/** {@link isOccurredAt}; the message says what is wrong (no month 14, no time zone, no time of day) and how to write it. */
+export function IsOccurredAt(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isIsoInstant', validator: { validate: (value: unknown) => isIsoInstant(value, options?.strictSeparator), defaultMessage: () => message } },
+    {
+      name: 'isOccurredAt',
+      validator: {
+        validate: isOccurredAt,
+        defaultMessage: (args) => {
+          const field = args?.property ?? 'occurredAt';
+          const reading = typeof args?.value === 'string' ? readOccurredAt(args.value, { field, dateOnly: 'refuse' }) : undefined;
+          return reading && 'problem' in reading ? reading.problem : occurredAtFormat(field);
+        },
+      },
+    },
     options,
   );
 }

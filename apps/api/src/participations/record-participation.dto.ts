@@ -15,7 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { ID_PATTERN, ID_RULE, ROLES, type Role } from '@laurel/progression';
-import { HasAtMostDecimals, HasHappened, hasHappened, HasTimeZone, hasTimeZone, IsIsoInstant, isIsoInstant, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
+import { HasAtMostDecimals, HasHappened, hasHappened, IsOccurredAt, isOccurredAt, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
 
 export class RecordParticipationDto {
   @ApiProperty({
@@ -39,11 +39,10 @@ export class RecordParticipationDto {
 
   @ApiProperty({
     example: '2026-10-14T16:00:00Z',
-    description: 'When it took place: from 2000 on, and not in the future; a date-time needs Z or an offset',
+    description: 'When it took place: a date-time with Z or an offset (a date alone is refused: send the time, or T00:00:00Z), from 2000 on, and not in the future',
   })
-  @IsIsoInstant('occurredAt must be an ISO-8601 date-time, e.g. 2026-10-14T16:00:00Z', { strictSeparator: true })
+  @IsOccurredAt()
   @HasHappened()
-  @HasTimeZone()
   occurredAt!: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
@@ -88,9 +87,8 @@ export function isWellFormedParticipation(body: Record<string, unknown>): boolea
     ID_PATTERN.test(studentId) &&
     typeof activityId === 'string' &&
     ID_PATTERN.test(activityId) &&
-    isIsoInstant(occurredAt, true) &&
+    isOccurredAt(occurredAt) &&
     hasHappened(occurredAt) &&
-    hasTimeZone(occurredAt) &&
     (role === undefined || ROLES.some((r) => r === role)) &&
     (hours === undefined || (Number.isInteger(hours) && (hours as number) >= 0 && (hours as number) <= 1000)) &&
     (evidence === undefined || (typeof evidence === 'string' && evidence.length <= 2000 && isPlainText(evidence)))

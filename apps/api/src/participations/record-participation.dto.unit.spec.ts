@@ -132,6 +132,25 @@ describe('occurredAt', () => {
     expect(await problem('2026-10-14T16:00:00+0200')).toBeUndefined();
   });
 
+  it('names what is wrong with a date the calendar does not have, or a time of day past 23:59:59, and how to write it', async () => {
+    expect(await problem('2026-14-10T10:00:00Z')).toBe(
+      'occurredAt 2026-14-10T10:00:00Z is not a date: there is no month 14; write the date as YYYY-MM-DD, the month from 01 to 12',
+    );
+    expect(await problem('2026-02-30T16:00:00Z')).toBe('occurredAt 2026-02-30T16:00:00Z is not a date: 2026-02 has no day 30 (it has 28 days)');
+    expect(await problem('2026-10-14T24:00:00Z')).toBe('occurredAt 2026-10-14T24:00:00Z is not a time of day: write the time from 00:00 to 23:59:59');
+    expect(await problem('2026-10-14T16:00:00+24:00')).toBe(
+      'occurredAt 2026-10-14T16:00:00+24:00 has an impossible time zone offset +24:00: an offset is from -23:59 to +23:59',
+    );
+    expect(await problem('2024-02-29T16:00:00Z')).toBeUndefined();
+  });
+
+  it('refuses a date without a time of day, saying to send the time with a zone', async () => {
+    expect(await problem('2026-10-01')).toBe(
+      'occurredAt 2026-10-01 is a date without a time of day: send when it took place with Z or an offset, e.g. 2026-10-01T16:00:00Z or 2026-10-01T16:00:00+03:00 (2026-10-01T00:00:00Z if only the day is known)',
+    );
+    expect(isWellFormedParticipation(body({ occurredAt: '2026-10-01' }))).toBe(false);
+  });
+
   it('takes a few minutes ahead, for clocks that differ', async () => {
     expect(await problem(new Date(Date.now() + 10 * 60_000).toISOString())).toBeUndefined();
   });

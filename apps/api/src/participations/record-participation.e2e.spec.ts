@@ -201,6 +201,41 @@ describe('POST /participations', () => {
         .expect(201);
     });
 
+    it('answers 400 for a date alone, asking for the time, and for a date the calendar lacks, naming what is wrong; in a batch row too, and writes nothing', async () => {
+      const before = await engine.store.lastPosition();
+      const dateOnly = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ occurredAt: '2026-10-01' }))
+        .expect(400);
+      expect(dateOnly.body.errors).toEqual([
+        {
+          field: 'occurredAt',
+          messages: [
+            'occurredAt 2026-10-01 is a date without a time of day: send when it took place with Z or an offset, e.g. 2026-10-01T16:00:00Z or 2026-10-01T16:00:00+03:00 (2026-10-01T00:00:00Z if only the day is known)',
+          ],
+        },
+      ]);
+      const month = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send(participation({ occurredAt: '2026-14-10T10:00:00Z' }))
+        .expect(400);
+      expect(month.body.errors).toEqual([
+        {
+          field: 'occurredAt',
+          messages: ['occurredAt 2026-14-10T10:00:00Z is not a date: there is no month 14; write the date as YYYY-MM-DD, the month from 01 to 12'],
+        },
+      ]);
+      const batch = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [participation({ occurredAt: '2026-09-31T10:00:00Z' })] })
+        .expect(200);
+      expect(batch.body.results[0].message).toContain('occurredAt 2026-09-31T10:00:00Z is not a date: 2026-09 has no day 31 (it has 30 days)');
+      expect(await engine.store.lastPosition()).toBe(before);
+    });
+
     it('answers 400 for a body that is not JSON', async () => {
       const res = await request(engine.http)
         .post('/participations')

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { v5 as uuidv5 } from 'uuid';
+import { readOccurredAt } from '@laurel/progression';
 
 /** Namespace for participation ids derived from a CSV row, so re-running an import records nothing twice. */
 const ROW_NAMESPACE = '9c1f4e2a-7b3d-4a5e-8f6c-1d2e3f4a5b6c';
@@ -28,38 +29,6 @@ export interface CsvParticipation {
 export interface CsvProblem {
   line: number;
   message: string;
-}
-
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * `2026-10-14` means that day at 00:00 UTC; ISO-8601 date-times with a zone
- * pass through, also with a space for the `T` as spreadsheets write them. A
- * time without a zone is refused: the file does not say which zone it is in.
- * `Date` would roll 2026-02-30 over to March, so the calendar is checked here.
- */
-function normaliseDate(value: string): { iso: string } | { problem: string } {
-  const m = DATE_TIME.exec(value);
-  if (!m) return { problem: `occurredAt "${value}" is not a date; use YYYY-MM-DD or an ISO-8601 date-time` };
-  const [, y = '', mo = '', d = '', h, mi = '00', s, fraction = '', zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  if (days === undefined) return { problem: `occurredAt "${value}" is not a date: there is no month ${mo}` };
-  if (Number(d) < 1 || Number(d) > days) return { problem: `occurredAt "${value}" is not a date: ${y}-${mo} has ${days} days` };
-  if (h === undefined) return { iso: `${y}-${mo}-${d}T00:00:00.000Z` };
-  const time = `${h}:${mi}${s === undefined ? '' : `:${s}${fraction}`}`;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)
-    return { problem: `occurredAt "${value}" is not a time of day: use 00:00 to 23:59:59` };
-  if (zone === undefined)
-    return {
-      problem: `occurredAt "${value}" has no time zone: write ${y}-${mo}-${d}T${time}Z for UTC, or add the offset, e.g. ${y}-${mo}-${d}T${time}+03:00`,
-    };
-  if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(-2)) > 59))
-    return { problem: `occurredAt "${value}" has an impossible time zone offset ${zone}` };
-  return { iso: new Date(`${y}-${mo}-${d}T${time}${zone}`).toISOString() };
 }
 
 const BREAK = /\r\n|\r|\n/g;
@@ -157,7 +126,8 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
     }
     const rowProblems: string[] = [];
     for (const c of CSV_COLUMNS.required) if (!record[c]) rowProblems.push(`${c} is empty`);
-    const date = record.occurredAt ? normaliseDate(record.occurredAt) : undefined;
+    // A date alone is that day at 00:00 UTC (spreadsheets keep dates); a space may stand for the `T`, as spreadsheets write date-times.
+    const date = record.occurredAt ? readOccurredAt(record.occurredAt, { dateOnly: 'start-of-day', spaceSeparator: true }) : undefined;
     if (date && 'problem' in date) rowProblems.push(date.problem);
     const occurredAt = date && 'iso' in date ? date.iso : undefined;
     let hours: number | undefined;

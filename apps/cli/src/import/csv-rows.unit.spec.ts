@@ -26,7 +26,7 @@ describe('when reading an attendance CSV', () => {
     const { rows, problems } = readParticipationCsv('studentId,activityId,occurredAt,hours\n1,photo-club,14/10/2026,\n2,,2026-10-01,x\n3,photo-club,2026-10-01,1\n');
     expect(rows.map((r) => r.line)).toEqual([4]);
     expect(problems).toEqual([
-      { line: 2, message: 'occurredAt "14/10/2026" is not a date; use YYYY-MM-DD or an ISO-8601 date-time' },
+      { line: 2, message: 'occurredAt "14/10/2026" is not a date; write YYYY-MM-DD, or an ISO-8601 date-time with Z or an offset, e.g. 2026-10-14T16:00:00Z' },
       { line: 3, message: 'activityId is empty; hours "x" is not a number' },
     ]);
   });
@@ -76,10 +76,10 @@ describe('when reading an attendance CSV', () => {
     );
     expect(rows.map((r) => r.body.occurredAt)).toEqual(['2028-02-29T00:00:00.000Z']);
     expect(problems).toEqual([
-      { line: 2, message: 'occurredAt "2026-02-30" is not a date: 2026-02 has 28 days' },
-      { line: 3, message: 'occurredAt "2026-13-01" is not a date: there is no month 13' },
-      { line: 4, message: 'occurredAt "2026-10-01T24:00:00Z" is not a time of day: use 00:00 to 23:59:59' },
-      { line: 6, message: 'occurredAt "2026-10-01T10:00+25:00" has an impossible time zone offset +25:00' },
+      { line: 2, message: 'occurredAt 2026-02-30 is not a date: 2026-02 has no day 30 (it has 28 days)' },
+      { line: 3, message: 'occurredAt 2026-13-01 is not a date: there is no month 13; write the date as YYYY-MM-DD, the month from 01 to 12' },
+      { line: 4, message: 'occurredAt 2026-10-01T24:00:00Z is not a time of day: write the time from 00:00 to 23:59:59' },
+      { line: 6, message: 'occurredAt 2026-10-01T10:00+25:00 has an impossible time zone offset +25:00: an offset is from -23:59 to +23:59' },
     ]);
   });
 
@@ -89,7 +89,7 @@ describe('when reading an attendance CSV', () => {
     expect(problems).toEqual([
       {
         line: 3,
-        message: 'occurredAt "2026-10-01 10:00" has no time zone: write 2026-10-01T10:00Z for UTC, or add the offset, e.g. 2026-10-01T10:00+03:00',
+        message: 'occurredAt 2026-10-01 10:00 has no time zone: write 2026-10-01T10:00Z for UTC, or add the offset, e.g. 2026-10-01T10:00+02:00',
       },
     ]);
   });
