@@ -118,6 +118,7 @@ export class ProblemFilter implements ExceptionFilter {
         error: reasonPhrase(exception.statusCode),
         code: exception.code,
         message: exception.message,
+        ...exception.details,
       };
     }
     return {
@@ -133,8 +134,8 @@ function reasonPhrase(statusCode: number): string {
   return STATUS_CODES[statusCode] ?? 'Error';
 }
 
-/** Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode. */
-function isFastifyError(e: unknown): e is Error & { statusCode: number; code: string } {
+/** Fastify's own errors (body too large, bad JSON, bad content type) carry a 4xx statusCode; Laurel's parsers add `details` (the JSON error's position). */
+function isFastifyError(e: unknown): e is Error & { statusCode: number; code: string; details?: Record<string, unknown> } {
   if (!(e instanceof Error)) return false;
   const statusCode: unknown = (e as Error & { statusCode?: unknown }).statusCode;
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { LaurelConfig } from '@laurel/platform';
+import { locateJsonError } from './json-error';
 import { RATE_LIMIT_HEADERS } from './rate-limit';
 
 /** Deepest JSON body accepted: every Laurel body is at most 3 levels deep; deeper is an attack on the parsers. */
@@ -13,9 +14,31 @@ export const MAX_JSON_DEPTH = 32;
 /** Longest request target (path and query string) accepted. */
 export const MAX_URL_LENGTH = 4096;
 
-/** Errors a Fastify hook or parser hands on; the problem filter renders their 4xx status and message. */
-function clientError(statusCode: number, code: string, message: string): Error & { statusCode: number; code: string } {
-  return Object.assign(new Error(message), { statusCode, code });
+/** Errors a Fastify hook or parser hands on; the problem filter renders their 4xx status, message and `details` (extra fields of the body). */
+function clientError(
+  statusCode: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Error & { statusCode: number; code: string; details?: Record<string, unknown> } {
+  return Object.assign(new Error(message), { statusCode, code, ...(details && { details }) });
+}
+
+/**
+ * Fastify's refusal of a body that does not parse says only that it is not
+ * valid JSON: this one says where (line, column and offset, also as
+ * `position` in the body) and what is wrong there.
+ */
+export function invalidJsonError(text: string): Error & { statusCode: number; code: string } {
+  if (text.trim() === '') {
+    return clientError(400, 'EMPTY_JSON_BODY', 'the body is empty but Content-Type says application/json; send a JSON object, or no Content-Type');
+  }
+  const at = locateJsonError(text);
+  if (!at) return clientError(400, 'INVALID_JSON', 'the body is not valid JSON; check it with a JSON validator and send it again');
+  const { line, column, offset } = at;
+  return clientError(400, 'INVALID_JSON', `the body is not valid JSON: at line ${line}, column ${column} (offset ${offset}): ${at.problem}`, {
+    position: { line, column, offset },
+  });
 }
 
 /**
@@ -161,6 +184,11 @@ export function applySecurity(app: NestFastifyApplication, config: LaurelConfig)
       return;
     }
     void parseJson(request, text, (err, value: unknown) => {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+        done(invalidJsonError(text), undefined);
+        return;
+      }
       const key = err ? undefined : prototypeKeyIn(value);
       if (key !== undefined) {
         done(clientError(400, 'FORBIDDEN_KEY', `"${key}" is not a field Laurel knows, and is refused anywhere in a body; remove it`), undefined);

@@ -236,14 +236,33 @@ describe('POST /participations', () => {
       expect(await engine.store.lastPosition()).toBe(before);
     });
 
-    it('answers 400 for a body that is not JSON', async () => {
-      const res = await request(engine.http)
+    it('answers 400 for a body that is not JSON, saying where it goes wrong and what is wrong there, and writes nothing', async () => {
+      const before = await engine.store.lastPosition();
+      const cut = await request(engine.http)
         .post('/participations')
         .set(coordinator)
         .set('content-type', 'application/json')
         .send('{"participationId":')
         .expect(400);
-      expect(res.body.statusCode).toBe(400);
+      expect(cut.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'INVALID_JSON',
+        message: 'the body is not valid JSON: at line 1, column 20 (offset 19): the body ends where a value should be: it looks cut short',
+        position: { line: 1, column: 20, offset: 19 },
+      });
+      const comma = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .set('content-type', 'application/json')
+        .send('{\n  "studentId": "20231234",\n  "hours": 2,\n}')
+        .expect(400);
+      expect(comma.body.message).toBe(
+        'the body is not valid JSON: at line 3, column 13 (offset 41): a comma before "}": remove the comma after the last field',
+      );
+      const empty = await request(engine.http).post('/participations').set(coordinator).set('content-type', 'application/json').send('').expect(400);
+      expect(empty.body).toMatchObject({ code: 'EMPTY_JSON_BODY', message: expect.stringMatching(/^the body is empty/) });
+      expect(await engine.store.lastPosition()).toBe(before);
     });
 
     it('answers 400 saying to send JSON as application/json when it came as text, or as an array', async () => {
