@@ -222,6 +222,7 @@ describe('rules, history and corrections', () => {
         .send(STRICTER)
         .expect(200);
       expect(same.body).toMatchObject({ published: false, version: 2 });
+      expect(same.body.reason).toMatch(/^version 2 of vilnius-tech, active since .+, has this content already \(sha256 [0-9a-f]{12}\.\.\.\); nothing was published/);
       const active = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).expect(200);
       expect(active.body).toMatchObject({ programId: 'vilnius-tech', version: 2, sha256: published.body.sha256 });
       const yaml = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/yaml').expect(200);

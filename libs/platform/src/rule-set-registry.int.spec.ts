@@ -63,6 +63,28 @@ describe('when the engine starts with a rules directory', () => {
     ]);
   });
 
+  it('says why nothing was published: the file is unchanged since it was published, or the active version has its content', async () => {
+    expect(await start()).toBe(1);
+    const registry = new RuleSetRegistry(store, config);
+    await registry.start();
+    const [again] = await registry.publishDirectory(rulesDir, { actor: 'system:startup' });
+    expect(again).toMatchObject({ published: false, version: 1 });
+    expect(again?.reason).toMatch(/^vilnius-tech\.yaml is unchanged since it was published as vilnius-tech v1 \(sha256 [0-9a-f]{12}\.\.\.\), the active version; nothing was published$/);
+
+    const same = await registry.publish(original, 'copy.yaml', { actor: 'designer:d-1' });
+    expect(same).toMatchObject({ published: false, version: 1 });
+    expect(same.reason).toMatch(
+      new RegExp(
+        `^version 1 of vilnius-tech, active since \\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z, has this content already \\(sha256 ${same.sha256.slice(0, 12)}\\.\\.\\.\\); nothing was published: change the rule file to publish a new version$`,
+      ),
+    );
+    const published = await registry.publish(edited('(from the API)'), 'draft.yaml', { actor: 'designer:d-1' });
+    expect(published).toEqual({ published: true, programId: 'vilnius-tech', version: 2, sha256: published.sha256 });
+    const [kept] = await registry.publishDirectory(rulesDir, { actor: 'system:startup' });
+    expect(kept?.reason).toMatch(/is unchanged since it was published as vilnius-tech v1 .*; v2, published since by designer:d-1, stays active/);
+    await registry.onApplicationShutdown();
+  });
+
   it('keeps a version published through the API across restarts while the file stays as it was', async () => {
     expect(await start()).toBe(1);
     const registry = new RuleSetRegistry(store, config);

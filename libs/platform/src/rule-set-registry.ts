@@ -55,7 +55,21 @@ export class RuleSetRejected extends Error {
 /** The actor of the RuleSetPublished events the engine appends for the rule files it finds at start-up. */
 export const RULES_DIRECTORY_ACTOR = 'system:startup';
 
-export type PublishOutcome = { published: boolean; programId: string; version: number; sha256: string };
+export type PublishOutcome = {
+  published: boolean;
+  programId: string;
+  /** The version published, or the version that stays active. */
+  version: number;
+  sha256: string;
+  /** Why nothing was published (`published: false`): which version already has the content, or that the file is unchanged since it was published. */
+  reason?: string;
+};
+
+/** Why publishing `sha256` changes nothing: `last`, the active version, has that content already. */
+function alreadyActive(last: RecordedEvent<'RuleSetPublished', RuleSetPublished['data']>): string {
+  const { programId, version, sha256, publishedAt } = last.data;
+  return `version ${version} of ${programId}, active since ${publishedAt}, has this content already (sha256 ${sha256.slice(0, 12)}...); nothing was published: change the rule file to publish a new version`;
+}
 
 /**
  * The active rule set of every program, kept current from the `program-*`
@@ -194,7 +208,7 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     for (let attempt = 0; ; attempt++) {
       const stream = await this.store.readStream(programStream(programId), { direction: 'backwards', maxCount: 1 });
       const last = stream[0] as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']> | undefined;
-      if (last && last.data.sha256 === sha256) return { published: false, programId, version: last.data.version, sha256 };
+      if (last && last.data.sha256 === sha256) return { published: false, programId, version: last.data.version, sha256, reason: alreadyActive(last) };
       const version = (last?.data.version ?? 0) + 1;
       const data: RuleSetPublished['data'] = {
         programId,
@@ -250,16 +264,20 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
         const fromHere = versions.filter((e) => e.metadata?.actor === metadata.actor).at(-1);
         const last = versions.at(-1);
         if (fromHere && last && fromHere.data.sha256 === sha256) {
-          if (last.data.sha256 !== sha256) {
-            this.logger.warn(
-              `${f} is unchanged since it was published as ${programId} v${fromHere.data.version}; v${last.data.version}, published since by ${String(last.metadata?.actor ?? 'someone')}, stays active. Edit the file (or publish through the API) to replace it`,
-            );
-          }
-          outcomes.push({ published: false, programId, version: last.data.version, sha256: last.data.sha256 });
+          const unchanged = `${f} is unchanged since it was published as ${programId} v${fromHere.data.version} (sha256 ${sha256.slice(0, 12)}...)`;
+          const reason =
+            last.data.sha256 === sha256
+              ? `${unchanged}, the active version; nothing was published`
+              : `${unchanged}; v${last.data.version}, published since by ${String(last.metadata?.actor ?? 'someone')}, stays active. Edit the file (or publish through the API) to replace it`;
+          if (last.data.sha256 === sha256) this.logger.log(reason);
+          else this.logger.warn(reason);
+          outcomes.push({ published: false, programId, version: last.data.version, sha256: last.data.sha256, reason });
           continue;
         }
       }
-      outcomes.push(await this.publish(content, path, metadata));
+      const outcome = await this.publish(content, path, metadata);
+      if (outcome.reason !== undefined) this.logger.log(`${f}: ${outcome.reason}`);
+      outcomes.push(outcome);
     }
     return outcomes;
   }

@@ -91,7 +91,10 @@ export class ProgramsController {
   @Roles('designer')
   @ApiConsumes('text/yaml', 'application/json')
   @ApiBody({ description: 'The rule file' })
-  @ApiOperation({ summary: 'Publish a rule set after the same checks as `laurel rules check` (422 with file:line:column)' })
+  @ApiOperation({
+    summary:
+      'Publish a rule set after the same checks as `laurel rules check` (422 with file:line:column); the content of the active version again is 200 with `published: false` and the `reason`',
+  })
   async publish(
     @Param('id') id: string,
     @Body() body: unknown,
