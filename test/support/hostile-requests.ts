@@ -1,6 +1,7 @@
 import { request as httpRequest, Agent } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ID_PATTERN } from '@laurel/progression';
 import { REPO_ROOT } from './test-engine';
 
 /**
@@ -32,8 +33,6 @@ const int = (r: Rng, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)]!;
 const chance = (r: Rng, p: number) => r() < p;
 const uuid = (r: Rng) => 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => (c === 'x' ? int(r, 16) : 8 + int(r, 4)).toString(16));
-
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const UNICODE = [
   '\ud800',
