@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { EventStoreError } from '@laurel/event-store';
 import { studentStream } from '@laurel/progression';
 import { startTestEngine, type TestEngine } from '../../../../test/support/test-engine';
-import { claimParticipation, participationClaimStream } from './participation-claims';
+import { claimParticipation, participationClaimStream, releaseUnrecordedClaim } from './participation-claims';
 
 const participation = (participationId: string, studentId: string) => ({
   participationId,
@@ -25,9 +26,9 @@ describe('when one participation id is given to two students', () => {
   describe('when a claim is made on the store itself', () => {
     it('belongs to the first student; their retry finds it, another student is told who holds it', async () => {
       const id = randomUUID();
-      expect(await claimParticipation(engine.store, id, 'a-1', metadata)).toBe('a-1');
-      expect(await claimParticipation(engine.store, id, 'a-1', metadata)).toBe('a-1');
-      expect(await claimParticipation(engine.store, id, 'b-1', metadata)).toBe('a-1');
+      expect(await claimParticipation(engine.store, id, 'a-1', metadata)).toEqual({ holder: 'a-1', revision: 0n, made: true });
+      expect(await claimParticipation(engine.store, id, 'a-1', metadata)).toEqual({ holder: 'a-1', revision: 0n, made: false });
+      expect(await claimParticipation(engine.store, id, 'b-1', metadata)).toEqual({ holder: 'a-1', revision: 0n, made: false });
       const claims = await engine.store.readStream(participationClaimStream(id));
       expect(claims.map((e) => [e.type, e.data])).toEqual([['ParticipationClaimed', { participationId: id, studentId: 'a-1' }]]);
     });
@@ -38,7 +39,32 @@ describe('when one participation id is given to two students', () => {
         claimParticipation(engine.store, id, 'a-2', metadata),
         claimParticipation(engine.store, id, 'b-2', metadata),
       ]);
-      expect(holders[0]).toBe(holders[1]);
+      expect(holders[0].holder).toBe(holders[1].holder);
+      expect(holders.filter((h) => h.made)).toHaveLength(1);
+      expect(await engine.store.readStream(participationClaimStream(id))).toHaveLength(1);
+    });
+
+    it('is free again once released, for whoever claims it next', async () => {
+      const id = randomUUID();
+      const first = await claimParticipation(engine.store, id, 'a-3', metadata);
+      await releaseUnrecordedClaim(engine.store, id, 'a-3', first, metadata);
+      expect(await claimParticipation(engine.store, id, 'b-3', metadata)).toEqual({ holder: 'b-3', revision: 2n, made: true });
+      const claims = await engine.store.readStream(participationClaimStream(id));
+      expect(claims.map((e) => [e.type, (e.data as { studentId: string }).studentId])).toEqual([
+        ['ParticipationClaimed', 'a-3'],
+        ['ParticipationClaimReleased', 'a-3'],
+        ['ParticipationClaimed', 'b-3'],
+      ]);
+    });
+
+    it('is not released by a request that did not make it, nor once the participation is recorded', async () => {
+      const id = randomUUID();
+      const made = await claimParticipation(engine.store, id, 'a-4', metadata);
+      await releaseUnrecordedClaim(engine.store, id, 'a-4', { ...made, made: false }, metadata);
+      await engine.store.append(studentStream('a-4'), [
+        { id: randomUUID(), type: 'ParticipationRecorded', data: participation(id, 'a-4'), metadata },
+      ]);
+      await releaseUnrecordedClaim(engine.store, id, 'a-4', made, metadata);
       expect(await engine.store.readStream(participationClaimStream(id))).toHaveLength(1);
     });
   });
@@ -103,6 +129,56 @@ describe('when one participation id is given to two students', () => {
         ]),
       );
       expect(statuses).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'rejected', code: 'PARTICIPATION_CONFLICT' })]));
+    });
+
+    /** Makes the store fail the next append to `stream`, as EventStoreDB does when it goes away between the claim and the record. */
+    const failNextAppendTo = (stream: string) => {
+      const append = engine.store.append.bind(engine.store);
+      jest.spyOn(engine.store, 'append').mockImplementation((to, events, options) => {
+        if (to !== stream) return append(to, events, options);
+        jest.mocked(engine.store.append).mockRestore();
+        return Promise.reject(new EventStoreError('EVENT_STORE_UNAVAILABLE', 'the event store went away'));
+      });
+    };
+
+    it('releases the claim when the student append fails, so the id can be recorded later, for another student too', async () => {
+      const id = randomUUID();
+      const [a, b] = [`fa-${randomUUID().slice(0, 8)}`, `fb-${randomUUID().slice(0, 8)}`];
+      failNextAppendTo(studentStream(a));
+      await request(engine.http).post('/participations').set(coordinator).send(participation(id, a)).expect(503);
+      expect((await engine.store.readStream(participationClaimStream(id))).map((e) => e.type)).toEqual([
+        'ParticipationClaimed',
+        'ParticipationClaimReleased',
+      ]);
+      await request(engine.http).post('/participations').set(coordinator).send(participation(id, b)).expect(201);
+      await request(engine.http).post('/participations').set(coordinator).send(participation(id, a)).expect(409);
+
+      const batched = randomUUID();
+      failNextAppendTo(studentStream(a));
+      await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [participation(batched, a)] })
+        .expect(503);
+      const batch = await request(engine.http)
+        .post('/participations/batch')
+        .set(coordinator)
+        .send({ participations: [participation(batched, b)] })
+        .expect(200);
+      expect(batch.body.results[0]).toMatchObject({ status: 'created' });
+    });
+
+    it('keeps the claim of a student whose request was refused because their stream holds the id already', async () => {
+      const id = randomUUID();
+      const [a, b] = [`ka-${randomUUID().slice(0, 8)}`, `kb-${randomUUID().slice(0, 8)}`];
+      await request(engine.http).post('/participations').set(coordinator).send(participation(id, a)).expect(201);
+      await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ ...participation(id, a), hours: 3 })
+        .expect(409);
+      await request(engine.http).post('/participations').set(coordinator).send(participation(id, b)).expect(409);
+      expect(await engine.store.readStream(participationClaimStream(id))).toHaveLength(1);
     });
   });
 });

@@ -4,7 +4,7 @@ import { DuplicateEventId, EVENT_STORE, type EventMetadata, type EventStore, typ
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, evolveStudent, studentStream, type ParticipationRecorded } from '@laurel/progression';
 import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
-import { claimParticipation } from './participation-claims';
+import { claimParticipation, releaseUnrecordedClaim, type Claim } from './participation-claims';
 
 export type BatchRowResult =
   | {
@@ -82,10 +82,14 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
   ): Promise<BatchRowResult[]> {
     const owners = await Promise.all(rows.map((r) => this.index.studentOf('participations', r.data.participationId)));
     // As for one participation (RecordParticipationHandler): claimed first where the store would store it for two students.
+    const claims = new Map<string, Claim>();
     if (!dryRun && this.store.eventIdScope === 'stream') {
       await Promise.all(
         rows.map(async (r, i) => {
-          if (owners[i] === null) owners[i] = await claimParticipation(this.store, r.data.participationId, studentId, metadata);
+          if (owners[i] !== null) return;
+          const claim = await claimParticipation(this.store, r.data.participationId, studentId, metadata);
+          claims.set(r.data.participationId, claim);
+          owners[i] = claim.holder;
         }),
       );
     }
@@ -191,7 +195,11 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
           // embedded store refuses its event id in a second stream): that row is refused, the others decided again.
           const clash =
             err instanceof DuplicateEventId ? rows.findIndex((r) => eventId('ParticipationRecorded', r.data.participationId) === err.id) : -1;
-          if (!(err instanceof DuplicateEventId) || clash < 0 || owners[clash] !== null) throw err;
+          if (!(err instanceof DuplicateEventId) || clash < 0 || owners[clash] !== null) {
+            // The student's rows are one append: none was recorded, so no claim made for them may stay.
+            for (const [participationId, claim] of claims) await releaseUnrecordedClaim(this.store, participationId, studentId, claim, metadata);
+            throw err;
+          }
           owners[clash] = err.storedIn.replace(/^student-/, '');
         }
       }

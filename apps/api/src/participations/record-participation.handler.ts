@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DuplicateEventId, EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, studentStream, type ParticipationRecorded } from '@laurel/progression';
-import { claimParticipation } from './participation-claims';
+import { claimParticipation, releaseUnrecordedClaim } from './participation-claims';
 import { eventId, forgetStudent, loadStudentIncrementally, rememberAppended, serialised, withOptimisticRetry } from '../students/student-stream';
 
 export interface RecordParticipationResult {
@@ -37,10 +37,8 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
     }
     // The index is written after the append, so two requests at once both find no owner; where the store does not
     // refuse the second student's append by itself, the participation is claimed first.
-    if (owner === null && this.store.eventIdScope === 'stream') {
-      const holder = await claimParticipation(this.store, data.participationId, data.studentId, metadata);
-      if (holder !== data.studentId) throw conflict(data.participationId);
-    }
+    const claim = owner === null && this.store.eventIdScope === 'stream' ? await claimParticipation(this.store, data.participationId, data.studentId, metadata) : undefined;
+    if (claim && claim.holder !== data.studentId) throw conflict(data.participationId);
     const result = await serialised(data.studentId, () =>
       withOptimisticRetry(async () => {
         const state = await loadStudentIncrementally(this.store, data.studentId);
@@ -73,6 +71,10 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
           position: Number(result.position),
           created: true,
         };
+      }).catch(async (err: unknown) => {
+        // Inside `serialised`: no other request of this process for the student records it meanwhile.
+        if (claim) await releaseUnrecordedClaim(this.store, data.participationId, data.studentId, claim, metadata);
+        throw err;
       }),
     );
     if (owner === null) await this.index.remember('participations', data.participationId, data.studentId);
