@@ -16,13 +16,13 @@ async function main(): Promise<void> {
   const nice = lowerPriority(config.workerNice);
   const redis = await connectRedis(config.redisUrl);
   const store = openEventStore(config.eventStore);
-  const { app, healthUrl } = await startWorker({ config, store, redis, shutdownHooks: !startedByApi });
+  const { app, healthUrl, metricsUrl } = await startWorker({ config, store, redis, shutdownHooks: !startedByApi });
   // The API process prints the engine's line, this process's pid and nice among it.
   if (startedByApi) return serveParent(app, nice);
   const on = (flag: boolean) => (flag ? 'on' : 'off');
-  // Always printed, whatever the log level: it is how a person (and the tests) find the worker's health endpoint.
+  // Always printed, whatever the log level: it is how a person (and the tests) find the worker's health and metrics endpoints.
   process.stdout.write(
-    `Laurel worker is running (nice ${nice}; projection ${on(config.projection)}, award worker ${on(config.awardWorker)}; ${healthUrl ? `health: ${healthUrl}` : 'no health endpoint: set LAUREL_WORKER_HEALTH_PORT'})\n`,
+    `Laurel worker is running (nice ${nice}; projection ${on(config.projection)}, award worker ${on(config.awardWorker)}; ${healthUrl ? `health: ${healthUrl} and metrics: ${metricsUrl}` : 'no health or metrics endpoint: set LAUREL_WORKER_HEALTH_PORT'})\n`,
   );
 }
 

@@ -4,6 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Redis } from 'ioredis';
 import type { EventStore } from '@laurel/event-store';
 import { nestLogLevels, PlatformModule, type LaurelConfig } from '@laurel/platform';
+import { MetricsController } from '../../api/src/metrics/metrics.controller';
+import { Metrics } from '../../api/src/metrics/metrics';
 import { WorkerHealthController } from './health/worker-health.controller';
 import { WorkerModule } from './worker.module';
 
@@ -20,12 +22,17 @@ export interface RunningWorker {
   app: INestApplicationContext;
   /** `http://host:port/health` when `config.workerHealthPort` is set. */
   healthUrl?: string;
+  /** `http://host:port/metrics` when `config.workerHealthPort` is set. */
+  metricsUrl?: string;
 }
 
 /**
  * Starts the standalone worker (the projection and the award worker, ADR
  * 0001). With `config.workerHealthPort` set it also listens there (on
- * `config.host`) and serves only `GET /health`; otherwise it opens no port.
+ * `config.host`) and serves only `GET /health` and `GET /metrics` (the API's
+ * Prometheus metrics of this process: its CPU, memory and event loop, the
+ * embedded store's commits, the projection's lag, the award queue);
+ * otherwise it opens no port.
  */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const imports = [PlatformModule.forRoot(deps), WorkerModule.forRoot()];
@@ -37,11 +44,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     return { app };
   }
   const app = await NestFactory.create<NestFastifyApplication>(
-    { module: class LaurelWorker {}, imports, controllers: [WorkerHealthController] },
+    { module: class LaurelWorker {}, imports, controllers: [WorkerHealthController, MetricsController], providers: [Metrics] },
     new FastifyAdapter(),
     options,
   );
   if (deps.shutdownHooks !== false) app.enableShutdownHooks();
   await app.listen(port, deps.config.host);
-  return { app, healthUrl: `${(await app.getUrl()).replace('[::1]', 'localhost')}/health` };
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  return { app, healthUrl: `${url}/health`, metricsUrl: `${url}/metrics` };
 }

@@ -50,6 +50,22 @@ describe('GET /health of the standalone worker', () => {
         // Only /health: the projections' operations are the API's, behind its access control.
         const rebuild = await fetch(new URL('/admin/projections/rebuild', worker.url), { method: 'POST' });
         expect(rebuild.status).toBe(404);
+
+        // The API's metrics, of this process, on the same port.
+        expect(worker.output()).toMatch(/health: http:\/\/127\.0\.0\.1:\d+\/health and metrics: http:\/\/127\.0\.0\.1:\d+\/metrics\)/);
+        const metrics = await fetch(worker.url.replace(/\/health$/, '/metrics'));
+        expect(metrics.status).toBe(200);
+        expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        const text = await metrics.text();
+        const series = [
+          'laurel_process_cpu_seconds_total',
+          'laurel_projection_lag_events',
+          'laurel_award_jobs{state="failed"}',
+          'laurel_event_store_head_position',
+        ];
+        for (const name of series) {
+          expect(text).toMatch(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} -?\\d`, 'm'));
+        }
       } finally {
         const exited = new Promise((resolve) => worker.child.once('exit', resolve));
         worker.child.kill('SIGTERM');
