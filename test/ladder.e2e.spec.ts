@@ -80,16 +80,22 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
     const otherBefore = await drive.progression(other);
 
     // Participation level: any participation.
-    await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
+    const basketball = await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
     expect((await drive.progression(student)).level?.levelId).toBe('participation');
 
     // Two participation badges (sports, volunteering) unlock the activity level; activity badges follow.
-    await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
+    const volleyball = await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
     await drive.participate(student, 'food-bank', daysAgo(50), { role: 'volunteer', hours: 12 });
     const foodBank = await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
     let p = await drive.progression(student, asStudent);
     expect(p.level?.levelId).toBe('activity');
     expect(held(p)).toEqual(['active-volunteer', 'sports-organiser', 'sports-participant', 'volunteering-participant']);
+    // An award names what it rests on by the participation ids the coordinator recorded, not by event ids.
+    expect(p.badges.find((b) => b.badgeId === 'sports-participant')?.basis).toEqual({
+      participationIds: expect.arrayContaining([basketball, volleyball]),
+      awardIds: [],
+      applicationIds: [],
+    });
 
     // META is application-gated: applying before the META level is refused with what is missing.
     const early = await request(engine.http)
@@ -101,8 +107,10 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
     expect(early.body.message).toMatch(/not eligible for meta-leadership/);
     expect(early.body.explanation.missing.length).toBeGreaterThan(0);
 
-    await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 });
-    await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 });
+    const mentoring = [
+      await drive.participate(student, 'first-year-mentoring', daysAgo(40), { role: 'leader', hours: 12 }),
+      await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
+    ];
     p = await drive.progression(student, asStudent);
     expect(p.level?.levelId).toBe('meta');
     expect(p.eligible.map((e) => e.badgeId).sort()).toEqual(['meta-community', 'meta-leadership']);
@@ -134,6 +142,12 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
     p = await drive.progression(student, asStudent);
     expect(held(p)).toContain('meta-leadership');
     expect(p.applications).toEqual([expect.objectContaining({ applicationId: applied.body.applicationId, status: 'approved' })]);
+    // Three times organiser or leader: participations of those roles, and the approval.
+    const leadership = p.badges.find((b) => b.badgeId === 'meta-leadership')?.basis;
+    const led: string[] = [basketball, volleyball, foodBank, ...mentoring];
+    expect(leadership?.participationIds.length).toBeGreaterThanOrEqual(3);
+    expect(leadership?.participationIds.filter((id) => !led.includes(id))).toEqual([]);
+    expect(leadership).toMatchObject({ awardIds: [], applicationIds: [applied.body.applicationId] });
 
     // A second META badge opens UBER; UBER also needs five competencies.
     const community = await request(engine.http)
@@ -165,6 +179,12 @@ describe('when a student climbs participation -> activity -> META -> UBER throug
       'volunteering-participant',
     ]);
     expect(p.level?.levelId).toBe('uber');
+    // UBER rests on the two META awards, named by their award ids.
+    const awardOf = (badgeId: string) => p.badges.find((b) => b.badgeId === badgeId)?.awardId;
+    expect(p.badges.find((b) => b.badgeId === 'uber-laurel')?.basis).toMatchObject({
+      awardIds: expect.arrayContaining([awardOf('meta-community'), awardOf('meta-leadership')]),
+      applicationIds: [uber.body.applicationId],
+    });
 
     // A voided participation re-evaluates: META Community loses support and is flagged for review (its declared policy).
     const voided = await request(engine.http)

@@ -27,7 +27,12 @@ export function ladder(engine: TestEngine, coordinator: Record<string, string>) 
         at: string;
         level: { levelId: string } | null;
         levels: { levelId: string }[];
-        badges: { badgeId: string; status: string; awardId: string; basis: string[] }[];
+        badges: {
+          badgeId: string;
+          status: string;
+          awardId: string;
+          basis: { participationIds: string[]; awardIds: string[]; applicationIds: string[] };
+        }[];
         eligible: { badgeId: string }[];
         applications: { applicationId: string; badgeId: string; status: string }[];
         next: { level?: { levelId: string; missing: { text: string }[] } };

@@ -14,8 +14,11 @@ import {
   type ProgressionDocument,
 } from '@laurel/progression';
 import { explain, type Explanation } from '@laurel/rules';
+import { withAwardBasis, type ProgressionBadgeView } from './award-basis';
 
-export interface ProgressionView extends ProgressionDocument {
+export interface ProgressionView extends Omit<ProgressionDocument, 'badges'> {
+  /** Each award with its basis by participation, award and application ids. */
+  badges: ProgressionBadgeView[];
   /** The instant the view describes: now, or the `asOf` asked for. */
   at: string;
   /** `read-model` (Redis, kept by the projection) or `log` (computed from the student's stream, for `asOf`). */
@@ -72,8 +75,10 @@ export class GetProgressionHandler implements IQueryHandler<GetProgression> {
       const stored = await this.redis.hget(readModelKeys(this.config.redisPrefix).progression(id), studentId);
       doc = stored ? (JSON.parse(stored) as ProgressionDocument) : undefined;
     }
+    const view = doc ?? progressionDocument(studentId, program, state, extras, now);
     return {
-      ...(doc ?? progressionDocument(studentId, program, state, extras, now)),
+      ...view,
+      badges: withAwardBasis(view.badges, events),
       at: now.toISOString(),
       source: doc ? 'read-model' : 'log',
       next: explanation.next,
