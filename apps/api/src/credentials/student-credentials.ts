@@ -51,12 +51,14 @@ export function listCredentials(events: readonly RecordedEvent[], publicUrl: str
       const award = earned.get(issued.awardId);
       const revocation = revoked.get(issued.awardId);
       const expiresAt = award?.expiresAt;
+      // The type leaves the program out (`programId?`): the award names it too.
+      const programId = issued.programId ?? award?.programId;
       const href = url(issued.credentialId);
       return {
         credentialId: issued.credentialId,
         id: `urn:uuid:${issued.credentialId}`,
         awardId: issued.awardId,
-        ...((issued.programId ?? award?.programId) !== undefined && { programId: issued.programId ?? award?.programId }),
+        ...(programId !== undefined && { programId }),
         badge: { id: issued.badgeId, ...achievementOf(issued.jwt) },
         issuedAt: issued.issuedAt,
         ...(expiresAt !== undefined && { expiresAt }),
