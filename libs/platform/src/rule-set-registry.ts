@@ -208,7 +208,9 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     for (let attempt = 0; ; attempt++) {
       const stream = await this.store.readStream(programStream(programId), { direction: 'backwards', maxCount: 1 });
       const last = stream[0] as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']> | undefined;
-      if (last && last.data.sha256 === sha256) return { published: false, programId, version: last.data.version, sha256, reason: alreadyActive(last) };
+      if (last && last.data.sha256 === sha256) {
+        return { published: false, programId, version: last.data.version, sha256, reason: alreadyActive(last) };
+      }
       const version = (last?.data.version ?? 0) + 1;
       const data: RuleSetPublished['data'] = {
         programId,

@@ -47,7 +47,8 @@ export function IsOmittable(): PropertyDecorator {
  * isIsoInstant('2026-11-24T09:24:00+02:00') // true
  * isIsoInstant('2026-W48') // false
  */
-export const isIsoInstant = (value: unknown): boolean => typeof value === 'string' && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
+export const isIsoInstant = (value: unknown): boolean =>
+  typeof value === 'string' && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
 
 /** {@link isIsoInstant}, with the field's own message saying what to send. */
 export function IsIsoInstant(message: string, options?: ValidationOptions): PropertyDecorator {

@@ -39,7 +39,8 @@ export class RecordParticipationDto {
 
   @ApiProperty({
     example: '2026-10-14T16:00:00Z',
-    description: 'When it took place: a date-time with Z or an offset (a date alone is refused: send the time, or T00:00:00Z), from 2000 on, and not in the future',
+    description:
+      'When it took place: a date-time with Z or an offset (a date alone is refused: send the time, or T00:00:00Z), from 2000 on, and not in the future',
   })
   @IsOccurredAt()
   @HasHappened()

@@ -37,7 +37,10 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
     }
     // The index is written after the append, so two requests at once both find no owner; where the store does not
     // refuse the second student's append by itself, the participation is claimed first.
-    const claim = owner === null && this.store.eventIdScope === 'stream' ? await claimParticipation(this.store, data.participationId, data.studentId, metadata) : undefined;
+    const claim =
+      owner === null && this.store.eventIdScope === 'stream'
+        ? await claimParticipation(this.store, data.participationId, data.studentId, metadata)
+        : undefined;
     if (claim && claim.holder !== data.studentId) throw conflict(data.participationId);
     const result = await serialised(data.studentId, () =>
       withOptimisticRetry(async () => {
