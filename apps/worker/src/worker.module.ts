@@ -21,7 +21,7 @@ export class WorkerModule {
       { provide: PROJECTION_HEALTH, useExisting: ProjectionsService },
       { provide: PROJECTIONS_ADMIN, useExisting: ProjectionsService },
     ];
-    // No controllers: the API serves /admin/projections (apps/api/src/background), a worker process serves only /health.
+    // No controllers: the API serves /admin/projections (apps/api/src/background), a worker process only /health and /metrics.
     return { module: WorkerModule, imports: [AwardsModule], providers, exports: [...providers, AwardsModule] };
   }
 }
