@@ -14,6 +14,14 @@ describe('locateJsonError', () => {
       ['{"a": 1} {"b": 2}', 1, 10, 9, 'the JSON value ends before the body does; found "{": send one JSON value'],
       ['[1, 2,]', 1, 6, 5, 'a comma before "]": remove the comma after the last item'],
       ['{"note": "open', 1, 15, 14, 'a string is not closed: add its closing double quote'],
+      ['{"note": "a\tb"}', 1, 12, 11, 'a line break, tab or control character inside a string: write it escaped (\\n, \\t)'],
+      ['{"note": "\\u12"}', 1, 11, 10, '\\u must be followed by 4 hexadecimal digits'],
+      ['{"hours": -}', 1, 11, 10, 'a number needs digits after its minus sign, decimal point or exponent, e.g. 2, 2.5, -1 or 1e3'],
+      ['{"hours": 2.}', 1, 11, 10, 'a number needs digits after its minus sign, decimal point or exponent, e.g. 2, 2.5, -1 or 1e3'],
+      ['{"hours": 2 // two\n}', 1, 13, 12, 'JSON has no comments: remove it'],
+      ['["a", \'b\']', 1, 7, 6, 'JSON strings take double quotes, not single ones'],
+      ['[1 2]', 1, 4, 3, 'expected "," or "]" after an item of the array; found "2"'],
+      ['{"a": 1', 1, 8, 7, 'expected "," or "}" after the field\'s value; the body ends'],
     ])('finds where %j goes wrong: line %i, column %i', (text, line, column, offset, problem) => {
       expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
       expect(locateJsonError(text)).toEqual({ line, column, offset, problem });
