@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
 import { eventually } from './support/eventually';
 import { kill9, spawnEngine, type SpawnedEngine } from './support/spawn-engine';
 import { startTestEngine } from './support/test-engine';
+import { removeRedisKeys } from './support/redis-keys';
 
 /** The parent pid and nice value of a process from /proc, or undefined once it is gone (or a zombie). */
 function processInfo(pid: number): { ppid: number; nice: number } | undefined {
@@ -38,10 +38,7 @@ describe('the all-in-one engine (LAUREL_ROLE=all) and the worker process it star
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.unlink(...keys);
-    redis.disconnect();
+    await removeRedisKeys(prefix);
   });
 
   /** Starts the engine and reads the worker's pid from the line it prints. */

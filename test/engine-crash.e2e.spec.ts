@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { loadOrCreateLocalAuthKey, mintLocalToken } from '@laurel/platform';
 import { kill9, spawnEngine } from './support/spawn-engine';
+import { removeRedisKeys } from './support/redis-keys';
 
 describe('when the engine is killed with SIGKILL and started again', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'laurel-crash-'));
@@ -12,10 +12,7 @@ describe('when the engine is killed with SIGKILL and started again', () => {
   afterAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
     // The killed engines leave their read models, checkpoint and queue in Redis.
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${env.LAUREL_REDIS_PREFIX}:*`);
-    if (keys.length > 0) await redis.unlink(...keys);
-    redis.disconnect();
+    await removeRedisKeys(env.LAUREL_REDIS_PREFIX);
   });
 
   it('still has every participation it acknowledged', async () => {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { spawnEngine } from './support/spawn-engine';
 import { REPO_ROOT } from './support/test-engine';
+import { removeRedisKeys } from './support/redis-keys';
 
 describe('when a rule file in LAUREL_RULES_DIR has a failing example', () => {
   const dir = mkdtempSync(join(tmpdir(), 'laurel-startup-'));
@@ -23,10 +23,7 @@ describe('when a rule file in LAUREL_RULES_DIR has a failing example', () => {
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${env.LAUREL_REDIS_PREFIX}:*`);
-    if (keys.length > 0) await redis.unlink(...keys);
-    redis.disconnect();
+    await removeRedisKeys(env.LAUREL_REDIS_PREFIX);
   });
 
   it('stops with one line per failed example, file:line:column first, and no stack trace', async () => {

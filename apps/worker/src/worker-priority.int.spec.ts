@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { ENGINE_NODE_FLAGS, kill9 } from '../../../test/support/spawn-engine';
 import { REPO_ROOT } from '../../../test/support/test-engine';
+import { removeRedisKeys } from '../../../test/support/redis-keys';
 
 /** Starts the worker entry point; resolves with the process and its output once it says it runs, or once it exits. */
 function startWorker(env: Record<string, string>) {
@@ -38,10 +38,7 @@ describe('when the worker entry point starts', () => {
 
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.unlink(...keys);
-    redis.disconnect();
+    await removeRedisKeys(prefix);
   });
 
   it('runs every thread at nice 5 by default, below the API', async () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { connectRedis, loadConfig, openEventStore } from '@laurel/platform';
 import { spawnWorker } from '../../../../test/support/spawn-engine';
 import { REPO_ROOT } from '../../../../test/support/test-engine';
 import { AwardProcessor } from '../awards/award.processor';
 import { startWorker, type RunningWorker } from '../start-worker';
+import { removeRedisKeys } from '../../../../test/support/redis-keys';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -18,10 +18,7 @@ function workerEnv(): { env: Record<string, string>; cleanUp: () => Promise<void
   return {
     env,
     async cleanUp() {
-      const redis = new Redis(REDIS_URL);
-      const keys = await redis.keys(`${env.LAUREL_REDIS_PREFIX}:*`);
-      if (keys.length > 0) await redis.unlink(...keys);
-      redis.disconnect();
+      await removeRedisKeys(env.LAUREL_REDIS_PREFIX);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
