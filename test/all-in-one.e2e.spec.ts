@@ -73,6 +73,19 @@ describe('the all-in-one engine (LAUREL_ROLE=all) and the worker process it star
     }
   }, 60_000);
 
+  it("names the worker's own metrics URL when LAUREL_WORKER_HEALTH_PORT is set, and serves them there", async () => {
+    const engine = await spawnEngine({ ...env, LAUREL_WORKER_HEALTH_PORT: '0' });
+    try {
+      const url = /at nice 5, its metrics: (http:\/\/[^\s;]+)/.exec(engine.output())?.[1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const metrics = await fetch(url ?? '');
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^laurel_process_cpu_seconds_total \d/m);
+    } finally {
+      await kill9(engine.child);
+    }
+  }, 60_000);
+
   it('stops both on SIGTERM', async () => {
     const { engine, worker } = await start();
     const exited = exitOf(engine);

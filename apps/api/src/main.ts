@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  const background = worker ? `; worker process ${worker.pid} at nice ${worker.nice}` : '';
+  const background = worker ? `; worker process ${worker.pid} at nice ${worker.nice}${worker.metricsUrl ? `, its metrics: ${worker.metricsUrl}` : ''}` : '';
   // Always printed, whatever the log level: it is how a person (and the tests) find the engine.
   process.stdout.write(`Laurel is listening on ${url} (role ${config.role}${background}; events: ${where}; API docs: ${url}/docs)\n`);
 }

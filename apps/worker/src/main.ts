@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const store = openEventStore(config.eventStore);
   const { app, healthUrl, metricsUrl } = await startWorker({ config, store, redis, shutdownHooks: !startedByApi });
   // The API process prints the engine's line, this process's pid and nice among it.
-  if (startedByApi) return serveParent(app, nice);
+  if (startedByApi) return serveParent(app, { nice, metricsUrl });
   const on = (flag: boolean) => (flag ? 'on' : 'off');
   // Always printed, whatever the log level: it is how a person (and the tests) find the worker's health and metrics endpoints.
   process.stdout.write(

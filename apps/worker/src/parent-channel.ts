@@ -6,7 +6,7 @@ import { AWARD_WORKER_HEALTH, PROJECTION_HEALTH, PROJECTIONS_ADMIN, providedHere
 export type ParentRequest = { id: number; kind: 'health' | 'projections.status' | 'projections.rebuild' } | { kind: 'shutdown' };
 
 /** What the worker process tells the API process: once that it is ready, then one answer per request. */
-export type ChildMessage = { kind: 'ready'; nice: number } | { kind: 'answer'; id: number; value: unknown } | { kind: 'answer'; id: number; error: string };
+export type ChildMessage = { kind: 'ready'; nice: number; metricsUrl?: string } | { kind: 'answer'; id: number; value: unknown } | { kind: 'answer'; id: number; error: string };
 
 /**
  * Serves the API process that forked this worker over the IPC channel:
@@ -16,7 +16,7 @@ export type ChildMessage = { kind: 'ready'; nice: number } | { kind: 'answer'; i
  * order; should the API process die (the channel closes), this one exits at
  * once, as the engine's one process did before.
  */
-export function serveParent(app: INestApplicationContext, nice: number): void {
+export function serveParent(app: INestApplicationContext, ready: { nice: number; metricsUrl?: string }): void {
   const send = (message: ChildMessage) => process.send?.(message);
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -54,5 +54,5 @@ export function serveParent(app: INestApplicationContext, nice: number): void {
       (err: unknown) => send({ kind: 'answer', id: request.id, error: err instanceof Error ? err.message : String(err) }),
     );
   });
-  send({ kind: 'ready', nice });
+  send({ kind: 'ready', ...ready });
 }

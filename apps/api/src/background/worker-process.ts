@@ -44,6 +44,8 @@ export class WorkerProcess {
   private readonly pending = new Map<number, Pending>();
   /** The nice value the worker process runs at, once it is ready. */
   nice: number | undefined;
+  /** Where the worker process serves its own /metrics (and /health), with LAUREL_WORKER_HEALTH_PORT set. */
+  metricsUrl: string | undefined;
 
   constructor(private readonly entry: string) {}
 
@@ -57,9 +59,7 @@ export class WorkerProcess {
    * it exit later without being asked to.
    */
   start(onLost: (why: string) => void): Promise<void> {
-    // Its health is this process's /health: it opens no port of its own.
-    const { LAUREL_WORKER_HEALTH_PORT: _ignored, ...env } = process.env;
-    const child = fork(this.entry, [], { stdio: 'inherit', env });
+    const child = fork(this.entry, [], { stdio: 'inherit' });
     this.child = child;
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -67,6 +67,7 @@ export class WorkerProcess {
         if (message.kind === 'ready') {
           ready = true;
           this.nice = message.nice;
+          this.metricsUrl = message.metricsUrl;
           resolve();
         } else this.settle(message);
       });
