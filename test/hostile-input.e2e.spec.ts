@@ -163,7 +163,10 @@ describe('input limits', () => {
     it('answers 400, not 500, for ISO-8601 forms that name no instant (week and ordinal dates, basic format, an hour-only offset)', async () => {
       const designer = await engine.as('designer');
       for (const when of ['2026-W48', '2026-328', '20261124', '2026-11-24T09:24+02']) {
-        const asOf = await request(engine.http).get(`/students/s-1/progression?asOf=${encodeURIComponent(when)}`).set(coordinator).expect(400);
+        const asOf = await request(engine.http)
+          .get(`/students/s-1/progression?asOf=${encodeURIComponent(when)}`)
+          .set(coordinator)
+          .expect(400);
         expect(asOf.body.message).toBe('asOf must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z');
         const at = await request(engine.http)
           .post(`/programs/vilnius-tech/rules/preview?at=${encodeURIComponent(when)}`)
@@ -173,6 +176,21 @@ describe('input limits', () => {
           .expect(400);
         expect(at.body.message).toBe('at must be an ISO-8601 date or date-time, e.g. 2026-06-30 or 2026-06-30T12:00:00Z');
       }
+    });
+
+    it('names the day, month or time the calendar lacks in asOf and at, as it does for occurredAt', async () => {
+      const designer = await engine.as('designer');
+      const asOf = await request(engine.http).get('/students/s-1/progression?asOf=2026-02-30').set(coordinator).expect(400);
+      expect(asOf.body.message).toBe('asOf 2026-02-30 is not a date: 2026-02 has no day 30 (it has 28 days)');
+      const late = await request(engine.http).get('/students/s-1/progression?asOf=2026-01-10T25:00:00Z').set(coordinator).expect(400);
+      expect(late.body.message).toBe('asOf 2026-01-10T25:00:00Z is not a time of day: write the time from 00:00 to 23:59:59');
+      const at = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview?at=2026-14-01')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send('program: { id: vilnius-tech }')
+        .expect(400);
+      expect(at.body.message).toBe('at 2026-14-01 is not a date: there is no month 14; write the date as YYYY-MM-DD, the month from 01 to 12');
     });
   });
 });

@@ -48,14 +48,9 @@ export function readOccurredAt(value: string, options: OccurredAtOptions): Occur
           : occurredAtFormat(field),
     };
   }
+  const problem = calendarFault(m, value, field);
+  if (problem) return { problem };
   const [, y = '', mo = '', d = '', , h, mi = '00', s, fraction = '', zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  if (days === undefined)
-    return { problem: `${field} ${value} is not a date: there is no month ${mo}; write the date as YYYY-MM-DD, the month from 01 to 12` };
-  if (Number(d) < 1 || Number(d) > days) return { problem: `${field} ${value} is not a date: ${y}-${mo} has no day ${d} (it has ${days} days)` };
   if (h === undefined) {
     if (options.dateOnly === 'start-of-day') return { iso: `${y}-${mo}-${d}T00:00:00.000Z` };
     return {
@@ -63,16 +58,43 @@ export function readOccurredAt(value: string, options: OccurredAtOptions): Occur
     };
   }
   const time = `${h}:${mi}${s === undefined ? '' : `:${s}${fraction}`}`;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
-    return { problem: `${field} ${value} is not a time of day: write the time from 00:00 to 23:59:59` };
-  }
   if (zone === undefined) {
     return {
       problem: `${field} ${value} has no time zone: write ${y}-${mo}-${d}T${time}Z for UTC, or add the offset, e.g. ${y}-${mo}-${d}T${time}+02:00`,
     };
   }
-  if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(-2)) > 59)) {
-    return { problem: `${field} ${value} has an impossible time zone offset ${zone}: an offset is from -23:59 to +23:59` };
-  }
   return { iso: new Date(`${y}-${mo}-${d}T${time}${zone}`).toISOString() };
+}
+
+/**
+ * What the calendar lacks in a value written as an ISO-8601 date or
+ * date-time: a month past 12, a day its month does not have, a time past
+ * 23:59:59, an offset past 23:59. Undefined when it has none of these, or is
+ * not written as a date at all (then the caller says how to write one). The
+ * API's `asOf` and `at` queries name the fault with it, as `occurredAt` does.
+ *
+ * @example
+ * calendarProblem('2026-02-30', 'asOf') // 'asOf 2026-02-30 is not a date: 2026-02 has no day 30 (it has 28 days)'
+ * calendarProblem('last-tuesday', 'asOf') // undefined
+ */
+export function calendarProblem(value: string, field: string): string | undefined {
+  const m = DATE_TIME.exec(value);
+  return m ? calendarFault(m, value, field) : undefined;
+}
+
+function calendarFault(m: RegExpExecArray, value: string, field: string): string | undefined {
+  const [, y = '', mo = '', d = '', , h, mi = '00', s, , zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined) return `${field} ${value} is not a date: there is no month ${mo}; write the date as YYYY-MM-DD, the month from 01 to 12`;
+  if (Number(d) < 1 || Number(d) > days) return `${field} ${value} is not a date: ${y}-${mo} has no day ${d} (it has ${days} days)`;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)) {
+    return `${field} ${value} is not a time of day: write the time from 00:00 to 23:59:59`;
+  }
+  if (zone !== undefined && zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(-2)) > 59)) {
+    return `${field} ${value} has an impossible time zone offset ${zone}: an offset is from -23:59 to +23:59`;
+  }
+  return undefined;
 }

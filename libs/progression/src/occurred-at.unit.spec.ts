@@ -1,4 +1,4 @@
-import { readOccurredAt } from './occurred-at';
+import { calendarProblem, readOccurredAt } from './occurred-at';
 
 describe('readOccurredAt', () => {
   describe('when the value is a date-time with a zone', () => {
@@ -50,5 +50,27 @@ describe('readOccurredAt', () => {
         problem: 'occurredAt "14/10/2026" is not a date; write YYYY-MM-DD, or an ISO-8601 date-time with Z or an offset, e.g. 2026-10-14T16:00:00Z',
       });
     });
+  });
+});
+
+describe('calendarProblem', () => {
+  it('names what the calendar lacks in a date or date-time, under the field it is given', () => {
+    expect(calendarProblem('2026-02-30', 'asOf')).toBe('asOf 2026-02-30 is not a date: 2026-02 has no day 30 (it has 28 days)');
+    expect(calendarProblem('2028-02-29', 'asOf')).toBeUndefined();
+    expect(calendarProblem('2026-13-01T10:00:00Z', 'at')).toBe(
+      'at 2026-13-01T10:00:00Z is not a date: there is no month 13; write the date as YYYY-MM-DD, the month from 01 to 12',
+    );
+    expect(calendarProblem('2026-11-24T24:00:00Z', 'asOf')).toBe(
+      'asOf 2026-11-24T24:00:00Z is not a time of day: write the time from 00:00 to 23:59:59',
+    );
+    expect(calendarProblem('2026-11-24T10:00:00+25:00', 'asOf')).toBe(
+      'asOf 2026-11-24T10:00:00+25:00 has an impossible time zone offset +25:00: an offset is from -23:59 to +23:59',
+    );
+  });
+
+  it('has nothing to say of a value in the calendar, or not written as a date at all', () => {
+    for (const value of ['2026-11-24', '2026-11-24T10:00:00Z', '2026-11-24T10:00', 'last-tuesday', '2026-W48', '20261124']) {
+      expect(calendarProblem(value, 'asOf')).toBeUndefined();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
-import { occurredAtFormat, readOccurredAt } from '@laurel/progression';
+import { calendarProblem, occurredAtFormat, readOccurredAt } from '@laurel/progression';
 
 /**
  * Control characters other than tab and line breaks, and UTF-16 surrogates
@@ -50,9 +50,22 @@ export function IsOmittable(): PropertyDecorator {
 export const isIsoInstant = (value: unknown): boolean =>
   typeof value === 'string' && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value));
 
-/** {@link isIsoInstant}, with the field's own message saying what to send. */
+/**
+ * {@link isIsoInstant}, with the field's own message saying what to send; a
+ * date the calendar lacks is named instead ('asOf 2026-02-30 is not a date:
+ * 2026-02 has no day 30 (it has 28 days)'), as for `occurredAt`.
+ */
 export function IsIsoInstant(message: string, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name: 'isIsoInstant', validator: { validate: isIsoInstant, defaultMessage: () => message } }, options);
+  return ValidateBy(
+    {
+      name: 'isIsoInstant',
+      validator: {
+        validate: isIsoInstant,
+        defaultMessage: (args) => (typeof args?.value === 'string' && calendarProblem(args.value, args.property)) || message,
+      },
+    },
+    options,
+  );
 }
 
 /**
@@ -224,4 +237,3 @@ export function HasTimeZone(options?: ValidationOptions): PropertyDecorator {
  * plusRestored('2026-06-30T12:00:00 02:00') // '2026-06-30T12:00:00+02:00'
  */
 export const plusRestored = (value: unknown): unknown => (typeof value === 'string' ? value.replace(/ (\d{2}(?::?\d{2})?)$/, '+$1') : value);
-
