@@ -13,10 +13,7 @@ import { eventStoreContract } from './test-support/event-store.contract';
 const REPO = resolve(__dirname, '../../..');
 const WRITER = resolve(__dirname, 'test-support/append-forever.ts');
 
-const event = (
-  type = 'SomethingHappened',
-  data: Record<string, unknown> = {},
-): NewEvent => ({ id: randomUUID(), type, data });
+const event = (type = 'SomethingHappened', data: Record<string, unknown> = {}): NewEvent => ({ id: randomUUID(), type, data });
 
 /** A temp dir for one test (or one describe), removed afterwards. */
 function tempDir(): { dir: string; file: string; remove(): void } {
@@ -29,21 +26,8 @@ function tempDir(): { dir: string; file: string; remove(): void } {
 }
 
 /** Starts the writer process on `file`; `lines` yields its stdout line by line. */
-function startWriter(
-  file: string,
-  prefix: string,
-  writers: number,
-  count?: number,
-) {
-  const args = [
-    '-r',
-    '@swc-node/register',
-    WRITER,
-    file,
-    prefix,
-    String(writers),
-    ...(count === undefined ? [] : [String(count)]),
-  ];
+function startWriter(file: string, prefix: string, writers: number, count?: number) {
+  const args = ['-r', '@swc-node/register', WRITER, file, prefix, String(writers), ...(count === undefined ? [] : [String(count)])];
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: 'pipe',
@@ -85,11 +69,7 @@ describe('SqliteEventStore', () => {
   describe('when 100 appends arrive at once', () => {
     it('commits them in far fewer transactions than appends', async () => {
       const before = store.stats;
-      const results = await Promise.all(
-        Array.from({ length: 100 }, (_, i) =>
-          store.append(`student-${i % 10}`, [event()]),
-        ),
-      );
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => store.append(`student-${i % 10}`, [event()])));
       const after = store.stats;
       expect(results).toHaveLength(100);
       expect(after.appends - before.appends).toBe(100);
@@ -116,15 +96,8 @@ describe('SqliteEventStore', () => {
         store.append('student-1', [event()], { expectedRevision: 0n }),
       ]);
 
-      expect(outcomes.map((o) => o.status)).toEqual([
-        'fulfilled',
-        'rejected',
-        'rejected',
-        'fulfilled',
-      ]);
-      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(
-        WrongExpectedVersion,
-      );
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
       expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({
         code: 'INVALID_EVENT',
       });
@@ -139,11 +112,7 @@ describe('SqliteEventStore', () => {
         store.append('student-9', [event()], { expectedRevision: 'no_stream' }),
         store.append('student-9', [event()], { expectedRevision: 0n }),
       ]);
-      expect(results.map((r) => r.status)).toEqual([
-        'fulfilled',
-        'rejected',
-        'fulfilled',
-      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(store.stats.transactions).toBe(1);
     });
   });
@@ -173,9 +142,7 @@ describe('SqliteEventStore', () => {
           if (e.position === 3n) break;
         }
       })();
-      await Promise.all(
-        [1, 2, 3].map((n) => store.append(`student-${n}`, [event()]).then((r) => order.push(`acknowledged ${r.position}`))),
-      );
+      await Promise.all([1, 2, 3].map((n) => store.append(`student-${n}`, [event()]).then((r) => order.push(`acknowledged ${r.position}`))));
       await delivered;
       for (const n of [1, 2, 3]) expect(order.indexOf(`acknowledged ${n}`)).toBeLessThan(order.indexOf(`delivered ${n}`));
     });
@@ -184,10 +151,12 @@ describe('SqliteEventStore', () => {
       await store.append('student-0', [event()]); // The fsync thread is started.
       let finished = 0;
       // Twice as many slow tasks as libuv has threads: an fsync on the pool would wait for all of them.
-      const busy = Array.from({ length: 8 }, () =>
-        new Promise<void>((resolve, reject) =>
-          pbkdf2('secret', 'salt', 400_000, 64, 'sha512', (err) => (err ? reject(err) : (finished++, resolve()))),
-        ),
+      const busy = Array.from(
+        { length: 8 },
+        () =>
+          new Promise<void>((resolve, reject) =>
+            pbkdf2('secret', 'salt', 400_000, 64, 'sha512', (err) => (err ? reject(err) : (finished++, resolve()))),
+          ),
       );
       await store.append('student-1', [event()]);
       const whenAcknowledged = finished;
@@ -222,8 +191,10 @@ describe('SqliteEventStore', () => {
         }
       };
       await Promise.all(Array.from({ length: 32 }, (_, w) => writer(w)));
-      // Every event stays in the WAL when checkpoints cannot catch up with the writers: several times the payload.
-      expect(largestWal).toBeLessThan(payload / 2);
+      // Without checkpoints every event stays in the WAL: 329 MB, near 7 times the payload. With them it peaked at
+      // 16 MB on a quiet machine and 26 MB on a busy one (checkpoints trail further when the cores are shared), so the
+      // bound is the payload itself: far above what checkpoints leave, far below what their absence does.
+      expect(largestWal).toBeLessThan(payload);
       expect(store.stats.events).toBe(Math.ceil(payload / note.length));
       const head = await store.lastPosition();
       await store.close();
@@ -235,10 +206,7 @@ describe('SqliteEventStore', () => {
 
   describe('when the store is closed with appends queued', () => {
     it('commits them before closing, and they are there on reopening', async () => {
-      const pending = [
-        store.append('student-1', [event()]),
-        store.append('student-2', [event()]),
-      ];
+      const pending = [store.append('student-1', [event()]), store.append('student-2', [event()])];
       await store.close();
       await expect(Promise.all(pending)).resolves.toHaveLength(2);
       await expect(store.append('student-1', [event()])).rejects.toMatchObject({
@@ -272,9 +240,7 @@ describe('SqliteEventStore', () => {
         rest.push(next.value);
       }
       await subscription.close();
-      expect(rest.map((e) => e.position)).toEqual(
-        Array.from({ length: 100 }, (_, i) => BigInt(i + 2)),
-      );
+      expect(rest.map((e) => e.position)).toEqual(Array.from({ length: 100 }, (_, i) => BigInt(i + 2)));
     });
   });
 
@@ -298,12 +264,8 @@ describe('SqliteEventStore', () => {
       expect(acked.size).toBeGreaterThanOrEqual(300);
 
       store = SqliteEventStore.open(tmp.file);
-      const stored = new Map(
-        (await store.readAll()).map((e) => [e.id, e.position]),
-      );
-      const missing = [...acked].filter(
-        ([id, position]) => stored.get(id) !== position,
-      );
+      const stored = new Map((await store.readAll()).map((e) => [e.id, e.position]));
+      const missing = [...acked].filter(([id, position]) => stored.get(id) !== position);
       expect(missing).toEqual([]);
     }, 30_000);
   });
@@ -362,11 +324,7 @@ describe('SqliteEventStore', () => {
         const { code } = await writer.exited;
         expect(code).toBe(0);
         expect(new Set(got.map((e) => e.id)).size).toBe(20);
-        got
-          .slice(1)
-          .forEach((e, i) =>
-            expect(e.position).toBeGreaterThan(got[i]!.position),
-          );
+        got.slice(1).forEach((e, i) => expect(e.position).toBeGreaterThan(got[i]!.position));
       } catch (err) {
         writer.child.kill('SIGKILL');
         throw new Error(`${String(err)}\nwriter stderr: ${writer.stderr()}`);
