@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnEngine } from './support/spawn-engine';
+import { kill9, spawnEngine } from './support/spawn-engine';
 import { REPO_ROOT } from './support/test-engine';
 import { removeRedisKeys } from './support/redis-keys';
 
@@ -39,5 +39,42 @@ describe('when a rule file in LAUREL_RULES_DIR has a failing example', () => {
     );
     expect(failure.message).toContain('`laurel rules check` and `laurel rules test` show the same errors');
     expect(failure.message).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe('when a rule file in LAUREL_RULES_DIR has a warning', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-startup-'));
+  const rulesDir = join(dir, 'rules');
+  const file = join(rulesDir, 'vilnius-tech.yaml');
+  const env = { LAUREL_DATA_DIR: join(dir, 'data'), LAUREL_RULES_DIR: rulesDir, LAUREL_REDIS_PREFIX: `laurel-test-${randomUUID()}` };
+  // Sports participants are also asked for `at-least: 0` art participations: always true, so the checks warn.
+  const source = readFileSync(join(REPO_ROOT, 'rules/vilnius-tech.yaml'), 'utf8').replace(
+    'participations: { at-least: 2, category: sports }\n',
+    'participations: { at-least: 2, category: sports }\n      all:\n        - participations: { at-least: 0, category: art }\n',
+  );
+  const lines = source.split('\n');
+  const line = lines.findIndex((l) => l.includes('at-least: 0')) + 1;
+  const column = lines[line - 1]!.indexOf('at-least: 0') + 'at-least: '.length + 1;
+
+  beforeAll(() => {
+    mkdirSync(rulesDir);
+    writeFileSync(file, source);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await removeRedisKeys(env.LAUREL_REDIS_PREFIX);
+  });
+
+  it('publishes it and logs the warning as file:line:column, as `laurel rules check` prints it', async () => {
+    const engine = await spawnEngine(env);
+    try {
+      const logged = engine.output();
+      expect(logged).toMatch(/published vilnius-tech v1 /);
+      expect(logged).toContain(
+        `${file}:${line}:${column} warning: \`at-least: 0\` always holds, so this condition changes nothing; use at least 1 or remove it. [always-true-condition]`,
+      );
+    } finally {
+      await kill9(engine.child);
+    }
   }, 60_000);
 });

@@ -13,6 +13,14 @@ const STRICTER = RULES.replace('participations: { at-least: 2, category: sports 
   /\nexamples:[\s\S]*$/,
   '\n',
 );
+/** The same rules, with sports participants also asked for `at-least: 0` art participations: always true, so the checks warn and nothing else changes. */
+const WARNED = RULES.replace(
+  'participations: { at-least: 2, category: sports }\n',
+  'participations: { at-least: 2, category: sports }\n      all:\n        - participations: { at-least: 0, category: art }\n',
+);
+/** Where the checks point for `at-least: 0` in WARNED: at its value. */
+const WARNED_LINE = WARNED.split('\n').findIndex((l) => l.includes('at-least: 0')) + 1;
+const WARNED_COLUMN = WARNED.split('\n')[WARNED_LINE - 1]!.indexOf('at-least: 0') + 'at-least: '.length + 1;
 
 describe('rules, history and corrections', () => {
   let engine: TestEngine;
@@ -170,6 +178,36 @@ describe('rules, history and corrections', () => {
       for (const path of ['/programs/{id}/rules', '/programs/{id}/rules/preview']) {
         expect([path, Object.keys(spec.paths[path]?.post?.requestBody?.content ?? {})]).toEqual([path, ['text/yaml', 'application/json']]);
       }
+    });
+
+    it("finds the answers' `warnings` and the 422's `errors` described as one rule issue, with file, line and column", async () => {
+      type Schema = { $ref?: string; type?: string; items?: Schema; properties?: Record<string, Schema>; required?: string[]; enum?: string[] };
+      const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
+        components: { schemas: Record<string, Schema> };
+      };
+      const schemaOf = (path: string, status: string): Schema => {
+        const ref = spec.paths[path]?.post?.responses[status]?.content?.['application/json']?.schema.$ref ?? `(no schema for ${status} of ${path})`;
+        return spec.components.schemas[ref.replace('#/components/schemas/', '')] ?? {};
+      };
+      const issue = '#/components/schemas/RuleIssueDto';
+      for (const [path, status, field] of [
+        ['/programs/{id}/rules', '201', 'warnings'],
+        ['/programs/{id}/rules', '200', 'warnings'],
+        ['/programs/{id}/rules', '422', 'errors'],
+        ['/programs/{id}/rules/preview', '200', 'warnings'],
+        ['/programs/{id}/rules/preview', '422', 'errors'],
+      ] as const) {
+        expect([path, status, schemaOf(path, status).properties?.[field]]).toEqual([
+          path,
+          status,
+          expect.objectContaining({ type: 'array', items: { $ref: issue } }),
+        ]);
+      }
+      expect(schemaOf('/programs/{id}/rules', '201').required).toContain('warnings');
+      const ruleIssue = spec.components.schemas.RuleIssueDto;
+      expect(ruleIssue?.required).toEqual(['file', 'line', 'column', 'code', 'message', 'severity']);
+      expect(ruleIssue?.properties?.code?.enum).toContain('always-true-condition');
     });
   });
 
@@ -387,6 +425,75 @@ describe('rules, history and corrections', () => {
       expect(res.body.students).toBeGreaterThanOrEqual(3);
       expect(res.body.levels.find((l: { levelId: string }) => l.levelId === 'participation').students).toBeGreaterThanOrEqual(1);
       expect(res.body.badges.find((b: { badgeId: string }) => b.badgeId === 'sports-participant').holders).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('when a designer publishes and previews a rule file the checks warn about', () => {
+    const warning = {
+      file: 'vilnius-tech.yaml',
+      line: WARNED_LINE,
+      column: WARNED_COLUMN,
+      code: 'always-true-condition',
+      message: '`at-least: 0` always holds, so this condition changes nothing; use at least 1 or remove it.',
+      severity: 'warning',
+    };
+
+    it('previews it with the warning, and clean rules with `warnings: []`', async () => {
+      const warned = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(WARNED)
+        .expect(200);
+      expect(warned.body.warnings).toEqual([warning]);
+      expect(warned.body.examples.failed).toEqual([]);
+      const clean = await request(engine.http)
+        .post('/programs/vilnius-tech/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(RULES)
+        .expect(200);
+      expect(clean.body.warnings).toEqual([]);
+    });
+
+    it('publishes it and lists the warning with its line and column, also when the content is active already; clean rules answer `warnings: []`', async () => {
+      const published = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .send({ content: WARNED, fileName: 'vilnius-tech.yaml' })
+        .expect(201);
+      expect(published.body).toMatchObject({ published: true, programId: 'vilnius-tech', warnings: [warning] });
+      const active = await request(engine.http).get('/programs/vilnius-tech/rules').set(designer).expect(200);
+      expect(active.body).toMatchObject({ version: published.body.version, sha256: published.body.sha256 });
+
+      const again = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(WARNED)
+        .expect(200);
+      expect(again.body).toMatchObject({
+        published: false,
+        version: published.body.version,
+        reason: expect.stringMatching(/has this content already/),
+      });
+      expect(again.body.warnings).toEqual([warning]);
+
+      // The original rules back for the tests after this one.
+      const clean = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(RULES)
+        .expect(201);
+      expect(clean.body).toMatchObject({ published: true, version: published.body.version + 1, warnings: [] });
+      const cleanAgain = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(RULES)
+        .expect(200);
+      expect(cleanAgain.body).toMatchObject({ published: false, warnings: [] });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,7 +80,7 @@ describe('when the engine starts with a rules directory', () => {
       ),
     );
     const published = await registry.publish(edited('(from the API)'), 'draft.yaml', { actor: 'designer:d-1' });
-    expect(published).toEqual({ published: true, programId: 'vilnius-tech', version: 2, sha256: published.sha256 });
+    expect(published).toEqual({ published: true, programId: 'vilnius-tech', version: 2, sha256: published.sha256, warnings: [] });
     const [kept] = await registry.publishDirectory(rulesDir, { actor: 'system:startup' });
     expect(kept?.reason).toMatch(/is unchanged since it was published as vilnius-tech v1 .*; v2, published since by designer:d-1, stays active/);
     await registry.onApplicationShutdown();
@@ -98,5 +99,49 @@ describe('when the engine starts with a rules directory', () => {
     // A designer who then edits the file means it: the file wins again.
     writeFileSync(join(rulesDir, FILE), edited('(edited file)'));
     expect(await start()).toBe(3);
+  });
+
+  describe('when a rule file has a warning', () => {
+    // Sports participants also need `at-least: 0` art participations: always true, so `laurel rules check` warns.
+    const warned = original.replace(
+      'participations: { at-least: 2, category: sports }\n',
+      'participations: { at-least: 2, category: sports }\n      all:\n        - participations: { at-least: 0, category: art }\n',
+    );
+    const lines = warned.split('\n');
+    const line = lines.findIndex((l) => l.includes('at-least: 0')) + 1;
+    const column = lines[line - 1]!.indexOf('at-least: 0') + 'at-least: '.length + 1;
+    const message = '`at-least: 0` always holds, so this condition changes nothing; use at least 1 or remove it.';
+    let warn: jest.SpyInstance;
+    beforeEach(() => {
+      warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
+    afterEach(() => warn.mockRestore());
+
+    it('publishes it, answers the warning with its line and column, and logs it as file:line:column at every start', async () => {
+      const path = join(rulesDir, FILE);
+      writeFileSync(path, warned);
+      const logged = `${path}:${line}:${column} warning: ${message} [always-true-condition]`;
+      const registry = new RuleSetRegistry(store, config);
+      await registry.start();
+      const [first] = await registry.publishDirectory(rulesDir, { actor: 'system:startup' });
+      expect(first).toMatchObject({ published: true, version: 1 });
+      expect(first?.warnings).toEqual([{ file: path, line, column, code: 'always-true-condition', message, severity: 'warning' }]);
+      expect(warn.mock.calls).toEqual([[logged]]);
+
+      // Unchanged at the next start: nothing is published, and the warning is still there to fix.
+      warn.mockClear();
+      const [again] = await registry.publishDirectory(rulesDir, { actor: 'system:startup' });
+      expect(again).toMatchObject({ published: false, version: 1, warnings: first?.warnings });
+      expect(warn.mock.calls).toEqual([[logged]]);
+
+      const viaApi = await registry.publish(warned, 'draft.yaml', { actor: 'designer:d-1' });
+      expect(viaApi).toMatchObject({ published: false, version: 1, warnings: [expect.objectContaining({ file: 'draft.yaml', line, column })] });
+      await registry.onApplicationShutdown();
+    });
+
+    it('logs no warning for a clean file', async () => {
+      expect(await start()).toBe(1);
+      expect(warn).not.toHaveBeenCalled();
+    });
   });
 });

@@ -5,7 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { EVENT_STORE, WrongExpectedVersion, type EventMetadata, type EventStore, type RecordedEvent, type Subscription } from '@laurel/event-store';
 import { programStream, type RuleSetPublished } from '@laurel/progression';
 import { LAUREL_CONFIG, type LaurelConfig } from './config';
-import { loadRuleSet, runExamples, type RuleIssue, type RuleSet } from '@laurel/rules';
+import { formatIssue, loadRuleSet, runExamples, type RuleIssue, type RuleSet } from '@laurel/rules';
 
 const PUBLISH_NAMESPACE = '0b6f3c1e-5d2a-4f7b-9a8e-3c4d5e6f7a8b';
 
@@ -63,6 +63,8 @@ export type PublishOutcome = {
   sha256: string;
   /** Why nothing was published (`published: false`): which version already has the content, or that the file is unchanged since it was published. */
   reason?: string;
+  /** What the checks warn about in the file (e.g. `at-least: 0`), as `laurel rules check` prints them; they do not stop publishing. Empty when there are none. */
+  warnings: RuleIssue[];
 };
 
 /** Why publishing `sha256` changes nothing: `last`, the active version, has that content already. */
@@ -209,7 +211,7 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
       const stream = await this.store.readStream(programStream(programId), { direction: 'backwards', maxCount: 1 });
       const last = stream[0] as RecordedEvent<'RuleSetPublished', RuleSetPublished['data']> | undefined;
       if (last && last.data.sha256 === sha256) {
-        return { published: false, programId, version: last.data.version, sha256, reason: alreadyActive(last) };
+        return { published: false, programId, version: last.data.version, sha256, reason: alreadyActive(last), warnings: loaded.warnings };
       }
       const version = (last?.data.version ?? 0) + 1;
       const data: RuleSetPublished['data'] = {
@@ -237,7 +239,7 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
           recordedAt: new Date(),
         });
         this.logger.log(`published ${programId} v${version} (${sha256.slice(0, 12)}) from ${basename(fileName)}`);
-        return { published: true, programId, version, sha256 };
+        return { published: true, programId, version, sha256, warnings: loaded.warnings };
       } catch (err) {
         if (!(err instanceof WrongExpectedVersion) || attempt >= 3) throw err;
       }
@@ -249,7 +251,9 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
    * files were last published from here (`metadata.actor`); a file that
    * fails the checks stops start-up. A file left as it was does not undo a
    * version published since through the API: that version stays active, and
-   * a warning says the file differs from it.
+   * a warning says the file differs from it. Each file's warnings are
+   * logged as `file:line:column warning: ...`, as `laurel rules check`
+   * prints them, whether or not it was published.
    */
   async publishDirectory(dir: string, metadata: EventMetadata & { actor: string }): Promise<PublishOutcome[]> {
     const files = readdirSync(dir)
@@ -273,15 +277,22 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
               : `${unchanged}; v${last.data.version}, published since by ${String(last.metadata?.actor ?? 'someone')}, stays active. Edit the file (or publish through the API) to replace it`;
           if (last.data.sha256 === sha256) this.logger.log(reason);
           else this.logger.warn(reason);
-          outcomes.push({ published: false, programId, version: last.data.version, sha256: last.data.sha256, reason });
+          this.logWarnings(loaded.warnings);
+          outcomes.push({ published: false, programId, version: last.data.version, sha256: last.data.sha256, reason, warnings: loaded.warnings });
           continue;
         }
       }
       const outcome = await this.publish(content, path, metadata);
       if (outcome.reason !== undefined) this.logger.log(`${f}: ${outcome.reason}`);
+      this.logWarnings(outcome.warnings);
       outcomes.push(outcome);
     }
     return outcomes;
+  }
+
+  /** An operator who never runs `laurel rules check` reads the warnings here, where the file is published. */
+  private logWarnings(warnings: readonly RuleIssue[]): void {
+    for (const w of warnings) this.logger.warn(formatIssue(w));
   }
 
   async onApplicationShutdown(): Promise<void> {

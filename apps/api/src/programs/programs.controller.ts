@@ -1,5 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -8,12 +18,13 @@ import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
 import { foldStudent, ID_PATTERN, ID_RULE, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
-import { loadRuleSet, ruleSetDiffer, runExamples, type RuleIssue, type RuleSetDiff } from '@laurel/rules';
+import { loadRuleSet, ruleSetDiffer, runExamples } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { chooseType } from '../http/negotiate';
 import { HasCome, HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
 import { instantOf } from '../students/students.dto';
+import { PreviewAnswerDto, PublishAnswerDto, RuleFileRejectedDto, type PreviewAnswer } from './programs.dto';
 
 /** Events read per page, and the longest the preview replays before letting other requests run (ms). */
 const PREVIEW_PAGE = 5000;
@@ -93,7 +104,21 @@ export class ProgramsController {
   @ApiBody({ description: 'The rule file' })
   @ApiOperation({
     summary:
-      'Publish a rule set after the same checks as `laurel rules check` (422 with file:line:column); the content of the active version again is 200 with `published: false` and the `reason`',
+      'Publish a rule set after the same checks as `laurel rules check` (422 with file:line:column); the content of the active version again is 200 with `published: false` and the `reason`; either answer lists the warnings of the checks (`warnings`, file:line:column each), which do not stop publishing',
+  })
+  @ApiResponse({
+    status: 201,
+    type: PublishAnswerDto,
+    description: 'Published as a new version; `warnings` lists what the checks warn about, empty when nothing',
+  })
+  @ApiResponse({
+    status: 200,
+    type: PublishAnswerDto,
+    description: 'The active version has this content already: `published: false`, the `reason`, and the `warnings`',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: RuleFileRejectedDto,
+    description: 'The file fails the checks or its own examples: `errors`, file:line:column each; nothing was published',
   })
   async publish(
     @Param('id') id: string,
@@ -125,9 +150,14 @@ export class ProgramsController {
   @ApiBody({ description: 'The draft rule file (YAML as text/yaml, or JSON { "content": "<yaml>" })' })
   @ApiOperation({
     summary:
-      'What-if: replay the real history under a draft rule file and list who would gain or lose what, and (onPublish) what publishing it now would do: badges and levels awarded, awards kept, flagged or revoked by policy; `examples.failed` lists the draft\'s own examples that fail (publishing would refuse it)',
+      "What-if: replay the real history under a draft rule file and list who would gain or lose what, and (onPublish) what publishing it now would do: badges and levels awarded, awards kept, flagged or revoked by policy; `examples.failed` lists the draft's own examples that fail (publishing would refuse it); `warnings` what the checks warn about (publishing would not stop for them)",
   })
-  async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<RuleSetDiff & { examples: { run: number; failed: RuleIssue[] } }> {
+  @ApiOkResponse({ type: PreviewAnswerDto })
+  @ApiUnprocessableEntityResponse({
+    type: RuleFileRejectedDto,
+    description: 'The draft fails the checks (`errors`, file:line:column each), or is for another program',
+  })
+  async preview(@Param('id') id: string, @Body() body: unknown, @Query() query: PreviewQueryDto): Promise<PreviewAnswer> {
     const programId = programIdOf(id);
     const { content, fileName } = ruleFile(body, programId);
     const draft = loadRuleSet(content, fileName);
@@ -185,6 +215,7 @@ export class ProgramsController {
       ...differ.result(),
       // Publishing refuses a draft whose own examples fail: say so before the designer tries.
       examples: { run: examples.length, failed: examples.flatMap((r) => r.failures) },
+      warnings: draft.warnings,
     };
   }
 
