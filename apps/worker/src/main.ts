@@ -11,7 +11,8 @@ import { startWorker } from './start-worker';
  */
 async function main(): Promise<void> {
   const startedByApi = process.send !== undefined;
-  const config = loadConfig({ ...process.env, LAUREL_ROLE: 'worker' });
+  // Started by the API, which published the rule files before it started this process (and logged what they hold).
+  const config = { ...loadConfig({ ...process.env, LAUREL_ROLE: 'worker' }), publishesRuleFiles: !startedByApi };
   // Before any thread pool starts, so its threads inherit the priority (ADR 0001).
   const nice = lowerPriority(config.workerNice);
   const redis = await connectRedis(config.redisUrl);

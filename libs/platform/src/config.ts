@@ -18,6 +18,12 @@ export interface LaurelConfig {
   /** Prefix of every Redis key and BullMQ queue, so several engines (or tests) can share one Redis. */
   redisPrefix: string;
   rulesDir: string;
+  /**
+   * Whether this process publishes the changed files of `rulesDir` at start
+   * (and logs their warnings): not the worker process the API starts, which
+   * finds them published by then (ADR 0010).
+   */
+  publishesRuleFiles: boolean;
   /** Whether this process runs the award (signing) worker; `false` leaves the queue to other worker processes. */
   awardWorker: boolean;
   /**
@@ -177,6 +183,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): LaurelC
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: env.LAUREL_REDIS_PREFIX ?? 'laurel',
     rulesDir: abs(env.LAUREL_RULES_DIR ?? 'rules'),
+    publishesRuleFiles: true,
     awardWorker,
     projection,
     ...(workerHealthPort !== undefined && { workerHealthPort }),

@@ -27,7 +27,9 @@ export class RuleSetRejected extends Error {
     /** When the issues are the file's own examples failing: how many examples failed, of how many (an example can miss several expectations, one issue each). */
     readonly examples?: { failed: number; run: number },
   ) {
-    super(`${fileName} ${RuleSetRejected.summary(issues, examples)}: ${issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`).join('; ')}`);
+    super(
+      `${fileName} ${RuleSetRejected.summary(issues, examples)}: ${issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.message}`).join('; ')}`,
+    );
   }
 
   /**
@@ -93,10 +95,10 @@ export class RuleSetRegistry implements OnModuleInit, OnApplicationShutdown {
     @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
   ) {}
 
-  /** Before the app serves anything: load what is published, then publish the rule files that changed. */
+  /** Before the app serves anything: load what is published, then publish the rule files that changed (where this process does). */
   async onModuleInit(): Promise<void> {
     await this.start();
-    if (existsSync(this.config.rulesDir)) {
+    if (this.config.publishesRuleFiles && existsSync(this.config.rulesDir)) {
       await this.publishDirectory(this.config.rulesDir, { actor: RULES_DIRECTORY_ACTOR, reason: `rule files in ${this.config.rulesDir}` });
     }
   }
