@@ -46,6 +46,13 @@ describe('rules, history and corrections', () => {
         .expect(422);
       expect(res.body).toMatchObject({ code: 'UNKNOWN_ACTIVITY', nearMatches: ['robotics-club'] });
       expect(res.body.message).toMatch(/did you mean "robotics-club"/);
+      // An id shortened to the word a coordinator remembers.
+      const short = await request(engine.http)
+        .post('/participations')
+        .set(coordinator)
+        .send({ participationId: randomUUID(), studentId: 's-x', activityId: 'basketball', occurredAt: daysAgo(1) })
+        .expect(422);
+      expect(short.body.message).toBe('activity "basketball" is not in any published rule set; did you mean "basketball-league"?');
       expect(await engine.store.lastPosition()).toBe(before);
     });
   });

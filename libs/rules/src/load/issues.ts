@@ -49,20 +49,46 @@ export function didYouMean(wrong: string, known: Iterable<string>): string | und
 }
 
 /**
- * The known ids closest to a mistyped one, closest first (at most 3). Only
- * ids within a few edits count: the nearest id of all would be a guess
- * (chess-clubb -> photo-club).
+ * The known ids closest to a mistyped one, closest first (at most 3): ids
+ * within a few edits of it, then ids it names part of, word for word
+ * (`basketball` or `basketbal` for `basketball-league`: people shorten ids
+ * they half remember). The nearest id of all would be a guess (chess-clubb
+ * -> photo-club), so only these count.
  *
  * @example
  * nearMatches('2025052', ['20250052', '20250520', '20241111']) // ['20250052', '20250520']
+ * nearMatches('marathon', ['vilnius-marathon-team', 'running-club']) // ['vilnius-marathon-team']
  */
 export function nearMatches(id: string, known: Iterable<string>): string[] {
-  return [...known]
+  const candidates = [...known];
+  const typos = candidates
     .map((k) => ({ k, d: distance(id, k) }))
     .filter((m) => m.d <= Math.max(2, Math.floor(id.length / 3)))
     .sort((a, b) => a.d - b.d)
-    .slice(0, 3)
     .map((m) => m.k);
+  const partial = candidates
+    .filter((k) => !typos.includes(k))
+    .map((k) => ({ k, extra: wordsNamed(id, k) }))
+    .filter((m): m is { k: string; extra: number } => m.extra !== undefined)
+    .sort((a, b) => a.extra - b.extra)
+    .map((m) => m.k);
+  return [...typos, ...partial].slice(0, 3);
+}
+
+/**
+ * How many more words `known` has, when every word of `id` (its parts
+ * between `-` or `_`) is one of them, or one slip away from one; undefined
+ * otherwise. Words shorter than 4 letters must be exact, and an id under 4
+ * letters names nothing: `art` is not a part of `art-club` a person would
+ * type alone, and would match too much.
+ */
+function wordsNamed(id: string, known: string): number | undefined {
+  if (id.length < 4) return undefined;
+  const words = id.split(/[-_]/).filter(Boolean);
+  const theirs = known.split(/[-_]/).filter(Boolean);
+  if (words.length === 0 || words.length >= theirs.length) return undefined;
+  const named = words.every((w) => theirs.some((t) => (w.length < 4 ? t === w : distance(w, t) <= Math.floor(w.length / 5))));
+  return named ? theirs.length - words.length : undefined;
 }
 
 /** `did you mean `x`?` sentence, or an empty string. */
