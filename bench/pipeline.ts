@@ -79,14 +79,14 @@ function cpuPer(processes: ChildProcess[], before: { own: number; started: numbe
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-interface Env {
+export interface Env {
   dir: string;
   env: Record<string, string>;
-  token: (role: 'coordinator' | 'admin') => Promise<string>;
+  token: (role: 'coordinator' | 'admin' | 'designer') => Promise<string>;
 }
 
-async function environment(): Promise<Env> {
-  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
+/** A data dir (a fresh one unless `dir` is given) with its own auth key and Redis prefix, and tokens the engine started on it accepts. */
+export async function environment(dir = mkdtempSync(join(tmpdir(), 'laurel-bench-'))): Promise<Env> {
   const key = await loadOrCreateLocalAuthKey(join(dir, 'keys', 'auth-local.jwk.json'));
   return {
     dir,
@@ -238,7 +238,8 @@ async function lag(engine: SpawnedEngine, probe: Probe, token: string, rate: num
   return { sent, measured: lags.length, p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? NaN, seconds: (performance.now() - start) / 1000 };
 }
 
-async function writeHistory(file: string, total: number, students: number): Promise<void> {
+/** Writes `total` participation events for `students` students (`h-0` ...) straight to the store file, a student's stream in one append. */
+export async function writeHistory(file: string, total: number, students: number): Promise<void> {
   const store = SqliteEventStore.open(file);
   const perStudent = Math.ceil(total / students);
   const base = Date.now() - 400 * 86_400_000;

@@ -15,7 +15,7 @@ import { IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent } from '@laurel/event-store';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
 import { foldStudent, ID_PATTERN, ID_RULE, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
 import { loadRuleSet, ruleSetDiffer, runExamples } from '@laurel/rules';
@@ -25,9 +25,9 @@ import { chooseType } from '../http/negotiate';
 import { HasCome, HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
 import { instantOf } from '../students/students.dto';
 import { PreviewAnswerDto, PublishAnswerDto, RuleFileRejectedDto, type PreviewAnswer } from './programs.dto';
+import { studentStreams } from './student-streams';
 
-/** Events read per page, and the longest the preview replays before letting other requests run (ms). */
-const PREVIEW_PAGE = 5000;
+/** The longest the preview replays before letting other requests run (ms). */
 const PREVIEW_SLICE_MS = 10;
 
 export class PreviewQueryDto {
@@ -175,24 +175,11 @@ export class ProgramsController {
     // Compared with the rules in force at `at`; a program not published by then is compared with nothing: what its first
     // publication would award over the real history.
     const active = query.at ? this.registry.activeAt(programId, when) : this.registry.get(programId);
-    // Replaying a program's whole history twice takes seconds: the log is read a page at a time and
-    // the students replayed in slices, so other requests are served in between.
-    const byStudent = new Map<string, RecordedEvent[]>();
-    for (let from: bigint | undefined; ; ) {
-      const page = await this.store.readAll({ filter: { streamPrefixes: ['student-'] }, maxCount: PREVIEW_PAGE, ...(from !== undefined && { fromPosition: from }) });
-      for (const e of page) {
-        const studentId = e.stream.slice('student-'.length);
-        const stream = byStudent.get(studentId);
-        if (stream) stream.push(e);
-        else byStudent.set(studentId, [e]);
-      }
-      if (page.length < PREVIEW_PAGE) break;
-      from = page[page.length - 1]!.position;
-      await nextTurn();
-    }
+    // Replaying a program's whole history twice takes seconds: the students' streams are read one at a time (not the
+    // whole log at once) and replayed in slices, so other requests are served in between.
     const differ = ruleSetDiffer(active?.ruleSet, draft.ruleSet, when);
     let sliceStart = performance.now();
-    for (const [studentId, stream] of byStudent) {
+    for await (const { studentId, events: stream } of studentStreams(this.store)) {
       differ.add({
         studentId,
         facts: primaryFacts(stream, programId),
