@@ -31,7 +31,18 @@ import { Queue } from 'bullmq';
 import { ENGINE_NODE_FLAGS, kill9, spawnEngine, type SpawnedEngine } from '../test/support/spawn-engine';
 import { REPO_ROOT } from '../test/support/test-engine';
 
-const ACTIVITIES = ['basketball-league', 'running-club', 'photo-club', 'university-choir', 'robotics-club', 'hackathon', 'food-bank', 'student-union', 'esn-buddy', 'startup-weekend'];
+const ACTIVITIES = [
+  'basketball-league',
+  'running-club',
+  'photo-club',
+  'university-choir',
+  'robotics-club',
+  'hackathon',
+  'food-bank',
+  'student-union',
+  'esn-buddy',
+  'startup-weekend',
+];
 const ROLES = ['participant', 'participant', 'volunteer', 'organiser', 'leader'] as const;
 
 function option(args: string[], name: string, fallback: number): number {
@@ -64,7 +75,12 @@ function cpuSeconds(child: ChildProcess): { own: number; started: number } {
 }
 
 /** Each engine process's CPU per unit of work between two readings, as one line. */
-function cpuPer(processes: ChildProcess[], before: { own: number; started: number }[], after: { own: number; started: number }[], units: number): string {
+function cpuPer(
+  processes: ChildProcess[],
+  before: { own: number; started: number }[],
+  after: { own: number; started: number }[],
+  units: number,
+): string {
   const us = (seconds: number) => `${((seconds * 1e6) / units).toFixed(0)} µs`;
   return processes
     .map((_, i) => {
@@ -91,7 +107,12 @@ export async function environment(dir = mkdtempSync(join(tmpdir(), 'laurel-bench
   return {
     dir,
     env: { LAUREL_DATA_DIR: dir, LAUREL_REDIS_PREFIX: `laurel-bench:${randomUUID()}`, LAUREL_RATE_LIMIT_PER_MINUTE: '0' },
-    token: (role) => mintLocalToken(key, { issuer: 'laurel-local', audience: 'laurel', rolesClaim: 'roles' }, { sub: `${role}-bench`, roles: [role], ttlSeconds: 7200 }),
+    token: (role) =>
+      mintLocalToken(
+        key,
+        { issuer: 'laurel-local', audience: 'laurel', rolesClaim: 'roles' },
+        { sub: `${role}-bench`, roles: [role], ttlSeconds: 7200 },
+      ),
   };
 }
 
@@ -109,14 +130,15 @@ const body = (studentId: string) =>
 class Probe {
   private readonly redis: Redis;
   private readonly store: SqliteEventStore;
-  constructor(
-    private readonly env: Env,
-  ) {
+  constructor(private readonly env: Env) {
     this.redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     this.store = SqliteEventStore.open(join(env.dir, 'events.sqlite'));
   }
   async status(): Promise<{ checkpoint: bigint; head: bigint }> {
-    const [saved, head] = await Promise.all([this.redis.get(`${this.env.env.LAUREL_REDIS_PREFIX}:projection:rules:checkpoint`), this.store.lastPosition()]);
+    const [saved, head] = await Promise.all([
+      this.redis.get(`${this.env.env.LAUREL_REDIS_PREFIX}:projection:rules:checkpoint`),
+      this.store.lastPosition(),
+    ]);
     return { checkpoint: saved === null ? -1n : BigInt(saved), head };
   }
   /** Also removes the engine's Redis keys: a full run leaves hundreds of thousands (read models, award jobs). */
@@ -205,7 +227,9 @@ async function lag(engine: SpawnedEngine, probe: Probe, token: string, rate: num
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(text) as { position: number }) : reject(new Error(`HTTP ${res.statusCode}: ${text}`))));
+        res.on('end', () =>
+          res.statusCode === 201 ? resolve(JSON.parse(text) as { position: number }) : reject(new Error(`HTTP ${res.statusCode}: ${text}`)),
+        );
       });
       req.on('error', reject);
       req.end(payload);
@@ -235,7 +259,14 @@ async function lag(engine: SpawnedEngine, probe: Probe, token: string, rate: num
   await poller;
   agent.destroy();
   lags.sort((a, b) => a - b);
-  return { sent, measured: lags.length, p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? NaN, seconds: (performance.now() - start) / 1000 };
+  return {
+    sent,
+    measured: lags.length,
+    p50: pct(lags, 50),
+    p99: pct(lags, 99),
+    max: lags.at(-1) ?? NaN,
+    seconds: (performance.now() - start) / 1000,
+  };
 }
 
 /** Writes `total` participation events for `students` students (`h-0` ...) straight to the store file, a student's stream in one append. */
@@ -328,11 +359,15 @@ export async function run(args: string[]): Promise<void> {
       engine = await spawnEngine({ ...live.env, LAUREL_LOG_LEVEL: 'warn', ...topology.api });
       for (const env of topology.workers) {
         workers.push(
-          spawn(process.execPath, [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/worker/src/main.ts')], {
-            cwd: REPO_ROOT,
-            env: { ...process.env, ...live.env, LAUREL_LOG_LEVEL: 'warn', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-            stdio: 'ignore',
-          }),
+          spawn(
+            process.execPath,
+            [...ENGINE_NODE_FLAGS, '-r', '@swc-node/register', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/worker/src/main.ts')],
+            {
+              cwd: REPO_ROOT,
+              env: { ...process.env, ...live.env, LAUREL_LOG_LEVEL: 'warn', SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
+              stdio: 'ignore',
+            },
+          ),
         );
       }
       if (workers.length > 0) await caughtUp(probe, 60_000).catch(() => undefined);
@@ -343,7 +378,9 @@ export async function run(args: string[]): Promise<void> {
       const cpuBefore = processes.map(cpuSeconds);
       const load = await httpLoad(engine, token, connections, duration);
       const cpuAfter = processes.map(cpuSeconds);
-      line(`   ${load.requests.average.toFixed(0)} requests/s (total ${load.requests.total}), latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`);
+      line(
+        `   ${load.requests.average.toFixed(0)} requests/s (total ${load.requests.total}), latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`,
+      );
       // Where the two cores went: each engine process's CPU per request answered during the load.
       line(`   CPU per request: ${cpuPer(processes, cpuBefore, cpuAfter, load.requests.total)}`);
       line(`   target: >= 2,000 requests/s with p99 <= 50 ms`);
@@ -351,12 +388,16 @@ export async function run(args: string[]): Promise<void> {
       if (topology.api.LAUREL_ROLE === 'api' && topology.workers.length === 0) continue;
       const drain = await caughtUp(probe, 300_000);
       const signed = await awardsDrained(live, 300_000);
-      line(`   projection caught up ${(drain / 1000).toFixed(1)} s after the load ended, the awards it made were signed ${(signed / 1000).toFixed(1)} s later`);
+      line(
+        `   projection caught up ${(drain / 1000).toFixed(1)} s after the load ended, the awards it made were signed ${(signed / 1000).toFixed(1)} s later`,
+      );
       line(`2) projection lag at 1,000 events/s for 10 s (append acknowledged -> read model updated)`);
       const lagCpuBefore = processes.map(cpuSeconds);
       const l = await lag(engine, probe, token, 1000, 10);
       const lagCpuAfter = processes.map(cpuSeconds);
-      line(`   ${l.sent} appends in ${l.seconds.toFixed(1)} s; lag p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`);
+      line(
+        `   ${l.sent} appends in ${l.seconds.toFixed(1)} s; lag p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`,
+      );
       // At a fixed rate the batches each process sees do not depend on how fast the machine is, unlike under the load above.
       line(`   CPU per append: ${cpuPer(processes, lagCpuBefore, lagCpuAfter, l.sent)}`);
       line(`   target: p99 <= 250 ms`);

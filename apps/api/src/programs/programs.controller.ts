@@ -228,7 +228,7 @@ export class ProgramsController {
   @Roles('coordinator')
   @ApiOperation({
     summary:
-      "What waits for a coordinator, oldest first: applications to approve or reject, and awards flagged when they lost their support, to keep or revoke (from the read models)",
+      'What waits for a coordinator, oldest first: applications to approve or reject, and awards flagged when they lost their support, to keep or revoke (from the read models)',
   })
   async review(@Param('id') id: string): Promise<{ programId: string; applications: ReviewItem[]; flaggedAwards: ReviewItem[] }> {
     const programId = programIdOf(id);
