@@ -18,7 +18,7 @@ const DAY = 86_400_000;
  * The engine's clock is the process's: `Date` alone is faked (timers, ticks and I/O run as usual) so that a year can
  * pass between two requests. Tokens are minted again after a jump, as theirs would have expired.
  */
-describe('renewing an expired badge on application', () => {
+describe('badges on application with a validity', () => {
   let engine: TestEngine;
   const start = Date.now() - 800 * DAY;
 
@@ -116,5 +116,63 @@ describe('renewing an expired badge on application', () => {
       (e) => e.type === 'BadgeEarned' && e.data.badgeId === 'meta-leadership',
     );
     expect(awards).toHaveLength(2);
+  }, 60_000);
+
+  it('refuses to approve an application once the badge has stopped being valid (`valid-until`), saying so, and awards nothing', async () => {
+    const student = `s-${randomUUID().slice(0, 8)}`;
+    const designer = await engine.as('designer');
+    const until = new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10);
+    const closing = EXPIRING.replace('    valid-for: 1 year\n', `    valid-until: ${until}\n`);
+    await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(closing).expect(201);
+    let coordinator = await engine.as('coordinator');
+    let asStudent = await engine.as('student', student);
+    let drive = ladder(engine, coordinator);
+    await drive.participate(student, 'basketball-league', daysAgo(60), { role: 'organiser' });
+    await drive.participate(student, 'volleyball-tournament', daysAgo(55), { role: 'organiser' });
+    await drive.participate(student, 'student-union', daysAgo(45), { role: 'organiser', hours: 10 });
+    for (const days of [40, 35, 30]) await drive.participate(student, 'first-year-mentoring', daysAgo(days), { role: 'leader', hours: 12 });
+    const applied = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-leadership' })
+      .expect(201);
+    await drive.settle(applied.body.position);
+
+    // The application waits past the badge's last day.
+    jest.setSystemTime(Date.now() + 11 * DAY);
+    coordinator = await engine.as('coordinator');
+    asStudent = await engine.as('student', student);
+    drive = ladder(engine, coordinator);
+    const before = await engine.store.lastPosition();
+    const refused = await request(engine.http).post(`/applications/${applied.body.applicationId}/approve`).set(coordinator).send({}).expect(409);
+    expect(refused.body).toMatchObject({ code: 'BADGE_NO_LONGER_AWARDED' });
+    expect(refused.body.message).toBe(
+      `application ${applied.body.applicationId} for meta-leadership cannot be approved: «META Leadership» stopped being valid on ${until} (its \`valid-until\`), so it can no longer be awarded. Reject it with a comment saying so; to award the badge after all, publish rules with a later \`valid-until\` for it first`,
+    );
+    expect(await engine.store.lastPosition()).toBe(before);
+    const progression = await request(engine.http).get(`/students/${student}/progression`).set(asStudent).expect(200);
+    const explained = (progression.body.explanation.badges as { badgeId: string; missing: { kind: string; text: string }[] }[]).find(
+      (b) => b.badgeId === 'meta-leadership',
+    );
+    expect(explained?.missing).toEqual([
+      expect.objectContaining({ kind: 'blocked', text: expect.stringContaining('so it can no longer be awarded') }),
+    ]);
+
+    // Rejecting it is still possible; applying again is refused with the same reason.
+    await request(engine.http)
+      .post(`/applications/${applied.body.applicationId}/reject`)
+      .set(coordinator)
+      .send({ comment: 'the badge is no longer awarded' })
+      .expect(200);
+    const again = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-leadership' })
+      .expect(409);
+    expect(again.body.message).toBe(
+      `student ${student} is not eligible for meta-leadership: «META Leadership» stopped being valid on ${until} (its \`valid-until\`), so it can no longer be awarded`,
+    );
+    await drive.settle(Number(await engine.store.lastPosition()));
+    expect((await drive.progression(student)).badges.find((b) => b.badgeId === 'meta-leadership')).toBeUndefined();
   }, 60_000);
 });

@@ -57,6 +57,7 @@ export {
 } from './evaluate/evaluate';
 export {
   explain,
+  mayApply,
   type BadgeExplanation,
   type BadgeStatus,
   type ConditionExplanation,
@@ -68,3 +69,4 @@ export { applyOutcome, heldBadges, replay, settle, type ReplayResult, type Timed
 export { runExamples, type ExampleResult } from './replay/examples';
 export { diffRuleSets, ruleSetDiffer, type DiffEntry, type RuleSetDiff, type StudentDiff, type StudentHistory } from './replay/diff';
 export { eligibilityStands, recheckSupport } from './evaluate/recheck';
+export { noLongerAwarded } from './evaluate/valid-until';
