@@ -56,6 +56,7 @@ export {
   type RestoredSupport,
 } from './evaluate/evaluate';
 export {
+  applicationRefusal,
   explain,
   mayApply,
   type BadgeExplanation,

@@ -156,6 +156,24 @@ export function mayApply(b: Pick<BadgeExplanation, 'status' | 'met' | 'levelReac
   return (b.status === 'rejected' || b.status === 'expired') && b.met && b.levelReached && !b.missing.some((s) => s.kind === 'blocked');
 }
 
+/**
+ * Why an application for the badge explained would be refused, or undefined
+ * when `mayApply` takes it. `reason`: that an expired award's evidence no
+ * longer counts, then the steps missing; `final` when more activity would not
+ * change the answer (a coordinator's revocation, a `valid-until` that has
+ * come), so a refusal says "not eligible", not "not eligible yet".
+ *
+ * @example
+ * const refused = applicationRefusal(explained);
+ * if (refused) throw new Error(`not eligible${refused.final ? '' : ' yet'}: ${refused.reason}`);
+ */
+export function applicationRefusal(b: BadgeExplanation): { reason: string; final: boolean } | undefined {
+  if (mayApply(b)) return undefined;
+  // An expired award: why the evidence it was awarded on no longer counts comes before what is missing.
+  const reason = [...(b.renewal ? [b.renewal] : []), ...b.missing.map((m) => m.text)].join('; ');
+  return { reason, final: b.status === 'revoked' || b.missing.some((m) => m.kind === 'blocked') };
+}
+
 /** Why a badge is (not) held, and what is missing. */
 export function explainBadge(planner: Planner, index: number): BadgeExplanation {
   const { ctx } = planner;
