@@ -56,7 +56,9 @@ export {
   type RestoredSupport,
 } from './evaluate/evaluate';
 export {
+  applicationRefusal,
   explain,
+  mayApply,
   type BadgeExplanation,
   type BadgeStatus,
   type ConditionExplanation,
@@ -68,3 +70,4 @@ export { applyOutcome, heldBadges, replay, settle, type ReplayResult, type Timed
 export { runExamples, type ExampleResult } from './replay/examples';
 export { diffRuleSets, ruleSetDiffer, type DiffEntry, type RuleSetDiff, type StudentDiff, type StudentHistory } from './replay/diff';
 export { eligibilityStands, recheckSupport } from './evaluate/recheck';
+export { noLongerAwarded } from './evaluate/valid-until';

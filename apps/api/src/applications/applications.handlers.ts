@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LookupIndex, RuleSetRegistry } from '@laurel/platform';
 import { decideApplicationReview, decideSubmitApplication, DomainError, foldStudent } from '@laurel/progression';
-import { eligibilityStands, explain } from '@laurel/rules';
+import { eligibilityStands, explain, noLongerAwarded } from '@laurel/rules';
 import { decideAndAppend, eventId } from '../students/student-stream';
 import { unknownBadge } from '../programs/unknown-ids';
 import { eligibilityToApply } from './eligibility-to-apply';
@@ -89,7 +89,8 @@ export class ReviewApplicationCommand extends Command<ApplicationResult> {
  * rejects an application. The same decision sent again answers as the
  * first did (`repeated: true`); the other decision is refused. An approval is refused while the student's
  * eligibility no longer stands: a participation or badge it rested on was
- * voided or revoked since the student applied.
+ * voided or revoked since the student applied; and from the badge's
+ * `valid-until` date on, when it can no longer be awarded.
  */
 @CommandHandler(ReviewApplicationCommand)
 export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicationCommand> {
@@ -110,6 +111,14 @@ export class ReviewApplicationHandler implements ICommandHandler<ReviewApplicati
         const application = state.applications.get(applicationId);
         const program = application && this.registry.get(application.programId);
         if (decision === 'approve' && application?.status === 'pending' && program) {
+          // From the badge's `valid-until` date on, an award would be expired as it is made: the evaluator makes none.
+          const closed = noLongerAwarded(program.ruleSet, application.badgeId, now);
+          if (closed) {
+            throw new DomainError(
+              'BADGE_NO_LONGER_AWARDED',
+              `application ${applicationId} for ${application.badgeId} cannot be approved: ${closed}. Reject it with a comment saying so; to award the badge after all, publish rules with a later \`valid-until\` for it first`,
+            );
+          }
           const ruleState = foldStudent(studentId, program.ruleSet, events);
           if (!eligibilityStands(program.ruleSet, ruleState, application.badgeId, now)) {
             const explained = explain(program.ruleSet, ruleState, now).badges.find((b) => b.badgeId === application.badgeId);

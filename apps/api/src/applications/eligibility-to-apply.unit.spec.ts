@@ -1,8 +1,31 @@
 import { eligibilityStands, explain, replay, type TimedFact } from '@laurel/rules';
 import { application, certifiedRuleSet as ruleSet, hackathon } from '../../../../libs/rules/src/test-support/renewal';
+import { badge, ONE_LEVEL, program, ruleSetFrom, took } from '../../../../libs/rules/src/test-support/rule-set';
 import { eligibilityToApply } from './eligibility-to-apply';
 
 describe('eligibilityToApply', () => {
+  describe('when the badge stopped being valid (`valid-until` has come)', () => {
+    it('refuses, saying that it can no longer be awarded (no "yet": more participations will not help)', () => {
+      const rules = ruleSetFrom(
+        program(
+          badge('summer-school', 'participations: { at-least: 2, category: science }', '    award: on-application\n    valid-until: 2026-06-30\n'),
+          {
+            levels: ONE_LEVEL,
+          },
+        ),
+      );
+      const facts = ['2026-07-01', '2026-07-02'].map((on) => ({ at: `${on}T12:00:00.000Z`, fact: took('hackathon', on) }));
+      const explained = explain(rules, replay(rules, '20231234', facts).state, new Date('2026-07-03T12:00:00.000Z')).badges.find(
+        (b) => b.badgeId === 'summer-school',
+      );
+      expect(eligibilityToApply(explained, '20231234', 'summer-school')).toMatchObject({
+        eligible: false,
+        message:
+          'student 20231234 is not eligible for summer-school: «summer-school» stopped being valid on 2026-06-30 (its `valid-until`), so it can no longer be awarded',
+      });
+    });
+  });
+
   describe('when the award on application has expired', () => {
     // Approved on 2025-10-06, so expired on 2026-10-06.
     const awarded = [

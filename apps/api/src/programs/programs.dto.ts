@@ -17,6 +17,7 @@ const ISSUE_CODES: Record<RuleIssueCode, true> = {
   'empty-condition': true,
   'contradictory-condition': true,
   'always-true-condition': true,
+  'past-valid-until': true,
   'missing-schema-comment': true,
   'example-failed': true,
 };

@@ -37,6 +37,23 @@ describe('laurel rules', () => {
     });
   });
 
+  describe('when a badge stopped being valid (`valid-until` in the past)', () => {
+    it('warns at the date with a caret, and the file still passes (exit code 0)', async () => {
+      const source = readFileSync(join(root, 'rules', 'vilnius-tech.yaml'), 'utf8');
+      const retired = join(dir, 'vilnius-tech-retired.yaml');
+      writeFileSync(
+        retired,
+        source.replace('  - id: meta-leadership\n    level: meta\n', '  - id: meta-leadership\n    level: meta\n    valid-until: 2020-06-30\n'),
+      );
+      const { code, out } = await laurel('rules', 'check', retired);
+      expect(code).toBe(0);
+      expect(out).toMatch(
+        /vilnius-tech-retired\.yaml:\d+:18 warning: Badge `meta-leadership` stopped being valid on 2020-06-30 \(`valid-until: 2020-06-30`, today is \d{4}-\d{2}-\d{2}\), so it can no longer be awarded .* \[past-valid-until\]\n.*valid-until: 2020-06-30\n\s+\|\s+\^\n/,
+      );
+      expect(out).toContain('1 file checked: all clean (0 errors, 1 warning)');
+    });
+  });
+
   describe('when checking the bad fixtures', () => {
     it('fails with exit code 1, printing each error like a compiler, with the line and a caret', async () => {
       const { code, out } = await laurel('rules', 'check', 'libs/rules/test-fixtures/bad');
@@ -95,7 +112,11 @@ describe('laurel rules', () => {
       const { code, out } = await laurel('rules', 'test', raised);
       expect(code).toBe(1);
       expect(out).toContain('FAIL META is open after three activity badges in two categories, and awarded on approval');
-      expect(out).toMatch(/error: Example "META is open.*expected badges \[.*meta-leadership\] but the student has/);
+      // The example stops at its application, which the engine would refuse under these rules.
+      const line = readFileSync(raised, 'utf8').split('\n').findIndex((l) => l.includes('{ apply: meta-leadership, on: 2026-02-02 }')) + 1;
+      expect(out).toContain(
+        `:${line}:9 error: Example "META is open after three activity badges in two categories, and awarded on approval": the engine would refuse \`apply: meta-leadership\` on 2026-02-02 (409): the student is not eligible for it yet: first reach level META; `,
+      );
     });
   });
 

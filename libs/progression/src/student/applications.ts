@@ -9,12 +9,18 @@ export type SubmitApplication = {
   eligibility: { eligible: true } | { eligible: false; explanation: unknown; message: string };
 };
 
-/** A student applies for an application-gated badge they are eligible for. */
+/**
+ * A student applies for an application-gated badge they are eligible for.
+ * An award that has expired by `submittedAt` is not held: applying again
+ * renews it (the eligibility then counts only what came after that award).
+ */
 export function decideSubmitApplication(command: SubmitApplication, state: StudentState): ApplicationSubmitted {
-  const { programId, badgeId, studentId } = command.data;
+  const { programId, badgeId, studentId, submittedAt } = command.data;
   const held = state.awards.get(awardKey(programId, badgeId));
-  if (held && !held.revoked) {
-    throw new DomainError('BADGE_ALREADY_HELD', `student ${studentId} already holds ${badgeId} (award ${held.awardId})`);
+  const expired = held?.expiresAt !== undefined && Date.parse(held.expiresAt) <= Date.parse(submittedAt);
+  if (held && !held.revoked && !expired) {
+    const until = held.expiresAt === undefined ? '' : `, valid until ${held.expiresAt.slice(0, 10)}; apply again once it has expired to renew it`;
+    throw new DomainError('BADGE_ALREADY_HELD', `student ${studentId} already holds ${badgeId} (award ${held.awardId})${until}`);
   }
   const pending = [...state.applications.values()].find((a) => a.programId === programId && a.badgeId === badgeId && a.status === 'pending');
   if (pending) {

@@ -58,7 +58,9 @@ describe('when recording a participation', () => {
       { type: 'ParticipationRecorded', data: recorded },
       { type: 'ParticipationVoided', data: { participationId: 'p-1', studentId: 's-1', reason: 'duplicate', voidedAt: '2026-10-02T00:00:00Z' } },
     );
-    expect(codeOf(() => decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded } }, state))).toBe('PARTICIPATION_ALREADY_VOIDED');
+    expect(codeOf(() => decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded } }, state))).toBe(
+      'PARTICIPATION_ALREADY_VOIDED',
+    );
   });
 });
 
@@ -75,7 +77,9 @@ describe('when voiding a participation', () => {
   it('refuses an unknown or already void one', () => {
     expect(codeOf(() => decideVoidParticipation(command, given()))).toBe('PARTICIPATION_NOT_FOUND');
     const voided = given({ type: 'ParticipationRecorded', data: recorded }, { type: 'ParticipationVoided', data: command.data });
-    expect(codeOf(() => decideVoidParticipation({ ...command, data: { ...command.data, reason: 'another' } }, voided))).toBe('PARTICIPATION_ALREADY_VOIDED');
+    expect(codeOf(() => decideVoidParticipation({ ...command, data: { ...command.data, reason: 'another' } }, voided))).toBe(
+      'PARTICIPATION_ALREADY_VOIDED',
+    );
   });
 
   it('answers the same void sent again with the one recorded', () => {
@@ -114,6 +118,50 @@ describe('when applying for a badge', () => {
     ).toBe('APPLICATION_PENDING');
   });
 
+  describe('when the badge was awarded before', () => {
+    const earned = (expiresAt?: string): StudentEvent => ({
+      type: 'BadgeEarned',
+      data: {
+        awardId: 'aw-1',
+        studentId: 's-1',
+        programId: 'vt',
+        badgeId: 'meta',
+        earnedAt: '2025-10-05T00:00:00Z',
+        ...(expiresAt && { expiresAt }),
+        ruleSetHash: 'h',
+        ruleSetVersion: 1,
+        basis: [],
+      },
+    });
+    const renew = (submittedAt: string) => ({
+      type: 'SubmitApplication' as const,
+      data: { ...data, submittedAt },
+      eligibility: { eligible: true as const },
+    });
+
+    it('refuses while the award is valid, saying until when', () => {
+      expect(codeOf(() => decideSubmitApplication(renew('2026-10-03T00:00:00Z'), given(earned())))).toBe('BADGE_ALREADY_HELD');
+      expect(() => decideSubmitApplication(renew('2026-10-03T00:00:00Z'), given(earned('2026-10-05T00:00:00Z')))).toThrow(
+        'student s-1 already holds meta (award aw-1), valid until 2026-10-05; apply again once it has expired to renew it',
+      );
+    });
+
+    it('submits a renewal once the award has expired', () => {
+      expect(decideSubmitApplication(renew('2026-10-05T00:00:00Z'), given(earned('2026-10-05T00:00:00Z')))).toEqual({
+        type: 'ApplicationSubmitted',
+        data: { ...data, submittedAt: '2026-10-05T00:00:00Z' },
+      });
+    });
+
+    it('refuses a renewal the rule set finds the student not eligible for (only participations after the award count)', () => {
+      const refused = {
+        ...renew('2026-11-01T00:00:00Z'),
+        eligibility: { eligible: false as const, message: 'renewing it needs new participations', explanation: {} },
+      };
+      expect(codeOf(() => decideSubmitApplication(refused, given(earned('2026-10-05T00:00:00Z'))))).toBe('NOT_ELIGIBLE');
+    });
+  });
+
   it('approves once and refuses a second decision', () => {
     const state = given({ type: 'ApplicationSubmitted', data });
     const review = { type: 'ApproveApplication' as const, data: { applicationId: 'a-1', studentId: 's-1', decidedAt: '2026-10-04T00:00:00Z' } };
@@ -125,7 +173,10 @@ describe('when applying for a badge', () => {
 
   it('answers the same decision sent again with the one recorded, and refuses it with another comment', () => {
     const state = given({ type: 'ApplicationSubmitted', data });
-    const review = { type: 'RejectApplication' as const, data: { applicationId: 'a-1', studentId: 's-1', decidedAt: '2026-10-04T00:00:00Z', comment: 'too early' } };
+    const review = {
+      type: 'RejectApplication' as const,
+      data: { applicationId: 'a-1', studentId: 's-1', decidedAt: '2026-10-04T00:00:00Z', comment: 'too early' },
+    };
     const rejected = decideApplicationReview(review, state);
     evolveStudent(state, rejected as StudentEvent, { revision: 1n, position: 200n, eventId: 'e-x' });
     const again = decideApplicationReview({ ...review, data: { ...review.data, decidedAt: '2026-10-05T00:00:00Z' } }, state);
@@ -164,7 +215,7 @@ describe('when revoking an award', () => {
     expect(decideRevokeAward(command, revoked)).toMatchObject({ already: { type: 'AwardRevoked', data: { awardId: 'aw-1', reason: 'fraud' } } });
   });
 
-  it('revokes a named award only while it is the badge\'s current one (revocation by credential)', () => {
+  it("revokes a named award only while it is the badge's current one (revocation by credential)", () => {
     const renewed: StudentEvent = { ...earned, data: { ...earned.data, awardId: 'aw-2', earnedAt: '2027-10-05T00:00:00Z' } };
     expect(decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned))).toMatchObject({ data: { awardId: 'aw-1' } });
     expect(codeOf(() => decideRevokeAward({ ...command, awardId: 'aw-1' }, given(earned, renewed)))).toBe('AWARD_SUPERSEDED');

@@ -32,6 +32,8 @@ export interface AwardEntry {
   programId: string;
   badgeId: string;
   earnedAt: string;
+  /** When it stops being valid, if its badge has a validity (`BadgeEarned` carries it, as the evaluator reads it). */
+  expiresAt?: string;
   revoked: boolean;
   /** The revocation, once made. */
   revokedBy?: { event: AwardRevoked; stored: Stored };
@@ -100,8 +102,16 @@ export function evolveStudent(state: StudentState, event: StudentEvent, stored: 
       return state;
     }
     case 'BadgeEarned': {
-      const { awardId, programId, badgeId, earnedAt } = event.data;
-      state.awards.set(awardKey(programId, badgeId), { awardId, programId, badgeId, earnedAt, revoked: false, flagged: false });
+      const { awardId, programId, badgeId, earnedAt, expiresAt } = event.data;
+      state.awards.set(awardKey(programId, badgeId), {
+        awardId,
+        programId,
+        badgeId,
+        earnedAt,
+        ...(expiresAt !== undefined && { expiresAt }),
+        revoked: false,
+        flagged: false,
+      });
       return state;
     }
     case 'AwardRevoked': {

@@ -5,15 +5,18 @@ import type { ParsedRuleSet } from '../load/parse-rule-set';
 import { findCycles } from './dependency-graph';
 import { checkReferences } from './references';
 import { checkLevelOrder, checkSatisfiable } from './satisfiability';
+import { checkValidUntil } from './valid-until';
 
 type Report = (at: SourcePosition, code: RuleIssue['code'], message: string, severity?: RuleIssue['severity']) => void;
 
 /**
  * The static checks, in phases: names first (a misspelt name would make
  * every later check noisy), then the level order, requirement circles, and
- * what the catalogue can satisfy.
+ * what the catalogue can satisfy. A `valid-until` date already come (at
+ * `now`) is a warning, whatever else is wrong.
  */
-export function checkRuleSet(rs: ParsedRuleSet, notes: ParseNotes, report: Report, errorCount: () => number): void {
+export function checkRuleSet(rs: ParsedRuleSet, notes: ParseNotes, report: Report, errorCount: () => number, now: number): void {
+  checkValidUntil(rs, notes, report, now);
   checkReferences(rs, notes.refs, report);
   if (errorCount() > 0) return;
   const unreachable = checkLevelOrder(rs, report);

@@ -7,6 +7,38 @@ const codes = (source: string): Array<{ code: string; message: string; line: num
 };
 
 describe('static checks', () => {
+  describe('when a badge has a `valid-until` date', () => {
+    const source = program(badge('summer-school', 'participations: 1', '    valid-until: 2026-06-30\n'), { levels: ONE_LEVEL });
+    const line = source.split('\n').findIndex((l) => l.includes('valid-until')) + 1;
+
+    it('warns, at the date, once that date has come: the badge can no longer be awarded', () => {
+      const r = loadRuleSet(source, 'x.yaml', { now: new Date('2026-07-01T09:00:00Z') });
+      expect(r.ok).toBe(true);
+      expect(r.warnings).toEqual([
+        {
+          file: 'x.yaml',
+          line,
+          column: 18,
+          code: 'past-valid-until',
+          severity: 'warning',
+          message:
+            'Badge `summer-school` stopped being valid on 2026-06-30 (`valid-until: 2026-06-30`, today is 2026-07-01), so it can no longer be awarded and every award of it has expired. Set a later date if it should still be awarded; leave it if the badge is retired.',
+        },
+      ]);
+    });
+
+    it('says nothing before that date', () => {
+      expect(loadRuleSet(source, 'x.yaml', { now: new Date('2026-06-29T23:59:59Z') }).warnings).toEqual([]);
+    });
+
+    it('warns alongside the errors of a file that does not load', () => {
+      const broken = source.replace('participations: 1', 'participations: { at-least: 1, activity: robotics-clb }');
+      const r = loadRuleSet(broken, 'x.yaml', { now: new Date('2027-01-01T00:00:00Z') });
+      expect(r.ok).toBe(false);
+      expect(r.warnings.map((w) => w.code)).toEqual(['past-valid-until']);
+    });
+  });
+
   describe('when badges count each other through a filter', () => {
     it('reports the circle with every link', () => {
       const source = program(

@@ -2,6 +2,7 @@ import { dependencyOrder } from '../check/dependency-graph';
 import { matchActivities, matchBadges, referencedBadges } from '../language/filters';
 import { ROLES, type Condition, type Role, type RuleSet } from '../language/types';
 import type { Compiled, CompiledRuleSet, Step } from './model';
+import { validUntilOf } from './valid-until';
 
 export const roleIndex = (role: Role): number => (role === 'participant' ? 0 : role === 'volunteer' ? 1 : role === 'organiser' ? 2 : 3);
 
@@ -27,6 +28,7 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
     badge,
     level: levelIndex.get(badge.level) ?? -1,
     criteria: compileCondition(env, badge.criteria, badge.id),
+    until: validUntilOf(badge.validity),
   }));
   const levels = ruleSet.levels.map((level, index) => ({ index, level, condition: compileCondition(env, level.reachedWhen) }));
   const order: Step[] = dependencyOrder(ruleSet).map((n) =>
@@ -45,7 +47,8 @@ export function compile(ruleSet: RuleSet): CompiledRuleSet {
     const condition = step.type === 'badge' ? step.node.criteria : step.node.condition;
     const mask = new Uint8Array(ruleSet.activities.length + 1);
     const held = new Set<number>();
-    if (reads(condition, mask, held)) timed[s] = 1;
+    // A `valid-until` makes the answer depend on the clock too: awarded before the date, not from it.
+    if (reads(condition, mask, held) || (step.type === 'badge' && step.node.until !== Number.POSITIVE_INFINITY)) timed[s] = 1;
     mask.forEach((m, a) => {
       if (m === 1) mark(touches, a, s);
     });

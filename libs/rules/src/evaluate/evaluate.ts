@@ -198,6 +198,11 @@ function isoOf(time: number): string {
 }
 
 function decideBadge(ctx: Context, cb: CompiledBadge, renewal: boolean, outcomes: Outcome[]): void {
+  // From its `valid-until` date on, an award would be expired as it is made, and an eligibility leads to none.
+  if (cb.until <= ctx.now) {
+    clockUse.read = true;
+    return;
+  }
   const { t } = ctx;
   const i = cb.index;
   if (cb.badge.award === 'automatic') {

@@ -1,3 +1,4 @@
+import { explain } from '../explain/explain';
 import { replay } from '../replay/replay';
 import { badge, day, ONE_LEVEL, program, ruleSetFrom, took } from '../test-support/rule-set';
 import { evaluate, type Evaluation } from './evaluate';
@@ -245,6 +246,76 @@ describe('evaluate', () => {
       fold(ruleSet, state, took('hackathon', '2027-11-02', { role: 'volunteer', hours: 10 }));
       const renewed = helperOnly(evaluate(ruleSet, state, day('2027-11-02')));
       expect(renewed).toEqual([expect.objectContaining({ badgeId: 'helper', renewal: true, expiresAt: '2029-11-02T12:00:00.000Z' })]);
+    });
+  });
+
+  describe('when a badge has a `valid-until` date', () => {
+    const closing = ruleSetFrom(
+      program(
+        badge('season', 'participations: { at-least: 2, category: sports }', '    valid-until: 2026-06-30\n') +
+          badge('season-captain', 'participations: { at-least: 2, category: sports }', '    award: on-application\n    valid-until: 2026-06-30\n'),
+        { levels: ONE_LEVEL },
+      ),
+    );
+    const named = (e: Evaluation) => e.outcomes.filter((o) => o.type !== 'level-reached').map((o) => `${o.type}:${'badgeId' in o ? o.badgeId : ''}`);
+    const sporty = (state: StudentState, on: string) => {
+      fold(closing, state, took('basketball', on));
+      fold(closing, state, took('running', on));
+      fold(closing, state, { type: 'level-reached', levelId: 'participation', at: `${on}T12:00:00.000Z` });
+    };
+
+    it('awards it before the date, valid until then', () => {
+      const state = initialState('vu-1');
+      sporty(state, '2026-06-01');
+      const result = evaluate(closing, state, day('2026-06-01'));
+      expect(named(result)).toEqual(['badge-earned:season', 'badge-eligible:season-captain']);
+      expect(result.earned[0]!.expiresAt).toBe('2026-06-30T00:00:00.000Z');
+    });
+
+    it('neither awards it nor makes anyone eligible once the date has passed, and the explanation says why', () => {
+      const state = initialState('vu-2');
+      sporty(state, '2026-07-01');
+      expect(named(evaluate(closing, state, day('2026-07-01')))).toEqual([]);
+      const badges = explain(closing, state, day('2026-07-01')).badges;
+      const why = (id: string) => badges.find((b) => b.badgeId === id)!;
+      expect(why('season')).toMatchObject({ status: 'in-progress', met: true, cost: Number.POSITIVE_INFINITY });
+      expect(why('season').missing).toEqual([
+        { kind: 'blocked', amount: 0, text: '«season» stopped being valid on 2026-06-30 (its `valid-until`), so it can no longer be awarded' },
+      ]);
+      expect(why('season-captain')).toMatchObject({ status: 'in-progress', met: true });
+      expect(why('season-captain').missing.map((m) => m.kind)).toEqual(['blocked']);
+    });
+
+    it('does not award it on an approval after the date', () => {
+      const state = initialState('vu-3');
+      sporty(state, '2026-06-01');
+      fold(closing, state, { type: 'eligibility-reached', badgeId: 'season-captain', at: '2026-06-01T12:00:00.000Z' });
+      fold(closing, state, { type: 'application-submitted', badgeId: 'season-captain', eventId: 'app-1', at: '2026-06-02T12:00:00.000Z' });
+      fold(closing, state, { type: 'application-approved', badgeId: 'season-captain', eventId: 'ok-1', at: '2026-07-02T12:00:00.000Z' });
+      expect(evaluate(closing, state, day('2026-07-02')).earned.map((e) => e.badgeId)).not.toContain('season-captain');
+      // Evaluated again at a clock before the date (a replay), it is awarded as it would have been then.
+      expect(evaluate(closing, state, day('2026-06-20')).earned.map((e) => e.badgeId)).toContain('season-captain');
+    });
+
+    it('reads an award that has expired on that date as expired, not as one to renew', () => {
+      const state = initialState('vu-4');
+      sporty(state, '2026-06-01');
+      fold(closing, state, {
+        type: 'badge-awarded',
+        badgeId: 'season',
+        at: '2026-06-01T12:00:00.000Z',
+        eventId: 'aw-1',
+        expiresAt: '2026-06-30T00:00:00.000Z',
+      });
+      fold(closing, state, took('basketball', '2026-07-05'));
+      fold(closing, state, took('running', '2026-07-06'));
+      expect(named(evaluate(closing, state, day('2026-07-06')))).toEqual([]);
+      const season = explain(closing, state, day('2026-07-06')).badges.find((b) => b.badgeId === 'season')!;
+      expect(season.status).toBe('expired');
+      expect(season.renewal).toBeUndefined();
+      expect(season.missing.map((m) => m.text)).toEqual([
+        '«season» stopped being valid on 2026-06-30 (its `valid-until`), so it can no longer be awarded',
+      ]);
     });
   });
 

@@ -128,7 +128,14 @@ export type Compiled =
   | { kind: 'all' | 'any'; children: Compiled[]; /** The children cheapest first, for `holds`. */ fast: Compiled[]; source: Condition }
   | { kind: 'not'; child: Compiled; source: Condition };
 
-export type CompiledBadge = { index: number; badge: Badge; level: number; criteria: Compiled };
+export type CompiledBadge = {
+  index: number;
+  badge: Badge;
+  level: number;
+  criteria: Compiled;
+  /** When its `valid-until` date begins (epoch ms; +Infinity without one): from then on it is not awarded. */
+  until: number;
+};
 export type CompiledLevel = { index: number; level: Level; condition: Compiled };
 export type Step = { type: 'badge'; node: CompiledBadge } | { type: 'level'; node: CompiledLevel };
 

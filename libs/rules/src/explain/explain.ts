@@ -139,6 +139,41 @@ export function explainCondition(cc: Compiled, ctx: Context): ConditionExplanati
 const eligibilityRecordedAndStands = (ctx: Context, index: number): boolean =>
   !Number.isNaN(badgeField(ctx.t, F_ELIGIBLE, index)) && eligibilityStands(ctx.c, ctx.state, ctx.c.badges[index]!.badge.id, ctx.now);
 
+/**
+ * Whether an application for the badge explained would be taken now: it is
+ * `eligible`, or `rejected` or `expired` with the criteria met (counting only
+ * what came after the expired award) and the level reached, and no step is
+ * `blocked` (a coordinator's revocation, a `valid-until` that has come). The
+ * one rule for the engine's answer to an application and for the steps an
+ * explanation lists.
+ *
+ * @example
+ * const explained = explain(ruleSet, state, now).badges.find((b) => b.badgeId === 'meta-leadership');
+ * if (explained && mayApply(explained)) submitApplication();
+ */
+export function mayApply(b: Pick<BadgeExplanation, 'status' | 'met' | 'levelReached' | 'missing'>): boolean {
+  if (b.status === 'eligible') return true;
+  return (b.status === 'rejected' || b.status === 'expired') && b.met && b.levelReached && !b.missing.some((s) => s.kind === 'blocked');
+}
+
+/**
+ * Why an application for the badge explained would be refused, or undefined
+ * when `mayApply` takes it. `reason`: that an expired award's evidence no
+ * longer counts, then the steps missing; `final` when more activity would not
+ * change the answer (a coordinator's revocation, a `valid-until` that has
+ * come), so a refusal says "not eligible", not "not eligible yet".
+ *
+ * @example
+ * const refused = applicationRefusal(explained);
+ * if (refused) throw new Error(`not eligible${refused.final ? '' : ' yet'}: ${refused.reason}`);
+ */
+export function applicationRefusal(b: BadgeExplanation): { reason: string; final: boolean } | undefined {
+  if (mayApply(b)) return undefined;
+  // An expired award: why the evidence it was awarded on no longer counts comes before what is missing.
+  const reason = [...(b.renewal ? [b.renewal] : []), ...b.missing.map((m) => m.text)].join('; ');
+  return { reason, final: b.status === 'revoked' || b.missing.some((m) => m.kind === 'blocked') };
+}
+
 /** Why a badge is (not) held, and what is missing. */
 export function explainBadge(planner: Planner, index: number): BadgeExplanation {
   const { ctx } = planner;
@@ -158,6 +193,8 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   const after = valid ? ctx.after : renewalAfter(ctx, index);
   const met = countingAfter(ctx, after, () => holds(cb.criteria, ctx));
   const app = badgeField(t, F_APPLICATION, index);
+  // From its `valid-until` date on, it is not awarded: nothing makes the student eligible or renews it (the plan says why).
+  const closed = cb.until <= ctx.now;
   // An application made since an award expired (to renew it) is what the student waits on: it comes before `expired`.
   const status: BadgeStatus = valid
     ? 'held'
@@ -171,7 +208,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
             ? 'expired'
             : app === applicationCode('rejected')
               ? 'rejected'
-              : b.award === 'application' && levelReached && (met || eligibilityRecordedAndStands(ctx, index))
+              : b.award === 'application' && !closed && levelReached && (met || eligibilityRecordedAndStands(ctx, index))
                 ? 'eligible'
                 : levelReached
                   ? 'in-progress'
@@ -179,8 +216,9 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   const plan = planBadge(planner, index);
   // Applying is a step only while an application would be taken: otherwise this is the answer to a refused
   // application, and "apply for it" would answer it with itself.
-  const mayApply = status === 'eligible' || ((status === 'rejected' || status === 'expired') && met && levelReached);
-  const missing = mayApply ? plan.steps : plan.steps.filter((s) => !(s.kind === 'apply' && s.badgeId === b.id));
+  const missing = mayApply({ status, met, levelReached, missing: plan.steps })
+    ? plan.steps
+    : plan.steps.filter((s) => !(s.kind === 'apply' && s.badgeId === b.id));
   const out: BadgeExplanation = {
     badgeId: b.id,
     name: b.name,
@@ -195,7 +233,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   };
   if (valid) out.heldSince = iso(awardTime(ctx, index));
   if (expiring) out.expiresAt = iso(expires);
-  if (expiring && expires <= ctx.now && !valid) {
+  if (expiring && expires <= ctx.now && !valid && !closed) {
     out.renewal = `«${b.name.en}» expired on ${day(expires)}; renewing it needs new participations after its award on ${day(after)} (earlier ones counted towards that award)`;
   }
   if (awarded && revoked === 0 && (badgeField(t, F_FLAGS, index) & 1) === 1) out.supportLost = true;

@@ -12,6 +12,7 @@ import {
 } from '../evaluate/conditions';
 import { badgeField, F_ELIGIBLE } from '../evaluate/tally';
 import { day, windowRange } from '../evaluate/time';
+import { noLongerAwardedText } from '../evaluate/valid-until';
 
 /** One thing the student still has to do. `amount` is how many of it. */
 export type MissingStep = {
@@ -251,6 +252,7 @@ function computeBadgePlan(p: Planner, i: number): { plan: Plan; own: MissingStep
     const again = cb.badge.award === 'application' ? 'a new application for it is not taken' : 'it is not awarded again automatically';
     return alone(blocked(`${name(p, i)} was revoked by a coordinator; ${again}`));
   }
+  if (cb.until <= ctx.now) return alone(blocked(noLongerAwardedText(cb.badge, cb.until)));
   const parts: Plan[] = [];
   const own: Plan[] = [];
   if (cb.level >= 0 && ctx.reached[cb.level] !== 1) {

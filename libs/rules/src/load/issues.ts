@@ -15,6 +15,7 @@ export type RuleIssueCode =
   | 'empty-condition'
   | 'contradictory-condition'
   | 'always-true-condition'
+  | 'past-valid-until'
   | 'missing-schema-comment'
   | 'example-failed';
 

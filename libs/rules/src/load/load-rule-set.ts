@@ -14,21 +14,23 @@ export const SCHEMA_COMMENT = '# yaml-language-server: $schema=./schema/rule-set
 /**
  * Parses and checks a rule file. Never throws on bad input: every problem
  * comes back as a `RuleIssue` naming the file, line and column, in plain
- * words with a fix. Pure: the caller reads the file.
+ * words with a fix. Pure: the caller reads the file. `now` (default: the
+ * current time) is what a `valid-until` date is compared with: one already
+ * come is a warning.
  *
  * @example
  * const result = loadRuleSet(readFileSync('rules/vilnius-tech.yaml', 'utf8'), 'rules/vilnius-tech.yaml');
  * if (!result.ok) for (const e of result.errors) console.error(formatIssue(e));
  * else console.log(result.ruleSet.programId, result.ruleSet.sha256);
  */
-export function loadRuleSet(source: string, fileName: string): LoadResult {
+export function loadRuleSet(source: string, fileName: string, options: { now?: Date } = {}): LoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const p: Parser = {
     file: fileName,
     lines,
     issues: [],
-    notes: { refs: [], thresholdPos: new Map(), windowPos: new Map() },
+    notes: { refs: [], thresholdPos: new Map(), windowPos: new Map(), validUntilPos: new Map() },
   };
   if (!/^#\s*yaml-language-server:\s*\$schema=/m.test(source.split('\n').slice(0, 5).join('\n'))) {
     report(
@@ -52,7 +54,7 @@ export function loadRuleSet(source: string, fileName: string): LoadResult {
     const parsed = parseRuleSet(p, doc.contents);
     const at = (pos: SourcePosition, code: RuleIssue['code'], message: string, severity?: RuleIssue['severity']): void =>
       report(p, pos, code, message, severity);
-    if (parsed && errorCount() === 0) checkRuleSet(parsed, p.notes, at, errorCount);
+    if (parsed && errorCount() === 0) checkRuleSet(parsed, p.notes, at, errorCount, (options.now ?? new Date()).getTime());
     if (parsed) ruleSet = { ...parsed, fileName, sha256: createHash('sha256').update(source, 'utf8').digest('hex') };
   }
   const sorted = [...p.issues].sort((a, b) => a.line - b.line || a.column - b.column);

@@ -39,6 +39,8 @@ export type ParseNotes = {
   refs: Reference[];
   thresholdPos: Map<Condition, SourcePosition>;
   windowPos: Map<Condition, SourcePosition>;
+  /** Where each badge's `valid-until` date is written, by badge id. */
+  validUntilPos: Map<string, SourcePosition>;
 };
 
 export type Parser = Reader & { notes: ParseNotes };

@@ -290,6 +290,7 @@ function readBadge(p: Parser, fields: Fields, pos: SourcePosition): Badge | unde
     const date = readDate(p, untilField, '`valid-until`');
     validity = date === undefined ? undefined : { type: 'until', date };
     validityOk = validity !== undefined;
+    if (validity && id !== undefined) p.notes.validUntilPos.set(id, untilField.pos);
   }
   const image = readText(p, fields.get('image'), '`image`');
   if (

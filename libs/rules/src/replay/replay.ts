@@ -26,17 +26,28 @@ export type ReplayResult = {
  * are left out (see {@link recordedBy}) and the last evaluation runs at
  * `until`, so time windows and expiries are judged then.
  *
+ * With `admit`, each fact is offered first with the student as they stand
+ * just before it: false stops the replay there (the engine would refuse the
+ * command that records it), with no final evaluation.
+ *
  * @example
  * const { state } = replay(ruleSet, 's1', [
  *   { at: '2025-10-01T12:00:00Z', fact: { type: 'participation-recorded', eventId: 'e1', participationId: 'p1', activityId: 'basketball', occurredAt: '2025-10-01T12:00:00Z', role: 'participant' } },
  * ], new Date('2025-12-31T23:59:59.999Z'));
  */
-export function replay(ruleSet: RuleSet, studentId: string, facts: Iterable<TimedFact>, until?: Date): ReplayResult {
+export function replay(
+  ruleSet: RuleSet,
+  studentId: string,
+  facts: Iterable<TimedFact>,
+  until?: Date,
+  admit?: (fact: TimedFact, state: StudentState) => boolean,
+): ReplayResult {
   const state = initialState(studentId);
   const outcomes: ReplayResult['outcomes'] = [];
   let n = 0;
   for (const { fact, at } of facts) {
     if (until && !recordedBy({ fact, at }, until)) continue;
+    if (admit && !admit({ fact, at }, state)) return { state, outcomes };
     fold(ruleSet, state, fact);
     settle(ruleSet, state, new Date(at), outcomes, () => `replay-${studentId}-${(n += 1)}`);
   }

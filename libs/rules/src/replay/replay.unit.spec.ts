@@ -50,6 +50,97 @@ describe('runExamples', () => {
   });
 });
 
+describe('runExamples with applications', () => {
+  const applying = `examples:
+  - name: Applying once eligible
+    given:
+      - { activity: basketball, on: 2025-10-01 }
+      - { activity: running, on: 2025-10-02 }
+      - { apply: captain, on: 2025-10-03 }
+      - { approve: captain, on: 2025-10-04 }
+    expect:
+      badges: [sporty, captain]
+  - name: Applying too early
+    given:
+      - { activity: basketball, on: 2025-10-01 }
+      - { apply: captain, on: 2025-10-02 }
+      - { activity: running, on: 2025-10-03 }
+      - { approve: captain, on: 2025-10-04 }
+    expect:
+      badges: [sporty, captain]
+  - name: Applying for a badge given automatically
+    given:
+      - { activity: basketball, on: 2025-10-01 }
+      - { apply: sporty, on: 2025-10-02 }
+    expect:
+      badges: []
+  - name: Applying twice
+    given:
+      - { activity: basketball, on: 2025-10-01 }
+      - { activity: running, on: 2025-10-02 }
+      - { apply: captain, on: 2025-10-03 }
+      - { apply: captain, on: 2025-10-04 }
+    expect:
+      badges: [sporty]
+  - name: Applying while holding it
+    given:
+      - { activity: basketball, on: 2025-10-01 }
+      - { activity: running, on: 2025-10-02 }
+      - { apply: captain, on: 2025-10-03 }
+      - { approve: captain, on: 2025-10-04 }
+      - { apply: captain, on: 2025-10-05 }
+    expect:
+      badges: [sporty, captain]
+`;
+  const source = program(
+    badge('sporty', 'participations: { at-least: 2, category: sports }') +
+      badge('captain', 'participations: { at-least: 2, category: sports }', '    award: on-application\n'),
+    { levels: ONE_LEVEL, extra: applying },
+  );
+  const [early, tooEarly, automatic, twice, holding] = runExamples(ruleSetFrom(source));
+  const lineOf = (text: string) => source.split('\n').findIndex((l) => l.includes(text)) + 1;
+
+  it('takes an application made once the student is eligible', () => {
+    expect(early).toMatchObject({ passed: true, failures: [] });
+  });
+
+  it('refuses one made before, at that step, saying what the student lacked then, as the engine would (409)', () => {
+    expect(tooEarly!.passed).toBe(false);
+    expect(tooEarly!.failures).toEqual([
+      {
+        file: 'test.yaml',
+        line: lineOf('{ apply: captain, on: 2025-10-02 }'),
+        column: 9,
+        code: 'example-failed',
+        severity: 'error',
+        message:
+          'Example "Applying too early": the engine would refuse `apply: captain` on 2025-10-02 (409): the student is not eligible for it yet: 1 more participation in Sports. Move the step after the participations that make the student eligible, or add those before it.',
+      },
+    ]);
+  });
+
+  it('refuses an application for a badge given automatically, a second one while the first waits, and one for a badge held', () => {
+    expect(automatic!.failures.map((f) => [f.line, f.message])).toEqual([
+      [
+        lineOf('{ apply: sporty, on: 2025-10-02 }'),
+        'Example "Applying for a badge given automatically": the engine would refuse `apply: sporty` on 2025-10-02 (409): «sporty» is awarded automatically when its criteria are met; there is nothing to apply for. Remove the step.',
+      ],
+    ]);
+    expect(twice!.failures.map((f) => [f.line, f.message])).toEqual([
+      [
+        lineOf('{ apply: captain, on: 2025-10-04 }'),
+        'Example "Applying twice": the engine would refuse `apply: captain` on 2025-10-04 (409): an application for «captain» is already waiting for a decision. Remove the step, or add an `approve:` or `reject:` step before it.',
+      ],
+    ]);
+    expect(holding!.failures.map((f) => [f.line, f.message])).toEqual([
+      [
+        lineOf('{ apply: captain, on: 2025-10-05 }'),
+        'Example "Applying while holding it": the engine would refuse `apply: captain` on 2025-10-05 (409): the student holds «captain» then. Remove the step.',
+      ],
+    ]);
+  });
+});
+
 describe('replay', () => {
   // Sporty after two sports participations; the activity level after two participation badges.
   const levels = `${ONE_LEVEL}
