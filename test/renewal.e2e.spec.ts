@@ -68,8 +68,8 @@ describe('badges on application with a validity', () => {
       await drive.settle(Number(await engine.store.lastPosition()));
     };
     const badge = async () => (await drive.progression(student)).badges.find((b) => b.badgeId === 'meta-leadership');
-    // The progression's explanation is worked out at the request's time. (The stored document's badge status is as of
-    // the student's last event: an award that expired since still reads 'active' there.)
+    // The progression is read at the request's time: the stored document (written at the student's last event) and the
+    // explanation alike.
     const explained = async () => {
       const res = await request(engine.http).get(`/students/${student}/progression`).set(coordinator).expect(200);
       return (res.body.explanation.badges as { badgeId: string; status: string }[]).find((b) => b.badgeId === 'meta-leadership');
@@ -95,6 +95,8 @@ describe('badges on application with a validity', () => {
     asStudent = await engine.as('student', student);
     drive = ladder(engine, coordinator);
     expect(await explained()).toMatchObject({ status: 'expired' });
+    // No event came since the award: the stored document read 'active' until one did.
+    expect(await badge()).toMatchObject({ status: 'expired', awardId: earned!.awardId });
     // The evidence of the first award does not renew it.
     const early = await apply().expect(409);
     expect(early.body).toMatchObject({ code: 'NOT_ELIGIBLE' });

@@ -134,13 +134,7 @@ export function progressionDocument(
     .map(([badgeId, held]): ProgressionBadge => {
       const credentialId = extras.credentials.get(held.eventId);
       const flag = extras.flagged.get(held.eventId);
-      const status = held.revoked
-        ? 'revoked'
-        : held.expiresAt !== undefined && held.expiresAt <= now.getTime()
-          ? 'expired'
-          : flag
-            ? 'flagged'
-            : 'active';
+      const status = badgeStatus(held.revoked !== undefined, held.expiresAt, flag !== undefined, now);
       return {
         badgeId,
         awardId: held.eventId,
@@ -160,20 +154,62 @@ export function progressionDocument(
     level: levels.at(-1) ?? null,
     levels,
     badges,
-    eligible: Object.entries(state.eligible)
-      .sort(byRuleOrder)
-      .filter(([badgeId]) => {
-        const held = state.badges[badgeId];
-        // An expired award's is an eligibility to renew it. Once a participation or badge it rested on is voided
-        // or revoked, an application would be refused: not listed.
-        const heldNow = held !== undefined && held.revoked === undefined && (held.expiresAt === undefined || held.expiresAt > now.getTime());
-        return !heldNow && eligibilityStands(program.ruleSet, state, badgeId, now);
-      })
-      .map(([badgeId, since]) => ({ badgeId, since: iso(since) })),
+    eligible: eligibleAt(program.ruleSet, state, now),
     applications: [...extras.applications.values()].sort(
       (a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.applicationId.localeCompare(b.applicationId),
     ),
     position: String(extras.position),
+  };
+}
+
+/** A badge's status at `now`: revoked, expired once its expiry has come, flagged while it waits for a coordinator, or active. */
+function badgeStatus(revoked: boolean, expiresAt: number | undefined, flagged: boolean, now: Date): ProgressionBadge['status'] {
+  if (revoked) return 'revoked';
+  if (expiresAt !== undefined && expiresAt <= now.getTime()) return 'expired';
+  return flagged ? 'flagged' : 'active';
+}
+
+/**
+ * The badges a student may apply for at `now`, in rule-file order: eligible
+ * and not held. An expired award's eligibility is one to renew it. Once a
+ * participation or badge it rested on is voided or revoked, an application
+ * would be refused: not listed.
+ */
+export function eligibleAt(ruleSet: RuleSet, state: StudentState, now: Date): ProgressionDocument['eligible'] {
+  const rank = badgeRank(ruleSet);
+  return Object.entries(state.eligible)
+    .sort((a, b) => (rank.get(a[0]) ?? Infinity) - (rank.get(b[0]) ?? Infinity) || a[0].localeCompare(b[0]))
+    .filter(([badgeId]) => {
+      const held = state.badges[badgeId];
+      const heldNow = held !== undefined && held.revoked === undefined && (held.expiresAt === undefined || held.expiresAt > now.getTime());
+      return !heldNow && eligibilityStands(ruleSet, state, badgeId, now);
+    })
+    .map(([badgeId, since]) => ({ badgeId, since: new Date(since).toISOString() }));
+}
+
+/**
+ * A stored document as it reads at `now`, as {@link progressionDocument}
+ * would write it then. The projection writes a student's document when an
+ * event of theirs comes; time alone writes nothing, so an award that has
+ * expired since still reads `active` there, and its renewal is judged as if
+ * the award were still valid. Statuses are judged again at `now`, and
+ * eligibilities from the student's state (`state`, folded from the same
+ * log).
+ *
+ * @example
+ * const view = documentAt(JSON.parse(stored), ruleSet, state, new Date());
+ */
+export function documentAt(doc: ProgressionDocument, ruleSet: RuleSet, state: StudentState, now: Date): ProgressionDocument {
+  return {
+    ...doc,
+    // Time only moves an award from active or flagged to expired; an expired one no longer waits for review.
+    badges: doc.badges.map((b) => {
+      const status = badgeStatus(b.status === 'revoked', b.expiresAt === undefined ? undefined : Date.parse(b.expiresAt), b.flag !== undefined, now);
+      if (status === b.status) return b;
+      const { flag: _waited, ...rest } = b;
+      return { ...rest, status };
+    }),
+    eligible: eligibleAt(ruleSet, state, now),
   };
 }
 
@@ -203,18 +239,18 @@ export function reviewItems(doc: ProgressionDocument): ReviewItem[] {
   const items: ReviewItem[] = [
     ...doc.applications
       .filter((a) => a.status === 'pending')
-      .map(
-        (a): ReviewItem => ({
-          kind: 'application',
-          studentId,
-          badgeId: a.badgeId,
-          applicationId: a.applicationId,
-          since: a.submittedAt,
-          eligible: doc.eligible.some((e) => e.badgeId === a.badgeId),
-        }),
-      ),
+      .map((a): ReviewItem => ({
+        kind: 'application',
+        studentId,
+        badgeId: a.badgeId,
+        applicationId: a.applicationId,
+        since: a.submittedAt,
+        eligible: doc.eligible.some((e) => e.badgeId === a.badgeId),
+      })),
     ...doc.badges.flatMap((b): ReviewItem[] =>
-      b.status === 'flagged' && b.flag ? [{ kind: 'flagged-award', studentId, badgeId: b.badgeId, awardId: b.awardId, since: b.flag.since, cause: b.flag.cause }] : [],
+      b.status === 'flagged' && b.flag
+        ? [{ kind: 'flagged-award', studentId, badgeId: b.badgeId, awardId: b.awardId, since: b.flag.since, cause: b.flag.cause }]
+        : [],
     ),
   ];
   return items.sort((a, b) => a.since.localeCompare(b.since));

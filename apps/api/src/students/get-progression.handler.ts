@@ -8,6 +8,7 @@ import {
   emptyExtras,
   foldStudent,
   observeExtras,
+  documentAt,
   progressionDocument,
   readModelKeys,
   studentStream,
@@ -75,7 +76,7 @@ export class GetProgressionHandler implements IQueryHandler<GetProgression> {
       const stored = await this.redis.hget(readModelKeys(this.config.redisPrefix).progression(id), studentId);
       doc = stored ? (JSON.parse(stored) as ProgressionDocument) : undefined;
     }
-    const view = doc ?? progressionDocument(studentId, program, state, extras, now);
+    const view = doc ? documentAt(doc, program.ruleSet, state, now) : progressionDocument(studentId, program, state, extras, now);
     return {
       ...view,
       badges: withAwardBasis(view.badges, events),
