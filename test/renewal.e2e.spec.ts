@@ -159,6 +159,18 @@ describe('badges on application with a validity', () => {
     expect(explained?.missing).toEqual([
       expect.objectContaining({ kind: 'blocked', text: expect.stringContaining('so it can no longer be awarded') }),
     ]);
+    // Neither the student's eligibilities nor the coordinator's review list say an approval would go through.
+    expect((progression.body.eligible as { badgeId: string }[]).map((e) => e.badgeId)).not.toContain('meta-leadership');
+    const review = await request(engine.http).get('/programs/vilnius-tech/review').set(coordinator).expect(200);
+    expect((review.body.applications as { applicationId: string }[]).find((a) => a.applicationId === applied.body.applicationId)).toEqual({
+      kind: 'application',
+      studentId: student,
+      badgeId: 'meta-leadership',
+      applicationId: applied.body.applicationId,
+      since: expect.any(String),
+      eligible: false,
+      reason: `«META Leadership» stopped being valid on ${until} (its \`valid-until\`), so it can no longer be awarded: reject it with a comment saying so`,
+    });
 
     // Rejecting it is still possible; applying again is refused with the same reason.
     await request(engine.http)

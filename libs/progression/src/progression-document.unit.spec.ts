@@ -53,4 +53,28 @@ describe('progressionDocument', () => {
       expect(documentAt(stored, rules, state, new Date('2026-09-02T12:00:00.000Z'))).toEqual(stored);
     });
   });
+
+  describe("when the badge's `valid-until` date comes while an application waits", () => {
+    // Eligible on 2026-10-02, applied on 2026-10-05; the badge stops being valid on 2026-11-01.
+    const facts = [
+      hackathon('h1', '2026-10-01'),
+      hackathon('h2', '2026-10-02'),
+      application('application-submitted', '2026-10-05T12:00:00.000Z', 'a1'),
+    ];
+
+    it('no longer lists the eligibility, so the review shows the application as one an approval would refuse', () => {
+      const rules = ruleSet('valid-until: 2026-11-01');
+      const { state } = replay(rules, '20231234', facts);
+      const extras = emptyExtras();
+      extras.applications.set('a1', { applicationId: 'a1', badgeId: 'certified', status: 'pending', submittedAt: '2026-10-05T12:00:00.000Z' });
+      const before = progressionDocument('20231234', { ruleSet: rules, version: 1 }, state, extras, new Date('2026-10-31T12:00:00.000Z'));
+      expect(before.eligible.map((e) => e.badgeId)).toEqual(['certified']);
+      expect(reviewItems(before)).toMatchObject([{ kind: 'application', applicationId: 'a1', eligible: true }]);
+
+      const after = progressionDocument('20231234', { ruleSet: rules, version: 1 }, state, extras, new Date('2026-11-01T12:00:00.000Z'));
+      expect(after.eligible).toEqual([]);
+      expect(reviewItems(after)).toMatchObject([{ kind: 'application', applicationId: 'a1', eligible: false }]);
+      expect(documentAt(before, rules, state, new Date('2026-11-01T12:00:00.000Z')).eligible).toEqual([]);
+    });
+  });
 });

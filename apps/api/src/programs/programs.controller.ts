@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
 import { LAUREL_CONFIG, REDIS, RuleSetRegistry, RuleSetRejected, type LaurelConfig } from '@laurel/platform';
 import { foldStudent, ID_PATTERN, ID_RULE, primaryFacts, readModelKeys, type ReviewItem } from '@laurel/progression';
-import { loadRuleSet, ruleSetDiffer, runExamples } from '@laurel/rules';
+import { loadRuleSet, noLongerAwarded, ruleSetDiffer, runExamples, type RuleSet } from '@laurel/rules';
 import { Roles } from '../auth/access';
 import { Metadata } from '../http/request-metadata';
 import { chooseType } from '../http/negotiate';
@@ -230,17 +230,37 @@ export class ProgramsController {
     summary:
       'What waits for a coordinator, oldest first: applications to approve or reject, and awards flagged when they lost their support, to keep or revoke (from the read models)',
   })
-  async review(@Param('id') id: string): Promise<{ programId: string; applications: ReviewItem[]; flaggedAwards: ReviewItem[] }> {
+  async review(@Param('id') id: string): Promise<{ programId: string; applications: ReviewApplication[]; flaggedAwards: ReviewItem[] }> {
     const programId = programIdOf(id);
-    if (!this.registry.get(programId)) throw new NotFoundException(`program ${programId} has no published rule set`);
+    const active = this.registry.get(programId);
+    if (!active) throw new NotFoundException(`program ${programId} has no published rule set`);
     const byStudent = await this.redis.hgetall(readModelKeys(this.config.redisPrefix).review(programId));
     const items = Object.values(byStudent)
       .flatMap((json) => JSON.parse(json) as ReviewItem[])
       .sort((a, b) => a.since.localeCompare(b.since) || a.studentId.localeCompare(b.studentId));
+    const now = new Date();
     return {
       programId,
-      applications: items.filter((i) => i.kind === 'application'),
+      applications: items.flatMap((i) => (i.kind === 'application' ? [reviewApplication(i, active.ruleSet, now)] : [])),
       flaggedAwards: items.filter((i) => i.kind === 'flagged-award'),
     };
   }
+}
+
+/** An application in the review list: `reason` says why an approval would be refused when it is not `eligible`. */
+type ReviewApplication = Extract<ReviewItem, { kind: 'application' }> & { reason?: string };
+
+/**
+ * An application as the review list shows it at `now`. The read model is
+ * written when one of the student's events comes, so a `valid-until` date
+ * that has come since is judged here: an approval would be refused.
+ */
+function reviewApplication(item: Extract<ReviewItem, { kind: 'application' }>, ruleSet: RuleSet, now: Date): ReviewApplication {
+  const closed = noLongerAwarded(ruleSet, item.badgeId, now);
+  if (closed) return { ...item, eligible: false, reason: `${closed}: reject it with a comment saying so` };
+  if (item.eligible) return item;
+  return {
+    ...item,
+    reason: `approving it would be refused: the student no longer meets its criteria (a participation or badge it rested on was voided or revoked, or the rules changed); GET /students/${item.studentId}/progression says what is missing`,
+  };
 }

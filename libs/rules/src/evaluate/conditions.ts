@@ -471,11 +471,13 @@ export type { Context } from './model';
  * at `now`, or held when the eligibility was recorded, with the facts known
  * now (a time window that has since moved on does not take it away; a voided
  * participation the eligibility rested on does). For an expired award, only
- * facts dated after it count, as its renewal does (`renewalAfter`).
+ * facts dated after it count, as its renewal does (`renewalAfter`). From the
+ * badge's `valid-until` date on, none stands: it is no longer awarded.
  */
 export function eligibilityStands(c: CompiledRuleSet, state: StudentState, badgeId: string, now: number): boolean {
   const i = c.badgeIndex.get(badgeId);
   if (i === undefined) return false;
+  if (c.badges[i]!.until <= now) return false;
   const criteria = c.badges[i]!.criteria;
   // An expired award is renewed only with facts dated after it, so only those make an eligibility to renew it.
   const holdsAt = (ctx: Context) => countingAfter(ctx, renewalAfter(ctx, i), () => holds(criteria, ctx));

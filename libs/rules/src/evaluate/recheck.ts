@@ -43,7 +43,8 @@ export function recheckSupport(ruleSet: RuleSet, state: StudentState, now?: Date
  * hold at `now`, or held when the eligibility was recorded with the facts
  * known now (a window that moved on does not take it away; a voided
  * participation it rested on does). Renewing an expired award counts only
- * facts dated after it, as `evaluate` does.
+ * facts dated after it, as `evaluate` does. From the badge's `valid-until`
+ * date on, it may not: it is no longer awarded.
  *
  * @example
  * if (!eligibilityStands(ruleSet, state, 'meta-leadership', new Date())) refuseApproval();

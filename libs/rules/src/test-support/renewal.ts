@@ -2,8 +2,8 @@ import type { TimedFact } from '../replay/replay';
 import type { RuleSet } from '../language/types';
 import { ruleSetFrom } from './rule-set';
 
-/** «certified», a badge given on application for two hackathons, that lasts a year: for tests of renewing it. */
-export function certifiedRuleSet(): RuleSet {
+/** «certified», a badge given on application for two hackathons, that lasts a year (or `validity`): for tests of renewing it. */
+export function certifiedRuleSet(validity = 'valid-for: 1 year'): RuleSet {
   return ruleSetFrom(`program: { id: test, title: { lt: Testas, en: Test } }
 categories:
   science: { lt: Mokslas, en: Science }
@@ -17,7 +17,7 @@ badges:
     name: { lt: certified, en: certified }
     description: { lt: Aprašymas, en: Description }
     award: on-application
-    valid-for: 1 year
+    ${validity}
     requires:
       participations: { at-least: 2, activity: hackathon }
 `);
