@@ -53,8 +53,10 @@ export type BadgeExplanation = {
    * lacks.
    */
   missing: MissingStep[];
-  /** Rough effort (participations) of `missing`; Infinity when it cannot be earned any more. */
-  cost: number;
+  /** False when it cannot be earned any more (a step is `blocked`, or too few badges exist): `cost` is then left out. */
+  attainable: boolean;
+  /** Rough effort (participations) of `missing`, when `attainable`. */
+  cost?: number;
   heldSince?: string;
   expiresAt?: string;
   /**
@@ -76,7 +78,10 @@ export type LevelExplanation = {
   met: boolean;
   condition: ConditionExplanation;
   missing: MissingStep[];
-  cost: number;
+  /** False when it cannot be reached any more: `cost` is then left out. */
+  attainable: boolean;
+  /** Rough effort (participations) of `missing`, when `attainable`. */
+  cost?: number;
 };
 
 export type Explanation = {
@@ -229,7 +234,7 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
     levelReached,
     condition: countingAfter(ctx, after, () => explainCondition(cb.criteria, ctx)),
     missing,
-    cost: plan.cost,
+    ...effort(plan.cost),
   };
   if (valid) out.heldSince = iso(awardTime(ctx, index));
   if (expiring) out.expiresAt = iso(expires);
@@ -239,6 +244,9 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
   if (awarded && revoked === 0 && (badgeField(t, F_FLAGS, index) & 1) === 1) out.supportLost = true;
   return out;
 }
+
+/** A plan's cost as an explanation gives it: an infinite one (nothing can earn it) would read `null` in JSON, so it is left out. */
+const effort = (cost: number): { attainable: boolean; cost?: number } => (Number.isFinite(cost) ? { attainable: true, cost } : { attainable: false });
 
 /** Why a level is (not) reached, and what is missing. */
 export function explainLevel(planner: Planner, index: number): LevelExplanation {
@@ -256,7 +264,7 @@ export function explainLevel(planner: Planner, index: number): LevelExplanation 
     met: holds(cl.condition, ctx),
     condition: explainCondition(cl.condition, ctx),
     missing: plan.steps,
-    cost: plan.cost,
+    ...effort(plan.cost),
   };
   if (reachedAt !== undefined) out.reachedAt = iso(reachedAt);
   return out;
@@ -281,8 +289,8 @@ export function explain(ruleSet: RuleSet, state: StudentState, now: Date): Expla
   const reached = levels.filter((l) => l.reached);
   const nextLevel = levels.find((l) => !l.reached);
   const candidates = badges
-    .filter((b) => b.status !== 'held' && b.missing.length > 0 && Number.isFinite(b.cost))
-    .sort((a, b) => Number(b.levelReached) - Number(a.levelReached) || a.cost - b.cost);
+    .filter((b) => b.status !== 'held' && b.missing.length > 0 && b.attainable)
+    .sort((a, b) => Number(b.levelReached) - Number(a.levelReached) || (a.cost ?? 0) - (b.cost ?? 0));
   const nextBadge = candidates[0];
   const out: Explanation = {
     studentId: state.studentId,
