@@ -1,6 +1,6 @@
 import type { AwardKept } from '../events';
 import { DomainError } from '../domain-error';
-import { awardKey, type AlreadyDone, type StudentState } from './student-state';
+import { awardKey, awardNotFound, type AlreadyDone, type StudentState } from './student-state';
 
 export type KeepAward = {
   type: 'KeepAward';
@@ -18,8 +18,9 @@ export type AlreadyKept = AlreadyDone<AwardKept>;
 export function decideKeepAward(command: KeepAward, state: StudentState): AwardKept | AlreadyKept {
   const { studentId, programId, badgeId, reason } = command.data;
   const award = state.awards.get(awardKey(programId, badgeId));
-  if (!award) throw new DomainError('AWARD_NOT_FOUND', `student ${studentId} does not hold ${badgeId}`);
-  if (award.revoked) throw new DomainError('AWARD_ALREADY_REVOKED', `the ${badgeId} award of student ${studentId} is revoked; there is nothing to keep`);
+  if (!award) throw awardNotFound(state, studentId, badgeId);
+  if (award.revoked)
+    throw new DomainError('AWARD_ALREADY_REVOKED', `the ${badgeId} award of student ${studentId} is revoked; there is nothing to keep`);
   if (!award.flagged) {
     if (award.kept && award.kept.event.data.reason === reason) return { already: award.kept.event, stored: award.kept.stored };
     throw new DomainError(

@@ -1,6 +1,6 @@
 import type { AwardRevoked } from '../events';
 import { DomainError } from '../domain-error';
-import { awardKey, type AlreadyDone, type StudentState } from './student-state';
+import { awardKey, awardNotFound, type AlreadyDone, type StudentState } from './student-state';
 
 export type RevokeAward = {
   type: 'RevokeAward';
@@ -16,7 +16,7 @@ export type RevokeAward = {
 export function decideRevokeAward(command: RevokeAward, state: StudentState): AwardRevoked | AlreadyDone<AwardRevoked> {
   const { studentId, programId, badgeId } = command.data;
   const award = state.awards.get(awardKey(programId, badgeId));
-  if (!award) throw new DomainError('AWARD_NOT_FOUND', `student ${studentId} does not hold ${badgeId}`);
+  if (!award) throw awardNotFound(state, studentId, badgeId);
   if (command.awardId !== undefined && command.awardId !== award.awardId) {
     throw new DomainError(
       'AWARD_SUPERSEDED',

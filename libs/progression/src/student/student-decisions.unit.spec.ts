@@ -1,6 +1,7 @@
 import type { StudentEvent } from '../events';
 import { DomainError } from '../domain-error';
 import { decideSubmitApplication, decideApplicationReview } from './applications';
+import { decideKeepAward } from './keep-award';
 import { decideRecordParticipation } from './record-participation';
 import { decideRevokeAward } from './revoke-award';
 import { evolveStudent, initialStudentState, type StudentState } from './student-state';
@@ -209,10 +210,23 @@ describe('when revoking an award', () => {
   });
 
   it('refuses a badge not held, or already revoked', () => {
-    expect(codeOf(() => decideRevokeAward(command, given()))).toBe('AWARD_NOT_FOUND');
+    expect(codeOf(() => decideRevokeAward(command, given({ type: 'ParticipationRecorded', data: recorded })))).toBe('AWARD_NOT_FOUND');
     const revoked = given(earned, { type: 'AwardRevoked', data: { ...command.data, awardId: 'aw-1' } });
     expect(codeOf(() => decideRevokeAward({ ...command, data: { ...command.data, reason: 'another' } }, revoked))).toBe('AWARD_ALREADY_REVOKED');
     expect(decideRevokeAward(command, revoked)).toMatchObject({ already: { type: 'AwardRevoked', data: { awardId: 'aw-1', reason: 'fraud' } } });
+  });
+
+  it('says a student with no events at all is unknown, most likely a mistyped id, where it said the student does not hold the badge', () => {
+    const keep = {
+      type: 'KeepAward' as const,
+      data: { studentId: 's-1', programId: 'vt', badgeId: 'meta', reason: 'checked', keptAt: '2026-10-06T00:00:00Z' },
+    };
+    for (const decide of [() => decideRevokeAward(command, given()), () => decideKeepAward(keep, given())]) {
+      expect(decide).toThrow(new DomainError('STUDENT_NOT_FOUND', 'no events are recorded for student s-1; check the id'));
+    }
+    expect(() => decideKeepAward(keep, given({ type: 'ParticipationRecorded', data: recorded }))).toThrow(
+      new DomainError('AWARD_NOT_FOUND', 'student s-1 does not hold meta; GET /students/s-1/progression lists the badges they hold'),
+    );
   });
 
   it("revokes a named award only while it is the badge's current one (revocation by credential)", () => {

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain-error';
 import type { ApplicationApproved, ApplicationRejected, AwardKept, AwardRevoked, ParticipationVoided, StudentEvent } from '../events';
 
 /** Where an event sits in the log, as the store reported it. */
@@ -58,6 +59,18 @@ export interface StudentState {
   awards: Map<string, AwardEntry>;
   /** Every event id in the stream, so deterministic appends can be skipped when already made. */
   eventIds: Set<string>;
+}
+
+/**
+ * The error for an award the student does not hold. A student with no event
+ * at all is most likely a mistyped id: that is said first.
+ */
+export function awardNotFound(state: StudentState, studentId: string, badgeId: string): DomainError {
+  if (state.revision === null) return new DomainError('STUDENT_NOT_FOUND', `no events are recorded for student ${studentId}; check the id`);
+  return new DomainError(
+    'AWARD_NOT_FOUND',
+    `student ${studentId} does not hold ${badgeId}; GET /students/${studentId}/progression lists the badges they hold`,
+  );
 }
 
 export const initialStudentState = (): StudentState => ({
