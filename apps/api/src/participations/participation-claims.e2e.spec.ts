@@ -23,6 +23,31 @@ describe('when one participation id is given to two students', () => {
   }, 60_000);
   afterAll(() => engine.close());
 
+  it('tells a batch row the same as a single request: use a new participationId', async () => {
+    const id = randomUUID();
+    await request(engine.http)
+      .post('/participations')
+      .set(coordinator)
+      .send(participation(id, `c-${randomUUID().slice(0, 8)}`))
+      .expect(201);
+    const single = await request(engine.http).post('/participations').set(coordinator).send(participation(id, 'd-1')).expect(409);
+    const batch = await request(engine.http)
+      .post('/participations/batch')
+      .set(coordinator)
+      .send({ participations: [participation(id, 'd-1')] })
+      .expect(200);
+    expect(batch.body.results).toEqual([
+      {
+        row: 0,
+        participationId: id,
+        status: 'rejected',
+        code: 'PARTICIPATION_CONFLICT',
+        message: `participation ${id} is already recorded for another student; use a new participationId`,
+      },
+    ]);
+    expect(batch.body.results[0].message).toBe(single.body.message);
+  });
+
   describe('when a claim is made on the store itself', () => {
     it('belongs to the first student; their retry finds it, another student is told who holds it', async () => {
       const id = randomUUID();

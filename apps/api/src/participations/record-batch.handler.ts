@@ -5,6 +5,7 @@ import { LookupIndex } from '@laurel/platform';
 import { decideRecordParticipation, DomainError, evolveStudent, studentStream, type ParticipationRecorded } from '@laurel/progression';
 import { eventId, loadStudent, serialised, withOptimisticRetry } from '../students/student-stream';
 import { claimParticipation, releaseUnrecordedClaim, type Claim } from './participation-claims';
+import { claimedByAnother } from './record-participation.handler';
 
 export type BatchRowResult =
   | {
@@ -108,7 +109,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand> {
           const owner = owners[i];
           try {
             if (owner && owner !== studentId) {
-              throw new DomainError('PARTICIPATION_CONFLICT', `participation ${r.data.participationId} is already recorded for another student`);
+              throw claimedByAnother(r.data.participationId);
             }
             const decision = decideRecordParticipation({ type: 'RecordParticipation', data: r.data }, state);
             if (decision.kind === 'already-recorded' && decision.stored.revision < 0n) {

@@ -98,9 +98,14 @@ describe('hours', () => {
     for (const hours of [1e-7, 2.125, 1e21]) {
       const err = await validationPipe()
         .transform(body({ hours }), metadata)
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(BadRequestException);
-      expect((err as BadRequestException).getResponse()).toMatchObject({ message: expect.stringMatching(/hours must (be a number with at most 2 decimals|be at most 1000)/) });
+      expect((err as BadRequestException).getResponse()).toMatchObject({
+        message: expect.stringMatching(/hours must (be a number with at most 2 decimals|be at most 1000)/),
+      });
     }
   });
 

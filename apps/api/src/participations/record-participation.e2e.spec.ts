@@ -89,7 +89,9 @@ describe('POST /participations', () => {
       const participationId = randomUUID();
       const students = Array.from({ length: 4 }, () => `s-${randomUUID().slice(0, 8)}`);
       const results = await Promise.all(
-        students.map((studentId) => request(engine.http).post('/participations').set(coordinator).send(participation({ participationId, studentId }))),
+        students.map((studentId) =>
+          request(engine.http).post('/participations').set(coordinator).send(participation({ participationId, studentId })),
+        ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
       for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('PARTICIPATION_CONFLICT');
@@ -120,11 +122,23 @@ describe('POST /participations', () => {
     it('answers 409 saying it was voided and to use a new participationId, in a batch too', async () => {
       const body = participation();
       await request(engine.http).post('/participations').set(coordinator).send(body).expect(201);
-      const voided = await request(engine.http).delete(`/participations/${body.participationId}`).set(coordinator).send({ reason: 'wrong student' }).expect(200);
+      const voided = await request(engine.http)
+        .delete(`/participations/${body.participationId}`)
+        .set(coordinator)
+        .send({ reason: 'wrong student' })
+        .expect(200);
       // A retried void answers as the first did; another reason is refused, saying when and why it was voided.
-      const retried = await request(engine.http).delete(`/participations/${body.participationId}`).set(coordinator).send({ reason: 'wrong student' }).expect(200);
+      const retried = await request(engine.http)
+        .delete(`/participations/${body.participationId}`)
+        .set(coordinator)
+        .send({ reason: 'wrong student' })
+        .expect(200);
       expect(retried.body).toEqual({ ...voided.body, repeated: true });
-      const other = await request(engine.http).delete(`/participations/${body.participationId}`).set(coordinator).send({ reason: 'duplicate' }).expect(409);
+      const other = await request(engine.http)
+        .delete(`/participations/${body.participationId}`)
+        .set(coordinator)
+        .send({ reason: 'duplicate' })
+        .expect(409);
       expect(other.body.message).toMatch(/already void since .* \(reason: wrong student\)/);
       const again = await request(engine.http).post('/participations').set(coordinator).send(body).expect(409);
       expect(again.body).toMatchObject({ code: 'PARTICIPATION_ALREADY_VOIDED', message: expect.stringMatching(/was voided .* new participationId/) });

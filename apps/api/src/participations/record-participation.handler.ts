@@ -33,7 +33,7 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
   async execute({ data, metadata }: RecordParticipationCommand): Promise<RecordParticipationResult> {
     const owner = await this.index.studentOf('participations', data.participationId);
     if (owner !== null && owner !== data.studentId) {
-      throw conflict(data.participationId);
+      throw claimedByAnother(data.participationId);
     }
     // The index is written after the append, so two requests at once both find no owner; where the store does not
     // refuse the second student's append by itself, the participation is claimed first.
@@ -41,7 +41,7 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
       owner === null && this.store.eventIdScope === 'stream'
         ? await claimParticipation(this.store, data.participationId, data.studentId, metadata)
         : undefined;
-    if (claim && claim.holder !== data.studentId) throw conflict(data.participationId);
+    if (claim && claim.holder !== data.studentId) throw claimedByAnother(data.participationId);
     const result = await serialised(data.studentId, () =>
       withOptimisticRetry(async () => {
         const state = await loadStudentIncrementally(this.store, data.studentId);
@@ -60,7 +60,7 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
           .append(studentStream(data.studentId), [{ id, ...decision.event, metadata }], { expectedRevision: state.revision ?? 'no_stream' })
           .catch((err: unknown) => {
             // The same participationId sent for two students at once: the other request's append got there first.
-            if (err instanceof DuplicateEventId) throw conflict(data.participationId);
+            if (err instanceof DuplicateEventId) throw claimedByAnother(data.participationId);
             throw err;
           });
         // What this process wrote is folded in, so the next command on the student reads only what others wrote since.
@@ -85,5 +85,6 @@ export class RecordParticipationHandler implements ICommandHandler<RecordPartici
   }
 }
 
-const conflict = (participationId: string): DomainError =>
+/** A participation id recorded for another student: one participation belongs to one student. */
+export const claimedByAnother = (participationId: string): DomainError =>
   new DomainError('PARTICIPATION_CONFLICT', `participation ${participationId} is already recorded for another student; use a new participationId`);

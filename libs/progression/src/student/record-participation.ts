@@ -34,7 +34,7 @@ export function decideRecordParticipation(command: RecordParticipation, state: S
   }
   throw new DomainError(
     'PARTICIPATION_CONFLICT',
-    `participation ${command.data.participationId} was already recorded with different details; use a new participationId, or void the old one first`,
+    `participation ${command.data.participationId} was already recorded with different details; if those are wrong, void it (DELETE /participations/${command.data.participationId} with a reason) and record the right ones under a new participationId; if both took place, record this one under a new participationId`,
     { recorded: existing.data },
   );
 }

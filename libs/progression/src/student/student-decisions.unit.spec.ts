@@ -54,6 +54,13 @@ describe('when recording a participation', () => {
     );
   });
 
+  it('says to correct it with a void and a new id, since a voided id cannot be recorded again', () => {
+    const state = given({ type: 'ParticipationRecorded', data: recorded });
+    expect(() => decideRecordParticipation({ type: 'RecordParticipation', data: { ...recorded, hours: 2 } }, state)).toThrow(
+      'participation p-1 was already recorded with different details; if those are wrong, void it (DELETE /participations/p-1 with a reason) and record the right ones under a new participationId; if both took place, record this one under a new participationId',
+    );
+  });
+
   it('refuses to record a voided participation again under its id, instead of answering that nothing changed', () => {
     const state = given(
       { type: 'ParticipationRecorded', data: recorded },
