@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { daysAgo, ladder } from './support/ladder';
-import { startTestEngine, type TestEngine } from './support/test-engine';
+import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engine';
 
 type Review = {
   programId: string;
@@ -20,7 +22,8 @@ describe("a coordinator's review list", () => {
   });
   afterAll(() => engine.close());
 
-  const review = async (): Promise<Review> => (await request(engine.http).get('/programs/vilnius-tech/review').set(coordinator).expect(200)).body as Review;
+  const review = async (): Promise<Review> =>
+    (await request(engine.http).get('/programs/vilnius-tech/review').set(coordinator).expect(200)).body as Review;
 
   /** A new student with five organiser/leader participations in two categories, who applied for META Leadership (policy "flag"). */
   const appliedForMetaLeadership = async () => {
@@ -35,7 +38,11 @@ describe("a coordinator's review list", () => {
       await drive.participate(student, 'first-year-mentoring', daysAgo(35), { role: 'leader', hours: 12 }),
       await drive.participate(student, 'first-year-mentoring', daysAgo(30), { role: 'leader', hours: 12 }),
     ];
-    const applied = await request(engine.http).post(`/students/${student}/applications`).set(asStudent).send({ badgeId: 'meta-leadership' }).expect(201);
+    const applied = await request(engine.http)
+      .post(`/students/${student}/applications`)
+      .set(asStudent)
+      .send({ badgeId: 'meta-leadership' })
+      .expect(201);
     return { drive, student, asStudent, basketball, mentoring, applied };
   };
 
@@ -58,7 +65,11 @@ describe("a coordinator's review list", () => {
     const mine = (r: Review) => [...r.applications, ...r.flaggedAwards].filter((i) => i.studentId === student);
     expect(mine(await review())).toEqual([]);
     // Nothing flagged yet: keeping is refused, saying where flagged awards are listed.
-    const early = await request(engine.http).post(`/students/${student}/awards/meta-leadership/keep`).set(coordinator).send({ reason: 'checked' }).expect(409);
+    const early = await request(engine.http)
+      .post(`/students/${student}/awards/meta-leadership/keep`)
+      .set(coordinator)
+      .send({ reason: 'checked' })
+      .expect(409);
     expect(early.body.code).toBe('AWARD_NOT_FLAGGED');
     expect(early.body.message).toMatch(/GET \/programs\/vilnius-tech\/review/);
 
@@ -144,8 +155,15 @@ describe("a coordinator's review list", () => {
     await drive.settle(Number(await engine.store.lastPosition()));
     expect(await status()).toBe('active');
     expect(await mine()).toEqual([]);
-    const kept = await request(engine.http).post(`/students/${student}/awards/meta-leadership/keep`).set(coordinator).send({ reason: 'checked' }).expect(409);
-    expect(kept.body).toMatchObject({ code: 'AWARD_NOT_FLAGGED', message: expect.stringMatching(/its support came back on \d{4}-.*: it meets the criteria again/) });
+    const kept = await request(engine.http)
+      .post(`/students/${student}/awards/meta-leadership/keep`)
+      .set(coordinator)
+      .send({ reason: 'checked' })
+      .expect(409);
+    expect(kept.body).toMatchObject({
+      code: 'AWARD_NOT_FLAGGED',
+      message: expect.stringMatching(/its support came back on \d{4}-.*: it meets the criteria again/),
+    });
 
     await voidIt(again);
     expect(await status()).toBe('flagged');
@@ -155,14 +173,46 @@ describe("a coordinator's review list", () => {
       (e) => e.type.startsWith('AwardSupport') && e.data.badgeId === 'meta-leadership',
     );
     expect(support.map((e) => e.type)).toEqual(['AwardSupportLost', 'AwardSupportRestored', 'AwardSupportLost']);
-    expect(support[0]!.data.cause).toMatch(/^«META Leadership» \(awarded \d{4}-\d{2}-\d{2}\) no longer meets its criteria as of its award date: .* \(\d of \d by then\)/);
+    expect(support[0]!.data.cause).toMatch(
+      /^«META Leadership» \(awarded \d{4}-\d{2}-\d{2}\) no longer meets its criteria as of its award date: .* \(\d of \d by then\)/,
+    );
     expect(support[1]!.data.cause).toMatch(/^«META Leadership» \(awarded \d{4}-\d{2}-\d{2}\) meets its criteria again as of its award date: /);
 
     // A rebuild from the log ends with the same events and the same flag.
     const before = await engine.store.lastPosition();
-    await request(engine.http).post('/admin/projections/rebuild').set(await engine.as('admin')).expect((r) => expect(r.status).toBeLessThan(300));
+    await request(engine.http)
+      .post('/admin/projections/rebuild')
+      .set(await engine.as('admin'))
+      .expect((r) => expect(r.status).toBeLessThan(300));
     await drive.settle(Number(await engine.store.lastPosition()));
     expect(await engine.store.lastPosition()).toBe(before);
     expect(await status()).toBe('flagged');
+  }, 30_000);
+
+  it('says in the rule preview which waiting applications publishing a stricter badge would leave to be refused', async () => {
+    const { drive, student, applied } = await appliedForMetaLeadership();
+    await drive.settle(applied.body.position);
+    const rules = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
+    const stricter = rules
+      .replace(
+        'participations: { at-least: 3, roles: [organiser, leader], within: { last-months: 24 } }',
+        'participations: { at-least: 9, roles: [organiser, leader], within: { last-months: 24 } }',
+      )
+      .replace(/\nexamples:[\s\S]*$/, '\n');
+    const preview = await request(engine.http)
+      .post('/programs/vilnius-tech/rules/preview')
+      .set(await engine.as('designer'))
+      .set('content-type', 'text/yaml')
+      .send(stricter)
+      .expect(200);
+    expect(preview.body.onPublish.applicationsRefused).toEqual([{ id: 'meta-leadership', students: expect.arrayContaining([student]) }]);
+    // The same rules again leave it as it is.
+    const same = await request(engine.http)
+      .post('/programs/vilnius-tech/rules/preview')
+      .set(await engine.as('designer'))
+      .set('content-type', 'text/yaml')
+      .send(rules)
+      .expect(200);
+    expect(same.body.onPublish.applicationsRefused).toEqual([]);
   }, 30_000);
 });

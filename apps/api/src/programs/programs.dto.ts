@@ -164,6 +164,13 @@ class PublishEffectsDto implements PublishEffects {
 
   @ApiProperty({ type: [StudentsOfDto], description: 'Awards that had lost their support and would have it again' })
   restored!: StudentsOfDto[];
+
+  @ApiProperty({
+    type: [StudentsOfDto],
+    description:
+      "Applications waiting for review that an approval would take now and refuse once published (the students no longer meet the badge's criteria, or its valid-until has come): a coordinator will have to reject them",
+  })
+  applicationsRefused!: StudentsOfDto[];
 }
 
 class ExamplesRunDto {

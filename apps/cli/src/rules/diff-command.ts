@@ -58,6 +58,10 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
     ...effect((id, n) => `flag ${id} of ${n} for a coordinator's review (policy flag)`, published.flagged),
     ...effect((id, n) => `revoke ${id} from ${n} (policy revoke)`, published.revoked),
     ...effect((id, n) => `clear the lost support of ${id} for ${n} who meet it again`, published.restored),
+    ...effect(
+      (id, n) => `leave the applications for ${id} of ${n} waiting for review, which an approval would then refuse (a coordinator must reject them)`,
+      published.applicationsRefused,
+    ),
   ];
   io.out(
     [
@@ -71,7 +75,7 @@ export function diffFiles(io: CliIo, beforeFile: string, afterFile: string, opts
       '',
       onPublish.length === 0
         ? 'publishing it now would award nothing and change no award already made'
-        : 'publishing it now would, with each badge\'s on-rule-change policy for awards already made:',
+        : "publishing it now would, with each badge's on-rule-change policy for awards already made:",
       ...onPublish,
     ].join('\n') + '\n',
   );

@@ -1,5 +1,5 @@
 import type { RuleSet } from '../language/types';
-import { recheckSupport } from '../evaluate/recheck';
+import { eligibilityStands, recheckSupport } from '../evaluate/recheck';
 import { fold, initialState, type StudentState } from '../evaluate/state';
 import { heldBadges, recordedBy, replay, settle, type ReplayResult, type TimedFact } from './replay';
 
@@ -48,7 +48,11 @@ export type RuleSetDiff = {
    * hold, by each badge's `on-rule-change` policy (kept, flagged for a
    * coordinator's review, revoked), and awards whose support was lost
    * that it gives back (`restored`: a flag is cleared). Levels reached are
-   * never taken away.
+   * never taken away. `applicationsRefused`: applications waiting for a
+   * coordinator that an approval would take now and would refuse once the
+   * draft is published (the student no longer meets the badge's criteria
+   * under it, or its `valid-until` has come): the coordinator is left to
+   * reject them.
    * `badges` / `levels` above answer another question: what each student
    * would hold had the new rules applied all along.
    */
@@ -63,6 +67,7 @@ export type PublishEffects = {
   flagged: { id: string; students: string[] }[];
   revoked: { id: string; students: string[] }[];
   restored: { id: string; students: string[] }[];
+  applicationsRefused: { id: string; students: string[] }[];
 };
 
 type PublishEffect = keyof PublishEffects;
@@ -111,6 +116,7 @@ export function ruleSetDiffer(before: RuleSet | undefined, after: RuleSet, at: D
     flagged: new Map(),
     revoked: new Map(),
     restored: new Map(),
+    applicationsRefused: new Map(),
   };
   let students = 0;
   let facts = 0;
@@ -137,7 +143,11 @@ export function ruleSetDiffer(before: RuleSet | undefined, after: RuleSet, at: D
     d.lostLevels.forEach((x) => entry(levels, x).lost.push(h.studentId));
     if (d.gainedBadges.length + d.lostBadges.length + d.gainedLevels.length + d.lostLevels.length > 0) changed.push(d);
     // Last: it changes the student as they stand under the old rules.
-    for (const [effect, id] of publishEffects(after, h.current ?? a, at)) {
+    const standing = h.current ?? a;
+    const approvable = before ? waitingApprovable(before, standing, at) : [];
+    const refused = (): [PublishEffect, string][] =>
+      approvable.filter((id) => !eligibilityStands(after, standing, id, at)).map((id) => ['applicationsRefused', id]);
+    for (const [effect, id] of [...publishEffects(after, standing, at), ...refused()]) {
       const list = effects[effect].get(id);
       if (list) list.push(h.studentId);
       else effects[effect].set(id, [h.studentId]);
@@ -162,9 +172,17 @@ export function ruleSetDiffer(before: RuleSet | undefined, after: RuleSet, at: D
       flagged: listed(effects.flagged, badgeIds),
       revoked: listed(effects.revoked, badgeIds),
       restored: listed(effects.restored, badgeIds),
+      applicationsRefused: listed(effects.applicationsRefused, badgeIds),
     },
   });
   return { add, result };
+}
+
+/** The badges of the applications a student has waiting that an approval would take under `ruleSet` at `at`. */
+function waitingApprovable(ruleSet: RuleSet, state: StudentState, at: Date): string[] {
+  return Object.entries(state.applications)
+    .filter(([badgeId, application]) => application.status === 'submitted' && eligibilityStands(ruleSet, state, badgeId, at))
+    .map(([badgeId]) => badgeId);
 }
 
 /** A student's facts folded under `ruleSet` without evaluating: what the engine holds of a student when a program is first published. */

@@ -216,7 +216,9 @@ describe('diffRuleSets', () => {
 
   describe('when the raised threshold is published', () => {
     const raised = (policy: string) =>
-      ruleSetFrom(program(badge('sporty', 'participations: { at-least: 3, category: sports }', `    on-rule-change: ${policy}\n`), { levels: ONE_LEVEL }));
+      ruleSetFrom(
+        program(badge('sporty', 'participations: { at-least: 3, category: sports }', `    on-rule-change: ${policy}\n`), { levels: ONE_LEVEL }),
+      );
 
     // «three» met the new threshold only a day after the award: it meets it now, so the award is left as it is.
     it.each([
@@ -235,7 +237,15 @@ describe('diffRuleSets', () => {
     it('awards the badge to the students who now meet it, and takes nothing', () => {
       const lowered = ruleSetFrom(program(badge('sporty', 'participations: { at-least: 1, category: sports }'), { levels: ONE_LEVEL }));
       const { onPublish } = diffRuleSets(before, lowered, histories, new Date('2026-01-01'));
-      expect(onPublish).toEqual({ awarded: [{ id: 'sporty', students: ['one'] }], levelsReached: [], kept: [], flagged: [], revoked: [], restored: [] });
+      expect(onPublish).toEqual({
+        awarded: [{ id: 'sporty', students: ['one'] }],
+        levelsReached: [],
+        kept: [],
+        flagged: [],
+        revoked: [],
+        restored: [],
+        applicationsRefused: [],
+      });
     });
   });
 
@@ -255,14 +265,58 @@ describe('diffRuleSets', () => {
   describe('when an award flagged under the rules in force would be supported by the draft', () => {
     it('lists it as restored (its flag cleared), and nothing else', () => {
       const flagging = (n: number) =>
-        ruleSetFrom(program(badge('sporty', `participations: { at-least: ${n}, category: sports }`, '    on-rule-change: flag\n'), { levels: ONE_LEVEL }));
+        ruleSetFrom(
+          program(badge('sporty', `participations: { at-least: ${n}, category: sports }`, '    on-rule-change: flag\n'), { levels: ONE_LEVEL }),
+        );
       const two = history('two', 2);
       // «two» earned sporty under a threshold of two; a threshold of three, published since, flagged it.
       const current = replay(flagging(2), 'two', two.facts, new Date('2025-12-01')).state;
       const raised = diffRuleSets(flagging(2), flagging(3), [{ ...two, current }], new Date('2025-12-01'));
       expect(raised.onPublish.flagged).toEqual([{ id: 'sporty', students: ['two'] }]);
       const { onPublish } = diffRuleSets(flagging(3), flagging(2), [{ ...two, current }], new Date('2026-01-01'));
-      expect(onPublish).toEqual({ awarded: [], levelsReached: [], kept: [], flagged: [], revoked: [], restored: [{ id: 'sporty', students: ['two'] }] });
+      expect(onPublish).toEqual({
+        awarded: [],
+        levelsReached: [],
+        kept: [],
+        flagged: [],
+        revoked: [],
+        restored: [{ id: 'sporty', students: ['two'] }],
+        applicationsRefused: [],
+      });
+    });
+  });
+
+  describe('when students wait for the review of an application the draft no longer supports', () => {
+    const captain = (n: number, fields = '') =>
+      ruleSetFrom(
+        program(badge('captain', `participations: { at-least: ${n}, category: sports }`, `    award: on-application\n${fields}`), {
+          levels: ONE_LEVEL,
+        }),
+      );
+    const applied = (h: StudentHistory, on: string): StudentHistory => ({
+      ...h,
+      facts: [
+        ...h.facts,
+        {
+          at: `${on}T12:00:00.000Z`,
+          fact: { type: 'application-submitted', badgeId: 'captain', eventId: `apply-${h.studentId}`, at: `${on}T12:00:00.000Z` },
+        },
+      ],
+    });
+    // «two» and «three» applied while two sports participations were enough; «one» applied without being eligible.
+    const waiting = [applied(history('two', 2), '2025-10-05'), applied(history('three', 3), '2025-10-05'), applied(history('one', 1), '2025-10-05')];
+
+    it('lists the applications an approval would take now and refuse once published, whoever applied', () => {
+      const { onPublish } = diffRuleSets(captain(2), captain(3), waiting, new Date('2026-01-01'));
+      expect(onPublish.applicationsRefused).toEqual([{ id: 'captain', students: ['two'] }]);
+      const closed = diffRuleSets(captain(2), captain(2, '    valid-until: 2025-12-01\n'), waiting, new Date('2026-01-01'));
+      expect(closed.onPublish.applicationsRefused).toEqual([{ id: 'captain', students: ['three', 'two'] }]);
+    });
+
+    it('lists none when the draft leaves them as they were', () => {
+      expect(
+        diffRuleSets(captain(2), captain(2, '    on-rule-change: flag\n'), waiting, new Date('2026-01-01')).onPublish.applicationsRefused,
+      ).toEqual([]);
     });
   });
 
