@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { v5 as uuidv5 } from 'uuid';
 import { readOccurredAt } from '@laurel/progression';
+import { nearMatches } from '@laurel/rules';
 
 /** Namespace for participation ids derived from a CSV row, so re-running an import records nothing twice. */
 const ROW_NAMESPACE = '9c1f4e2a-7b3d-4a5e-8f6c-1d2e3f4a5b6c';
@@ -52,13 +53,17 @@ function lineFinder(text: string): (bytes: number, raw: string) => number {
     const last = buf[bytes - 1];
     const endLine = last === 0x0a || last === 0x0d ? breaks : breaks + 1;
     // Blank lines skipped before the record and the break that ends it are in `raw` too; only the breaks inside count.
-    const inner = raw.replace(/^[\r\n]+/, '').replace(/(\r\n|\r|\n)$/, '').match(BREAK)?.length ?? 0;
+    const inner =
+      raw
+        .replace(/^[\r\n]+/, '')
+        .replace(/(\r\n|\r|\n)$/, '')
+        .match(BREAK)?.length ?? 0;
     return endLine - inner;
   };
 }
 
 /**
- * Reads an attendance CSV (header row required; `,` or `;` separated) into
+ * Reads an attendance CSV (header row required; `,`, `;` or tab separated) into
  * participation bodies, with every problem tied to its line number.
  */
 export function readParticipationCsv(text: string): { rows: CsvParticipation[]; problems: CsvProblem[] } {
@@ -73,10 +78,16 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
         { line: 1, message: `the file is empty; its first line must be a header naming the columns, at least ${CSV_COLUMNS.required.join(',')}` },
       ],
     };
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  // The separator the header uses most: `,`, `;` (spreadsheets in Lithuania) or a tab (a spreadsheet's "tab delimited" text).
+  const count = (d: string): number => firstLine.split(d).length - 1;
+  const delimiter = ([';', '\t'] as const).reduce<string>((best, d) => (count(d) > count(best) ? d : best), ',');
   // Spreadsheets capitalise, pad and space headers (`Student ID `, `student_id`): the names are matched as written in CSV_COLUMNS.
   const squash = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
   const canonical = (name: string): string => known.find((k) => squash(k) === squash(name)) ?? name.trim();
+  const guessed = (name: string): string => {
+    const near = nearMatches(squash(name), known.map(squash)).map((n) => known.find((k) => squash(k) === n) ?? n);
+    return near.length > 0 ? `${name} (did you mean ${near.slice(0, 2).join(' or ')}?)` : name;
+  };
   let header: string[] = [];
   let records: { record: Record<string, string>; raw: string; info: { bytes: number; invalid_field_length: number } }[];
   try {
@@ -101,7 +112,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
   if (missing.length > 0)
     problems.push({ line: headerIndex + 1, message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}` });
   if (unknown.length > 0)
-    problems.push({ line: headerIndex + 1, message: `unknown column(s) ${unknown.join(', ')}; columns are ${known.join(', ')}` });
+    problems.push({ line: headerIndex + 1, message: `unknown column(s) ${unknown.map(guessed).join(', ')}; columns are ${known.join(', ')}` });
   if (problems.length > 0) return { rows: [], problems };
 
   const rows: CsvParticipation[] = [];

@@ -2,16 +2,28 @@ import { readParticipationCsv } from './csv-rows';
 
 describe('when reading an attendance CSV', () => {
   it('reads rows with their line numbers and derives stable participation ids', () => {
-    const csv = 'studentId,activityId,occurredAt,role,hours\n20231234,robotics-club,2026-10-14,volunteer,2.5\n\n20231235,hackathon,2026-10-15T09:00:00+03:00,,\n';
+    const csv =
+      'studentId,activityId,occurredAt,role,hours\n20231234,robotics-club,2026-10-14,volunteer,2.5\n\n20231235,hackathon,2026-10-15T09:00:00+03:00,,\n';
     const first = readParticipationCsv(csv);
     expect(first.problems).toEqual([]);
     expect(first.rows).toEqual([
       {
         line: 2,
         derivedId: true,
-        body: { participationId: expect.any(String), studentId: '20231234', activityId: 'robotics-club', occurredAt: '2026-10-14T00:00:00.000Z', role: 'volunteer', hours: 2.5 },
+        body: {
+          participationId: expect.any(String),
+          studentId: '20231234',
+          activityId: 'robotics-club',
+          occurredAt: '2026-10-14T00:00:00.000Z',
+          role: 'volunteer',
+          hours: 2.5,
+        },
       },
-      { line: 4, derivedId: true, body: { participationId: expect.any(String), studentId: '20231235', activityId: 'hackathon', occurredAt: '2026-10-15T06:00:00.000Z' } },
+      {
+        line: 4,
+        derivedId: true,
+        body: { participationId: expect.any(String), studentId: '20231235', activityId: 'hackathon', occurredAt: '2026-10-15T06:00:00.000Z' },
+      },
     ]);
     expect(readParticipationCsv(csv).rows.map((r) => r.body.participationId)).toEqual(first.rows.map((r) => r.body.participationId));
   });
@@ -22,21 +34,59 @@ describe('when reading an attendance CSV', () => {
     expect(rows[0]?.body.hours).toBe(1.5);
   });
 
+  it('reads a tab-separated file, as a spreadsheet saves "text (tab delimited)"', () => {
+    const { rows, problems } = readParticipationCsv('Student ID\tActivity ID\tOccurred at\tHours\n1\tphoto-club\t2026-10-01\t1,5\n');
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => r.body)).toEqual([
+      expect.objectContaining({ studentId: '1', activityId: 'photo-club', occurredAt: '2026-10-01T00:00:00.000Z', hours: 1.5 }),
+    ]);
+  });
+
+  it('names the column an unknown header most likely means', () => {
+    const { problems } = readParticipationCsv('student,activity,occurredAt,date\n1,photo-club,2026-10-01,x\n');
+    expect(problems).toEqual([
+      {
+        line: 1,
+        message:
+          'the header lacks required column(s) studentId, activityId; columns are studentId, activityId, occurredAt, participationId, role, hours, evidence',
+      },
+      {
+        line: 1,
+        message:
+          'unknown column(s) student (did you mean studentId?), activity (did you mean activityId?), date; columns are studentId, activityId, occurredAt, participationId, role, hours, evidence',
+      },
+    ]);
+  });
+
   it('names the line and the problem of each bad row, and keeps the good ones', () => {
-    const { rows, problems } = readParticipationCsv('studentId,activityId,occurredAt,hours\n1,photo-club,14/10/2026,\n2,,2026-10-01,x\n3,photo-club,2026-10-01,1\n');
+    const { rows, problems } = readParticipationCsv(
+      'studentId,activityId,occurredAt,hours\n1,photo-club,14/10/2026,\n2,,2026-10-01,x\n3,photo-club,2026-10-01,1\n',
+    );
     expect(rows.map((r) => r.line)).toEqual([4]);
     expect(problems).toEqual([
-      { line: 2, message: 'occurredAt "14/10/2026" is not a date; write YYYY-MM-DD, or an ISO-8601 date-time with Z or an offset, e.g. 2026-10-14T16:00:00Z' },
+      {
+        line: 2,
+        message: 'occurredAt "14/10/2026" is not a date; write YYYY-MM-DD, or an ISO-8601 date-time with Z or an offset, e.g. 2026-10-14T16:00:00Z',
+      },
       { line: 3, message: 'activityId is empty; hours "x" is not a number' },
     ]);
   });
 
   it('names a line with more or fewer fields than the header, and reads the lines after it', () => {
-    const { rows, problems } = readParticipationCsv('studentId,activityId,occurredAt,hours\n1,photo-club,2026-10-01,2,5\n2,photo-club\n3,photo-club,2026-10-01,1\n');
+    const { rows, problems } = readParticipationCsv(
+      'studentId,activityId,occurredAt,hours\n1,photo-club,2026-10-01,2,5\n2,photo-club\n3,photo-club,2026-10-01,1\n',
+    );
     expect(rows.map((r) => r.line)).toEqual([4]);
     expect(problems).toEqual([
-      { line: 2, message: 'the line has more fields than the header\'s 4 (studentId,activityId,occurredAt,hours); a value holding "," needs double quotes' },
-      { line: 3, message: 'the line has fewer fields than the header\'s 4 (studentId,activityId,occurredAt,hours); write every column, leaving a value out as an empty field (",,")' },
+      {
+        line: 2,
+        message: 'the line has more fields than the header\'s 4 (studentId,activityId,occurredAt,hours); a value holding "," needs double quotes',
+      },
+      {
+        line: 3,
+        message:
+          'the line has fewer fields than the header\'s 4 (studentId,activityId,occurredAt,hours); write every column, leaving a value out as an empty field (",,")',
+      },
     ]);
   });
 
@@ -44,19 +94,36 @@ describe('when reading an attendance CSV', () => {
     const { rows, problems } = readParticipationCsv('Student ID;activity_id;Occurred At;Role;Hours\n1;photo-club;2026-10-01;volunteer;2\n');
     expect(problems).toEqual([]);
     expect(rows.map((r) => r.body)).toEqual([
-      { participationId: expect.any(String), studentId: '1', activityId: 'photo-club', occurredAt: '2026-10-01T00:00:00.000Z', role: 'volunteer', hours: 2 },
+      {
+        participationId: expect.any(String),
+        studentId: '1',
+        activityId: 'photo-club',
+        occurredAt: '2026-10-01T00:00:00.000Z',
+        role: 'volunteer',
+        hours: 2,
+      },
     ]);
   });
 
   it('skips a blank spreadsheet row written as separators only, and reads the lines after it', () => {
-    const { rows, problems } = readParticipationCsv('studentId;activityId;occurredAt;hours\n;;;\n1;photo-club;2026-10-01;1\n;;\n2;photo-club;2026-10-01;1\n');
+    const { rows, problems } = readParticipationCsv(
+      'studentId;activityId;occurredAt;hours\n;;;\n1;photo-club;2026-10-01;1\n;;\n2;photo-club;2026-10-01;1\n',
+    );
     expect(problems).toEqual([]);
     expect(rows.map((r) => r.line)).toEqual([3, 5]);
   });
 
   it('names the line a row starts on when a quoted value before it spans several lines, with LF or CRLF', () => {
     for (const eol of ['\n', '\r\n']) {
-      const csv = ['studentId,activityId,occurredAt,evidence', '1,photo-club,2026-10-01,"Vilnius,', 'Saulėtekio al. 11"', '', '2,photo-club,bad,', '3,,2026-10-01,"a', 'b"'].join(eol);
+      const csv = [
+        'studentId,activityId,occurredAt,evidence',
+        '1,photo-club,2026-10-01,"Vilnius,',
+        'Saulėtekio al. 11"',
+        '',
+        '2,photo-club,bad,',
+        '3,,2026-10-01,"a',
+        'b"',
+      ].join(eol);
       const { rows, problems } = readParticipationCsv(csv);
       expect(rows.map((r) => r.line)).toEqual([2]);
       expect(problems.map((p) => p.line)).toEqual([5, 6]);
