@@ -75,6 +75,25 @@ describe('rules, history and corrections', () => {
     });
   });
 
+  describe('when a program id is mistyped', () => {
+    it('answers 404 with the near matches, wherever a program is named', async () => {
+      for (const path of ['/programs/vilnius-tec/stats', '/programs/vilnius-tec/review', '/programs/vilnius-tec/rules']) {
+        const res = await request(engine.http).get(path).set(coordinator).expect(404);
+        expect(res.body).toMatchObject({
+          code: 'UNKNOWN_PROGRAM',
+          message: 'program vilnius-tec has no published rule set; did you mean "vilnius-tech"?',
+          nearMatches: ['vilnius-tech'],
+        });
+      }
+      const student = `s-${randomUUID().slice(0, 8)}`;
+      await drive.participate(student, 'robotics-club', daysAgo(3));
+      const progression = await request(engine.http).get(`/students/${student}/progression?programId=vilnius-tec`).set(coordinator).expect(404);
+      expect(progression.body.message).toBe('program vilnius-tec has no published rule set; did you mean "vilnius-tech"?');
+      const far = await request(engine.http).get('/programs/chess-club/stats').set(coordinator).expect(404);
+      expect(far.body.message).toBe('program chess-club has no published rule set; the programs published are "vilnius-tech"');
+    });
+  });
+
   describe('when asking for a past date (asOf)', () => {
     it("answers with the student's standing then, from the log", async () => {
       const student = `s-${randomUUID().slice(0, 8)}`;
@@ -258,7 +277,12 @@ describe('rules, history and corrections', () => {
       await request(engine.http).post('/programs/vilnius-tech/rules').set(coordinator).set('content-type', 'text/yaml').send(STRICTER).expect(403);
       const beforePublishing = new Date().toISOString();
       await new Promise((r) => setTimeout(r, 5));
-      const published = await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).set('content-type', 'text/yaml').send(STRICTER).expect(201);
+      const published = await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(STRICTER)
+        .expect(201);
       expect(published.body).toMatchObject({ published: true, programId: 'vilnius-tech', version: 2 });
       const same = await request(engine.http)
         .post('/programs/vilnius-tech/rules')
@@ -267,14 +291,20 @@ describe('rules, history and corrections', () => {
         .send(STRICTER)
         .expect(200);
       expect(same.body).toMatchObject({ published: false, version: 2 });
-      expect(same.body.reason).toMatch(/^version 2 of vilnius-tech, active since .+, has this content already \(sha256 [0-9a-f]{12}\.\.\.\); nothing was published/);
+      expect(same.body.reason).toMatch(
+        /^version 2 of vilnius-tech, active since .+, has this content already \(sha256 [0-9a-f]{12}\.\.\.\); nothing was published/,
+      );
       const active = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).expect(200);
       expect(active.body).toMatchObject({ programId: 'vilnius-tech', version: 2, sha256: published.body.sha256 });
       const yaml = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/yaml').expect(200);
       expect(yaml.headers['content-type']).toBe('text/yaml; charset=utf-8');
       expect(yaml.text).toBe(active.body.content);
       // q=0 refuses YAML: the JSON, not the file.
-      const json = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/yaml;q=0, application/json').expect(200);
+      const json = await request(engine.http)
+        .get('/programs/vilnius-tech/rules')
+        .set(coordinator)
+        .set('accept', 'text/yaml;q=0, application/json')
+        .expect(200);
       expect(json.body).toMatchObject({ version: 2 });
       const refused = await request(engine.http).get('/programs/vilnius-tech/rules').set(coordinator).set('accept', 'text/html').expect(406);
       expect(refused.body.message).toBe(
@@ -311,7 +341,11 @@ describe('rules, history and corrections', () => {
 
       // Put the original rules back for the other tests: the award rests on them again, and that is recorded.
       expect(back.body.onPublish.restored).toContainEqual({ id: 'sports-participant', students: expect.arrayContaining([student]) });
-      await request(engine.http).post('/programs/vilnius-tech/rules').set(designer).send({ content: RULES, fileName: 'vilnius-tech.yaml' }).expect(201);
+      await request(engine.http)
+        .post('/programs/vilnius-tech/rules')
+        .set(designer)
+        .send({ content: RULES, fileName: 'vilnius-tech.yaml' })
+        .expect(201);
       await drive.settle(Number(await engine.store.lastPosition()));
       const restored = await request(engine.http).get(`/students/${student}/timeline`).set(coordinator).expect(200);
       expect(restored.body.events.map((e: { type: string; data: { badgeId?: string } }) => `${e.type}:${e.data.badgeId}`)).toEqual(
@@ -343,7 +377,12 @@ describe('rules, history and corrections', () => {
       await drive.participate(student, 'basketball-league', daysAgo(9));
       await drive.participate(student, 'running-club', daysAgo(8));
       const pilot = RULES.replace(/^program:\n {2}id: vilnius-tech$/m, 'program:\n  id: pilot-program');
-      const res = await request(engine.http).post('/programs/pilot-program/rules/preview').set(designer).set('content-type', 'text/yaml').send(pilot).expect(200);
+      const res = await request(engine.http)
+        .post('/programs/pilot-program/rules/preview')
+        .set(designer)
+        .set('content-type', 'text/yaml')
+        .send(pilot)
+        .expect(200);
       expect(res.body.before).toBeNull();
       expect(res.body.after).toMatchObject({ programId: 'pilot-program' });
       expect(res.body.changed.find((c: { studentId: string }) => c.studentId === student)).toEqual({

@@ -26,6 +26,7 @@ import { HasCome, HasTimeZone, IsIsoInstant, plusRestored } from '../http/valida
 import { instantOf } from '../students/students.dto';
 import { PreviewAnswerDto, PublishAnswerDto, RuleFileRejectedDto, type PreviewAnswer } from './programs.dto';
 import { studentStreams } from './student-streams';
+import { unknownProgram } from './unknown-ids';
 
 /** The longest the preview replays before letting other requests run (ms). */
 const PREVIEW_SLICE_MS = 10;
@@ -75,8 +76,9 @@ export class ProgramsController {
     summary: 'The active rule set: version, sha256 and the file (the YAML file itself for Accept: text/yaml; 406 for an Accept that takes neither)',
   })
   rules(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const active = this.registry.get(programIdOf(id));
-    if (!active) throw new NotFoundException(`program ${id} has no published rule set`);
+    const programId = programIdOf(id);
+    const active = this.registry.get(programId);
+    if (!active) throw unknownProgram(this.registry, programId);
     const type = chooseType(reply.request.headers.accept, ['application/json', 'text/yaml', 'application/yaml', 'application/x-yaml'], 'a rule set');
     void reply.header('vary', 'accept');
     if (type !== 'application/json') {
@@ -212,7 +214,7 @@ export class ProgramsController {
   async stats(@Param('id') id: string) {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
-    if (!active) throw new NotFoundException(`program ${programId} has no published rule set`);
+    if (!active) throw unknownProgram(this.registry, programId);
     const keys = readModelKeys(this.config.redisPrefix);
     const pipeline = this.redis.pipeline();
     pipeline.scard(keys.students);
@@ -233,7 +235,7 @@ export class ProgramsController {
   async review(@Param('id') id: string): Promise<{ programId: string; applications: ReviewApplication[]; flaggedAwards: ReviewItem[] }> {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
-    if (!active) throw new NotFoundException(`program ${programId} has no published rule set`);
+    if (!active) throw unknownProgram(this.registry, programId);
     const byStudent = await this.redis.hgetall(readModelKeys(this.config.redisPrefix).review(programId));
     const items = Object.values(byStudent)
       .flatMap((json) => JSON.parse(json) as ReviewItem[])

@@ -27,3 +27,20 @@ export function unknownBadge(registry: RuleSetRegistry, badgeId: string): Domain
       : `no known badge id is close to it; ${whereListed(registry)} lists the known ones`;
   return new DomainError('UNKNOWN_BADGE', `badge "${badgeId}" is not in any published rule set; ${hint}`, { nearMatches: matches });
 }
+
+/**
+ * The 404 for a program id with no published rule set, with the near
+ * matches: a coordinator asking for `vilnius-tec` should read "did you mean
+ * vilnius-tech", and one asking for another program which ones there are.
+ */
+export function unknownProgram(registry: RuleSetRegistry, programId: string): DomainError {
+  const known = registry.all().map((a) => a.ruleSet.programId);
+  const matches = nearMatches(programId, known);
+  const hint =
+    matches.length > 0
+      ? `; did you mean ${matches.map((m) => `"${m}"`).join(' or ')}?`
+      : known.length > 0
+        ? `; the programs published are ${known.map((k) => `"${k}"`).join(', ')}`
+        : '; no rule set is published yet';
+  return new DomainError('UNKNOWN_PROGRAM', `program ${programId} has no published rule set${hint}`, { nearMatches: matches });
+}

@@ -16,6 +16,7 @@ import {
 } from '@laurel/progression';
 import { explain, type Explanation } from '@laurel/rules';
 import { withAwardBasis, type ProgressionBadgeView } from './award-basis';
+import { unknownProgram } from '../programs/unknown-ids';
 
 export interface ProgressionView extends Omit<ProgressionDocument, 'badges'> {
   /** Each award with its basis by participation, award and application ids. */
@@ -100,14 +101,13 @@ export class GetProgressionHandler implements IQueryHandler<GetProgression> {
     }
     const found = asOf ? this.registry.activeAt(id, asOf) : this.registry.get(id);
     if (!found) {
+      if (!asOf) throw unknownProgram(this.registry, id);
       const first = this.registry.versions(id)[0];
       throw new DomainError(
         'UNKNOWN_PROGRAM',
-        !asOf
-          ? `program ${id} has no published rule set`
-          : first
-            ? `program ${id} had no published rule set yet on ${asOf.toISOString()}: its first one was published on ${first.publishedAt}; ask for asOf on or after that (asOf follows when events were recorded in the log)`
-            : `program ${id} had no published rule set on ${asOf.toISOString()}`,
+        first
+          ? `program ${id} had no published rule set yet on ${asOf.toISOString()}: its first one was published on ${first.publishedAt}; ask for asOf on or after that (asOf follows when events were recorded in the log)`
+          : `program ${id} had no published rule set on ${asOf.toISOString()}`,
       );
     }
     return found;
