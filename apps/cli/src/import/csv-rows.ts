@@ -30,6 +30,8 @@ export interface CsvParticipation {
 export interface CsvProblem {
   line: number;
   message: string;
+  /** A problem of the whole file (its header, its CSV): no line of it was read. */
+  file?: true;
 }
 
 const BREAK = /\r\n|\r|\n/g;
@@ -75,7 +77,11 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
     return {
       rows: [],
       problems: [
-        { line: 1, message: `the file is empty; its first line must be a header naming the columns, at least ${CSV_COLUMNS.required.join(',')}` },
+        {
+          line: 1,
+          message: `the file is empty; its first line must be a header naming the columns, at least ${CSV_COLUMNS.required.join(',')}`,
+          file: true,
+        },
       ],
     };
   // The separator the header uses most: `,`, `;` (spreadsheets in Lithuania) or a tab (a spreadsheet's "tab delimited" text).
@@ -104,15 +110,23 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
     });
   } catch (err) {
     const e = err as Error & { lines?: number };
-    return { rows: [], problems: [{ line: e.lines ?? 1, message: `the file is not valid CSV: ${e.message}` }] };
+    return { rows: [], problems: [{ line: e.lines ?? 1, message: `the file is not valid CSV: ${e.message}`, file: true }] };
   }
   const problems: CsvProblem[] = [];
   const missing = CSV_COLUMNS.required.filter((c) => !header.includes(c));
   const unknown = header.filter((h) => !known.includes(h));
   if (missing.length > 0)
-    problems.push({ line: headerIndex + 1, message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}` });
+    problems.push({
+      line: headerIndex + 1,
+      message: `the header lacks required column(s) ${missing.join(', ')}; columns are ${known.join(', ')}`,
+      file: true,
+    });
   if (unknown.length > 0)
-    problems.push({ line: headerIndex + 1, message: `unknown column(s) ${unknown.map(guessed).join(', ')}; columns are ${known.join(', ')}` });
+    problems.push({
+      line: headerIndex + 1,
+      message: `unknown column(s) ${unknown.map(guessed).join(', ')}; columns are ${known.join(', ')}`,
+      file: true,
+    });
   if (problems.length > 0) return { rows: [], problems };
 
   const rows: CsvParticipation[] = [];

@@ -49,11 +49,13 @@ describe('when reading an attendance CSV', () => {
         line: 1,
         message:
           'the header lacks required column(s) studentId, activityId; columns are studentId, activityId, occurredAt, participationId, role, hours, evidence',
+        file: true,
       },
       {
         line: 1,
         message:
           'unknown column(s) student (did you mean studentId?), activity (did you mean activityId?), date; columns are studentId, activityId, occurredAt, participationId, role, hours, evidence',
+        file: true,
       },
     ]);
   });
@@ -132,8 +134,8 @@ describe('when reading an attendance CSV', () => {
 
   it('refuses a header without the required columns, or with unknown ones', () => {
     expect(readParticipationCsv('student,activityId,occurredAt\n1,a,2026-01-01\n').problems).toEqual([
-      { line: 1, message: expect.stringMatching(/lacks required column\(s\) studentId/) },
-      { line: 1, message: expect.stringMatching(/unknown column\(s\) student/) },
+      { line: 1, message: expect.stringMatching(/lacks required column\(s\) studentId/), file: true },
+      { line: 1, message: expect.stringMatching(/unknown column\(s\) student/), file: true },
     ]);
   });
 
@@ -164,7 +166,11 @@ describe('when reading an attendance CSV', () => {
   it('says an empty file is empty and names the required header', () => {
     for (const empty of ['', '\uFEFF\r\n\r\n'])
       expect(readParticipationCsv(empty).problems).toEqual([
-        { line: 1, message: 'the file is empty; its first line must be a header naming the columns, at least studentId,activityId,occurredAt' },
+        {
+          line: 1,
+          message: 'the file is empty; its first line must be a header naming the columns, at least studentId,activityId,occurredAt',
+          file: true,
+        },
       ]);
   });
 

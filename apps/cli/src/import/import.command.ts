@@ -126,7 +126,12 @@ export function importCommand(): Command {
         for (const l of lines.filter((x) => x.status === 'rejected' || x.status === 'invalid' || x.message !== undefined))
           process.stdout.write(`${file}:${l.line}: ${l.message}\n`);
         const verb = options.dryRun ? 'would be created' : 'created';
-        process.stdout.write(`${summary.created} ${verb}, ${summary.unchanged} already recorded, ${summary.rejected} rejected\n`);
+        // A header the import cannot read stops it before any line: counting its problems as rejected lines misleads.
+        process.stdout.write(
+          problems.some((p) => p.file)
+            ? `nothing ${options.dryRun ? 'checked' : 'imported'}: no line of ${file} was read; fix what is said above and run it again\n`
+            : `${summary.created} ${verb}, ${summary.unchanged} already recorded, ${summary.rejected} rejected\n`,
+        );
       }
       if (summary.rejected > 0) process.exitCode = 1;
     });

@@ -56,6 +56,18 @@ describe('when a coordinator imports an attendance CSV', () => {
   }
   const run = (...args: string[]) => laurel('import', file, '--url', url, '--token', token, ...args);
 
+  it('says nothing was read when the header is wrong, instead of counting its problems as rejected lines', async () => {
+    const badHeader = join(dir, 'bad-header.csv');
+    writeFileSync(badHeader, 'student,activity,date\nimp-9,robotics-club,2026-10-01\nimp-9,hackathon,2026-10-02\n');
+    const before = await engine.store.lastPosition();
+    const { out, exitCode } = await laurel('import', badHeader, '--url', url, '--token', token, '--dry-run');
+    expect(exitCode).toBe(1);
+    expect(out).toContain(`${badHeader}:1: unknown column(s) student (did you mean studentId?), activity (did you mean activityId?), date;`);
+    expect(out).toContain(`nothing checked: no line of ${badHeader} was read; fix what is said above and run it again\n`);
+    expect(out).not.toContain('rejected');
+    expect(await engine.store.lastPosition()).toBe(before);
+  });
+
   it('checks every line on --dry-run and records nothing', async () => {
     const before = await engine.store.lastPosition();
     const { out, exitCode } = await run('--dry-run');
@@ -69,7 +81,9 @@ describe('when a coordinator imports an attendance CSV', () => {
   it('records the good lines, and a second run records nothing new', async () => {
     expect((await run()).out).toContain('2 created, 0 already recorded, 2 rejected');
     expect((await run()).out).toContain('0 created, 2 already recorded, 2 rejected');
-    const timeline = await request(engine.http).get('/students/imp-1/timeline').set(await engine.as('coordinator'));
+    const timeline = await request(engine.http)
+      .get('/students/imp-1/timeline')
+      .set(await engine.as('coordinator'));
     expect(timeline.body.events.filter((e: { type: string }) => e.type === 'ParticipationRecorded')).toHaveLength(2);
   });
 
@@ -96,7 +110,11 @@ describe('when a coordinator imports an attendance CSV', () => {
     const good = randomUUID();
     writeFileSync(
       withIds,
-      ['participationId,studentId,activityId,occurredAt', `${good},imp-json,robotics-club,2026-10-01`, 'ROW-17,imp-json,robotics-club,2026-10-02'].join('\n'),
+      [
+        'participationId,studentId,activityId,occurredAt',
+        `${good},imp-json,robotics-club,2026-10-01`,
+        'ROW-17,imp-json,robotics-club,2026-10-02',
+      ].join('\n'),
     );
     const { out } = await laurel('import', withIds, '--url', url, '--token', token, '--dry-run', '--json');
     expect(JSON.parse(out).lines).toEqual([
@@ -110,11 +128,18 @@ describe('when a coordinator imports an attendance CSV', () => {
       const repeated = join(dir, 'repeated.csv');
       const student = `imp-${randomUUID().slice(0, 8)}`;
       const header = 'studentId,activityId,occurredAt,role,hours';
-      writeFileSync(repeated, [header, `${student},photo-club,2026-10-05,,2`, `${student},photo-club,2026-10-05,,2`, `${student},photo-club,2026-10-05,,3`].join('\n'));
+      writeFileSync(
+        repeated,
+        [header, `${student},photo-club,2026-10-05,,2`, `${student},photo-club,2026-10-05,,2`, `${student},photo-club,2026-10-05,,3`].join('\n'),
+      );
       const dry = await laurel('import', repeated, '--url', url, '--token', token, '--dry-run');
       const same = 'the same student, activity, date and role as line 2';
-      expect(dry.out).toContain(`${repeated}:3: ${same}, so it is recorded once; if both took place, give the lines a participationId each (add the column)\n`);
-      expect(dry.out).toContain(`${repeated}:4: ${same} but other details; if both took place, give the lines a participationId each (add the column), else remove one\n`);
+      expect(dry.out).toContain(
+        `${repeated}:3: ${same}, so it is recorded once; if both took place, give the lines a participationId each (add the column)\n`,
+      );
+      expect(dry.out).toContain(
+        `${repeated}:4: ${same} but other details; if both took place, give the lines a participationId each (add the column), else remove one\n`,
+      );
 
       writeFileSync(repeated, [header, `${student},photo-club,2026-10-05,,2`].join('\n'));
       expect((await laurel('import', repeated, '--url', url, '--token', token)).out).toContain('1 created');
