@@ -16,6 +16,8 @@ export interface CsvParticipation {
   line: number;
   /** The participationId was derived from the row (the file gave none), so the person importing has never seen it. */
   derivedId: boolean;
+  /** `occurredAt` as the file writes it (`2026-10-01`), where `body` has the instant sent (`2026-10-01T00:00:00.000Z`). */
+  written: string;
   body: {
     participationId: string;
     studentId: string;
@@ -170,6 +172,7 @@ export function readParticipationCsv(text: string): { rows: CsvParticipation[]; 
     rows.push({
       line,
       derivedId: !record.participationId,
+      written: record.occurredAt ?? occurredAt,
       body: {
         participationId,
         studentId: record.studentId ?? '',

@@ -10,6 +10,7 @@ describe('when reading an attendance CSV', () => {
       {
         line: 2,
         derivedId: true,
+        written: '2026-10-14',
         body: {
           participationId: expect.any(String),
           studentId: '20231234',
@@ -22,6 +23,7 @@ describe('when reading an attendance CSV', () => {
       {
         line: 4,
         derivedId: true,
+        written: '2026-10-15T09:00:00+03:00',
         body: { participationId: expect.any(String), studentId: '20231235', activityId: 'hackathon', occurredAt: '2026-10-15T06:00:00.000Z' },
       },
     ]);

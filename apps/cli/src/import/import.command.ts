@@ -19,7 +19,9 @@ type RowResult = { row: number; status: 'created' | 'unchanged' | 'rejected'; pa
  */
 function messageFor(r: RowResult, row: CsvParticipation | undefined, chunk: CsvParticipation[], firstLine: Map<string, number>): string | undefined {
   // The engine names rows of the batch it was sent; the person reading knows lines of the file.
-  const message = r.message?.replace(/\brow (\d+) of this batch\b/g, (_, n: string) => `line ${chunk[Number(n)]?.line ?? '?'} of this file`);
+  const sent = r.message?.replace(/\brow (\d+) of this batch\b/g, (_, n: string) => `line ${chunk[Number(n)]?.line ?? '?'} of this file`);
+  // The engine names the instant it was sent; the file has the date as written ("2030-01-01 is in the future").
+  const message = row && sent ? sent.replace(`occurredAt ${row.body.occurredAt}`, `occurredAt ${row.written}`) : sent;
   if (!row?.derivedId) return message;
   const id = row.body.participationId;
   const earlier = firstLine.get(id);

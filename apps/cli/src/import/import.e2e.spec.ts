@@ -68,6 +68,14 @@ describe('when a coordinator imports an attendance CSV', () => {
     expect(await engine.store.lastPosition()).toBe(before);
   });
 
+  it('names a date the engine refuses as the file writes it', async () => {
+    const dates = join(dir, 'dates.csv');
+    writeFileSync(dates, 'studentId,activityId,occurredAt\nimp-8,robotics-club,2099-01-01\nimp-8,robotics-club,1999-12-31 10:00Z\n');
+    const { out } = await laurel('import', dates, '--url', url, '--token', token, '--dry-run');
+    expect(out).toContain(`${dates}:2: occurredAt 2099-01-01 is in the future; record it once it has taken place\n`);
+    expect(out).toContain(`${dates}:3: occurredAt 1999-12-31 10:00Z is before 2000; check the year\n`);
+  });
+
   it('checks every line on --dry-run and records nothing', async () => {
     const before = await engine.store.lastPosition();
     const { out, exitCode } = await run('--dry-run');
