@@ -15,7 +15,20 @@ import {
   Min,
 } from 'class-validator';
 import { ID_PATTERN, ID_RULE, ROLES, type Role } from '@laurel/progression';
+import { nearMatches } from '@laurel/rules';
 import { HasAtMostDecimals, HasHappened, hasHappened, IsOccurredAt, isOccurredAt, IsOmittable, IsPlainText, isPlainText } from '../http/validators';
+
+/**
+ * What is wrong with a role: the roles, and the one a mistyped or capitalised
+ * value most likely means ('role "Volunteer" is not a role; did you mean
+ * "volunteer"? ...').
+ */
+export function roleProblem(value: unknown): string {
+  const roles = `role must be one of ${ROLES.join(', ')}`;
+  if (typeof value !== 'string') return roles;
+  const near = nearMatches(value.toLowerCase(), ROLES);
+  return near.length > 0 ? `role "${value}" is not a role; did you mean "${near[0]}"? (${roles})` : `role "${value}" is not a role; ${roles}`;
+}
 
 export class RecordParticipationDto {
   @ApiProperty({
@@ -48,7 +61,7 @@ export class RecordParticipationDto {
 
   @ApiPropertyOptional({ enum: ROLES, default: 'participant' })
   @IsOmittable()
-  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  @IsIn(ROLES, { message: ({ value }) => roleProblem(value) })
   role?: Role;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, example: 2.5 })

@@ -114,6 +114,31 @@ describe('hours', () => {
   });
 });
 
+describe('role', () => {
+  const problem = (role: unknown) =>
+    validationPipe()
+      .transform(body({ role }), metadata)
+      .then(
+        () => undefined,
+        (e: unknown) => ((e as BadRequestException).getResponse() as { message: string }).message,
+      );
+
+  it('names the role a mistyped or capitalised one most likely means', async () => {
+    expect(await problem('volunter')).toBe(
+      'role "volunter" is not a role; did you mean "volunteer"? (role must be one of participant, volunteer, organiser, leader)',
+    );
+    expect(await problem('Organiser')).toBe(
+      'role "Organiser" is not a role; did you mean "organiser"? (role must be one of participant, volunteer, organiser, leader)',
+    );
+    expect(await problem('organizer')).toMatch(/did you mean "organiser"\?/);
+  });
+
+  it('lists the roles for a value close to none', async () => {
+    expect(await problem('speaker')).toBe('role "speaker" is not a role; role must be one of participant, volunteer, organiser, leader');
+    expect(await problem(3)).toBe('role must be one of participant, volunteer, organiser, leader');
+  });
+});
+
 describe('occurredAt', () => {
   const problem = (occurredAt: string) =>
     validationPipe()
