@@ -206,6 +206,27 @@ describe('rules, history and corrections', () => {
       }
     });
 
+    it('finds the review list described, with why an application would be refused', async () => {
+      type Schema = { $ref?: string; properties?: Record<string, { description?: string; items?: { $ref?: string } }>; required?: string[] };
+      const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
+        components: { schemas: Record<string, Schema> };
+      };
+      const named = (ref: string | undefined): Schema => spec.components.schemas[(ref ?? '').replace('#/components/schemas/', '')] ?? {};
+      const answer = named(spec.paths['/programs/{id}/review']?.get?.responses['200']?.content?.['application/json']?.schema.$ref);
+      const application = named(answer.properties?.applications?.items?.$ref);
+      expect(Object.keys(application.properties ?? {})).toEqual(['kind', 'studentId', 'badgeId', 'applicationId', 'since', 'eligible', 'reason']);
+      expect(application.required).not.toContain('reason');
+      expect(Object.keys(named(answer.properties?.flaggedAwards?.items?.$ref).properties ?? {})).toEqual([
+        'kind',
+        'studentId',
+        'badgeId',
+        'awardId',
+        'since',
+        'cause',
+      ]);
+    });
+
     it("finds the answers' `warnings` and the 422's `errors` described as one rule issue, with file, line and column", async () => {
       type Schema = { $ref?: string; type?: string; items?: Schema; properties?: Record<string, Schema>; required?: string[]; enum?: string[] };
       const spec = (await request(engine.http).get('/docs/openapi.json').expect(200)).body as {

@@ -24,7 +24,7 @@ import { Metadata } from '../http/request-metadata';
 import { chooseType } from '../http/negotiate';
 import { HasCome, HasTimeZone, IsIsoInstant, plusRestored } from '../http/validators';
 import { instantOf } from '../students/students.dto';
-import { PreviewAnswerDto, PublishAnswerDto, RuleFileRejectedDto, type PreviewAnswer } from './programs.dto';
+import { PreviewAnswerDto, PublishAnswerDto, ReviewAnswerDto, RuleFileRejectedDto, type PreviewAnswer, type ReviewApplication } from './programs.dto';
 import { studentStreams } from './student-streams';
 import { unknownProgram } from './unknown-ids';
 
@@ -232,6 +232,7 @@ export class ProgramsController {
     summary:
       'What waits for a coordinator, oldest first: applications to approve or reject, and awards flagged when they lost their support, to keep or revoke (from the read models)',
   })
+  @ApiOkResponse({ type: ReviewAnswerDto })
   async review(@Param('id') id: string): Promise<{ programId: string; applications: ReviewApplication[]; flaggedAwards: ReviewItem[] }> {
     const programId = programIdOf(id);
     const active = this.registry.get(programId);
@@ -248,9 +249,6 @@ export class ProgramsController {
     };
   }
 }
-
-/** An application in the review list: `reason` says why an approval would be refused when it is not `eligible`. */
-type ReviewApplication = Extract<ReviewItem, { kind: 'application' }> & { reason?: string };
 
 /**
  * An application as the review list shows it at `now`. The read model is

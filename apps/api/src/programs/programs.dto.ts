@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { DiffEntry, RuleIssue, RuleIssueCode, RuleSetDiff, StudentDiff } from '@laurel/rules';
 import type { PublishOutcome } from '@laurel/platform';
+import type { ReviewItem } from '@laurel/progression';
 
 /** Every code a rule issue can carry: a code added to RuleIssueCode fails the typecheck here until it is listed. */
 const ISSUE_CODES: Record<RuleIssueCode, true> = {
@@ -222,4 +223,69 @@ export class PreviewAnswerDto implements PreviewAnswer {
       'What the checks warn about in the draft (`laurel rules check` prints the same); publishing would not stop for them. Empty when there are none',
   })
   warnings!: RuleIssueDto[];
+}
+
+/** An application in the review list: `reason` says why an approval would be refused when it is not `eligible`. */
+export type ReviewApplication = Extract<ReviewItem, { kind: 'application' }> & { reason?: string };
+
+/** An application waiting for a coordinator, as `GET /programs/:id/review` lists it. */
+export class ReviewApplicationDto implements ReviewApplication {
+  @ApiProperty({ enum: ['application'] })
+  kind!: 'application';
+
+  @ApiProperty({ example: '20231234' })
+  studentId!: string;
+
+  @ApiProperty({ example: 'meta-leadership' })
+  badgeId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Approve or reject it at POST /applications/{applicationId}/approve or /reject' })
+  applicationId!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the student applied' })
+  since!: string;
+
+  @ApiProperty({ description: 'Whether an approval would go through now; false: it would be refused, and `reason` says why' })
+  eligible!: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Why an approval would be refused (only when `eligible` is false): the badge's valid-until has come, or the student no longer meets its criteria",
+    example:
+      '«META Leadership» stopped being valid on 2026-06-30 (its `valid-until`), so it can no longer be awarded: reject it with a comment saying so',
+  })
+  reason?: string;
+}
+
+/** An award flagged when it lost its support (a `flag` policy), waiting for a coordinator to keep or revoke it. */
+export class ReviewFlaggedAwardDto implements Extract<ReviewItem, { kind: 'flagged-award' }> {
+  @ApiProperty({ enum: ['flagged-award'] })
+  kind!: 'flagged-award';
+
+  @ApiProperty({ example: '20231234' })
+  studentId!: string;
+
+  @ApiProperty({ example: 'mentor' })
+  badgeId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Keep or revoke it at POST /students/{studentId}/awards/{badgeId}/keep or /revoke' })
+  awardId!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When it lost its support' })
+  since!: string;
+
+  @ApiProperty({ description: 'What it lost, and when' })
+  cause!: string;
+}
+
+/** What `GET /programs/:id/review` answers, oldest first in each list. */
+export class ReviewAnswerDto {
+  @ApiProperty({ example: 'vilnius-tech' })
+  programId!: string;
+
+  @ApiProperty({ type: [ReviewApplicationDto] })
+  applications!: ReviewApplicationDto[];
+
+  @ApiProperty({ type: [ReviewFlaggedAwardDto] })
+  flaggedAwards!: ReviewFlaggedAwardDto[];
 }
