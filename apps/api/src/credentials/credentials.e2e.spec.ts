@@ -186,14 +186,19 @@ describe('when students earn badges and the engine signs them', () => {
     });
 
     it('says a JWT pasted cut short or wrapped over lines is damaged, and how', async () => {
-      const cut = await request(engine.http).post('/credentials/verify').send({ jwt: sports.jwt.slice(0, 100) }).expect(400);
+      const cut = await request(engine.http)
+        .post('/credentials/verify')
+        .send({ jwt: sports.jwt.slice(0, 100) })
+        .expect(400);
       expect(cut.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
       expect(cut.body.message).toMatch(
         /^the JWT sent has [12] parts? separated by "\." where a compact JWT has 3 \(<header>\.<payload>\.<signature>\): it looks cut short; copy all of it, and only it\. send the credential/,
       );
       const wrapped = `${sports.jwt.slice(0, 60)}\n${sports.jwt.slice(60)}`;
       const lines = await request(engine.http).post('/credentials/verify').set('content-type', 'application/jwt').send(wrapped).expect(400);
-      expect(lines.body.message).toMatch(/^the JWT sent has spaces or line breaks in it \(a copy from an e-mail or a PDF wraps it over lines\): remove them/);
+      expect(lines.body.message).toMatch(
+        /^the JWT sent has spaces or line breaks in it \(a copy from an e-mail or a PDF wraps it over lines\): remove them/,
+      );
     });
 
     it('answers a credential sent as JSON with what to send instead: its compact JWT, and where to get it', async () => {
@@ -312,12 +317,20 @@ describe('when students earn badges and the engine signs them', () => {
       expect(failedChecks((await verify(foreign)).checks)).toEqual(['issuerKey:KEY_UNKNOWN']);
     });
 
-    it('fails on validityWindow when it has expired', async () => {
+    it('fails on validityWindow when it has expired, saying which badge, whose, and since when', async () => {
       const jwt = await signWithEngineKey((c) => {
         c.validFrom = '2020-01-01T00:00:00Z';
         c.validUntil = '2021-01-01T00:00:00Z';
       });
-      expect(failedChecks((await verify(jwt)).checks)).toEqual(['validityWindow:EXPIRED']);
+      const result = await verify(jwt);
+      expect(failedChecks(result.checks)).toEqual(['validityWindow:EXPIRED']);
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(result.summary).toMatch(
+        new RegExp(
+          `^${escape(`Not verified: the badge "Sports participant" issued by Vilnius Gediminas Technical University (VILNIUS TECH) on 2020-01-01 to student ${student} (urn:laurel:student:laurel.test:${student}) expired on 2021-01-01 (validityWindow check failed: expired at 2021-01-01T00:00:00Z (now `)}[^)]+${escape(')). It is genuine and is not revoked, but it is no longer valid: ask the student for a badge earned again since, if there is one.')}$`,
+        ),
+      );
+      expect(result.about).toBeUndefined();
     });
 
     it('fails on validityWindow when it is not valid yet', async () => {

@@ -68,8 +68,9 @@ const whatOf = (about: VerifiedAbout): string =>
  * credential says: which badge, by whom, to whom, for how long. When it is
  * not verified the sentence names the first failed check and why, and
  * nothing the credential claims is repeated as fact, except for a credential
- * whose only fault is that its issuer revoked (or suspended) it: the signature
- * holds, so the sentence names the badge withdrawn.
+ * whose only fault is that its issuer revoked (or suspended) it, or that it
+ * has expired: the signature holds, so the sentence names the badge withdrawn,
+ * or the badge and the day it stopped being valid.
  *
  * @example
  * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to student 20231234 (urn:laurel:student:…:20231234), valid with no end date, not revoked.', about: {...} }
@@ -86,6 +87,17 @@ export function summarize(result: VerificationResult): { summary: string; about?
       const verb = failed.code === 'REVOKED' ? 'revoked' : 'suspended';
       return {
         summary: `Not verified: ${issuerOf(about)} ${verb} ${whatOf(about)} it issued on ${day(about.validFrom) ?? 'an unstated date'}${toOf(about)} (${why}). Do not rely on what this credential says.`,
+      };
+    }
+    const expired = failed?.status === 'failed' && failed.name === 'validityWindow' && failed.code === 'EXPIRED';
+    if (expired && signed && result.checks.filter((c) => c.status === 'failed').length === 1) {
+      // Genuine and not revoked, only past its end date: which badge, whose, and since when is what the employer asks next.
+      const about = aboutOf(result.credential ?? {});
+      const unrevoked = result.checks.some((c) => c.name === 'status' && c.status === 'passed') ? ' and is not revoked' : '';
+      const renew =
+        about.kind === 'portfolio' ? 'ask the student for a fresh download' : 'ask the student for a badge earned again since, if there is one';
+      return {
+        summary: `Not verified: ${whatOf(about)} issued by ${issuerOf(about)} on ${day(about.validFrom) ?? 'an unstated date'}${toOf(about)} expired on ${day(about.validUntil) ?? 'an unstated date'} (${why}). It is genuine${unrevoked}, but it is no longer valid: ${renew}.`,
       };
     }
     return { summary: `Not verified: ${why}. Do not rely on what this credential says.` };
