@@ -53,8 +53,12 @@ export type BadgeExplanation = {
    * lacks.
    */
   missing: MissingStep[];
-  /** Rough effort (participations) of `missing`; Infinity when it cannot be earned any more. */
-  cost: number;
+  /**
+   * Rough effort (participations) of `missing`; absent when it cannot be
+   * earned any more (a `blocked` step in `missing` says why), as JSON has no
+   * Infinity and would answer `null`.
+   */
+  cost?: number;
   heldSince?: string;
   expiresAt?: string;
   /**
@@ -76,7 +80,8 @@ export type LevelExplanation = {
   met: boolean;
   condition: ConditionExplanation;
   missing: MissingStep[];
-  cost: number;
+  /** Rough effort (participations) of `missing`; absent when it cannot be reached any more (a `blocked` step says why). */
+  cost?: number;
 };
 
 export type Explanation = {
@@ -229,8 +234,8 @@ export function explainBadge(planner: Planner, index: number): BadgeExplanation 
     levelReached,
     condition: countingAfter(ctx, after, () => explainCondition(cb.criteria, ctx)),
     missing,
-    cost: plan.cost,
   };
+  if (Number.isFinite(plan.cost)) out.cost = plan.cost;
   if (valid) out.heldSince = iso(awardTime(ctx, index));
   if (expiring) out.expiresAt = iso(expires);
   if (expiring && expires <= ctx.now && !valid && !closed) {
@@ -256,8 +261,8 @@ export function explainLevel(planner: Planner, index: number): LevelExplanation 
     met: holds(cl.condition, ctx),
     condition: explainCondition(cl.condition, ctx),
     missing: plan.steps,
-    cost: plan.cost,
   };
+  if (Number.isFinite(plan.cost)) out.cost = plan.cost;
   if (reachedAt !== undefined) out.reachedAt = iso(reachedAt);
   return out;
 }
@@ -281,8 +286,9 @@ export function explain(ruleSet: RuleSet, state: StudentState, now: Date): Expla
   const reached = levels.filter((l) => l.reached);
   const nextLevel = levels.find((l) => !l.reached);
   const candidates = badges
-    .filter((b) => b.status !== 'held' && b.missing.length > 0 && Number.isFinite(b.cost))
-    .sort((a, b) => Number(b.levelReached) - Number(a.levelReached) || a.cost - b.cost);
+    .flatMap((b) => (b.status !== 'held' && b.missing.length > 0 && b.cost !== undefined ? [{ b, cost: b.cost }] : []))
+    .sort((x, y) => Number(y.b.levelReached) - Number(x.b.levelReached) || x.cost - y.cost)
+    .map((x) => x.b);
   const nextBadge = candidates[0];
   const out: Explanation = {
     studentId: state.studentId,
