@@ -60,7 +60,7 @@ const whatOf = (about: VerifiedAbout): string =>
   about.kind === 'badge'
     ? `the badge "${about.achievement?.name ?? about.name ?? about.achievement?.id ?? 'unnamed'}"`
     : about.kind === 'portfolio'
-      ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials ?? 0} credentials, each verified on its own)`
+      ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials === 1 ? '1 credential, verified on its own' : `${about.credentials ?? 0} credentials, each verified on its own`})`
       : `the ${about.kind}${about.name ? ` "${about.name}"` : ''}`;
 
 /**
