@@ -219,6 +219,15 @@ describe('when students earn badges and the engine signs them', () => {
           `${type} is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT`,
         );
       }
+      // One signed with an embedded Data Integrity proof (an OB 3.0 credential from another issuer) does carry a signature.
+      const signedElsewhere = JSON.parse(readFileSync(join(OB3, '..', 'fixtures', 'simple-eddsa-2022.json'), 'utf8')) as object;
+      for (const body of [signedElsewhere, { credential: signedElsewhere }]) {
+        const res = await request(engine.http).post('/credentials/verify').send(body).expect(400);
+        expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
+        expect(res.body.message).toMatch(
+          /^this is a credential as JSON signed with an embedded proof \(DataIntegrityProof, cryptosuite eddsa-2022\), which this verifier does not check: it checks the signature of a VC-JWT only\. Check it with a verifier that takes such proofs, or send the credential as a compact VC-JWT/,
+        );
+      }
       // Elsewhere such a body stays what it was: a type no route takes.
       const elsewhere = await request(engine.http)
         .post('/participations')
