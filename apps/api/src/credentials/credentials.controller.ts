@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import type { FastifyReply } from 'fastify';
 import { decodeJwt } from 'jose';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
-import { LookupIndex } from '@laurel/platform';
+import { LAUREL_CONFIG, LookupIndex, type LaurelConfig } from '@laurel/platform';
 import { studentStream, type CredentialIssued } from '@laurel/progression';
 import type { Check, EmbeddedCredentialResult } from '@laurel/credentials';
 import { Public, Roles } from '../auth/access';
@@ -39,6 +39,7 @@ export class CredentialsController {
     private readonly index: LookupIndex,
     private readonly verifier: CredentialVerifier,
     private readonly commands: CommandBus,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
   ) {}
 
   @Get(':id')
@@ -86,7 +87,7 @@ export class CredentialsController {
     }
     const result = await this.verifier.verify(jwt);
     const { verified, checks, embedded } = result;
-    return { verified, ...summarize(result), checks, ...(embedded && { embedded }) };
+    return { verified, ...summarize(result, this.config.issuer.id), checks, ...(embedded && { embedded }) };
   }
 
   @Post(':id/revoke')

@@ -326,6 +326,25 @@ describe('when students earn badges and the engine signs them', () => {
       expect(failedChecks((await verify(foreign)).checks)).toEqual(['issuerKey:KEY_UNKNOWN']);
     });
 
+    it('says a credential of another issuer, whose key it cannot know, is to be verified with that issuer, not that it is forged', async () => {
+      const other = await generateSigningKey('ES256', { keysUrl: 'https://badges.other.example/keys' });
+      const claims = decodeJwt(sports.jwt);
+      const issuer = { ...(claims.issuer as object), id: 'https://badges.other.example/issuers/kaunas', name: 'Kaunas University of Technology' };
+      const payload = { ...claims, issuer, iss: issuer.id } as unknown as SignableCredential;
+      const result = await verify(await signCredential(payload, { privateKey: other.privateJwk, kid: other.kid, alg: 'ES256' }));
+      expect([result.verified, failedChecks(result.checks)[0]]).toEqual([false, 'issuerKey:KEY_UNKNOWN']);
+      expect(result.summary).toBe(
+        `Not verified here: the badge "Sports participant" names Kaunas University of Technology (https://badges.other.example/issuers/kaunas) as its issuer, and this service checks only the credentials of http://laurel.test/issuers/vilnius-tech, with its keys (issuerKey check failed: kid ${other.kid} is not one of the issuer's published keys). Nothing it says is confirmed here: verify it with its issuer, or with an Open Badges 3.0 verifier that fetches that issuer's keys.`,
+      );
+      // Under this issuer's name, an unknown key is what a forgery looks like, and the answer stays so.
+      const ours = await signCredential(decodeJwt(sports.jwt) as unknown as SignableCredential, {
+        privateKey: other.privateJwk,
+        kid: other.kid,
+        alg: 'ES256',
+      });
+      expect((await verify(ours)).summary).toMatch(/^Not verified: issuerKey check failed: .+ Do not rely on what this credential says\.$/);
+    });
+
     it('fails on validityWindow when it has expired, saying which badge, whose, and since when', async () => {
       const jwt = await signWithEngineKey((c) => {
         c.validFrom = '2020-01-01T00:00:00Z';

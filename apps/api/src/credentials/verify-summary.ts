@@ -70,15 +70,24 @@ const whatOf = (about: VerifiedAbout): string =>
  * nothing the credential claims is repeated as fact, except for a credential
  * whose only fault is that its issuer revoked (or suspended) it, or that it
  * has expired: the signature holds, so the sentence names the badge withdrawn,
- * or the badge and the day it stopped being valid.
+ * or the badge and the day it stopped being valid. A credential naming
+ * another issuer than `ownIssuerId` whose key is unknown is said to be
+ * another issuer's, to be verified there.
  *
  * @example
  * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to student 20231234 (urn:laurel:student:…:20231234), valid with no end date, not revoked.', about: {...} }
  */
-export function summarize(result: VerificationResult): { summary: string; about?: VerifiedAbout } {
+export function summarize(result: VerificationResult, ownIssuerId?: string): { summary: string; about?: VerifiedAbout } {
   if (!result.verified) {
     const failed = result.checks.find((c) => c.status === 'failed');
     const why = failed && failed.status === 'failed' ? `${failed.name} check failed: ${failed.reason}` : 'a check it needs could not run';
+    const named = aboutOf(result.credential ?? {});
+    if (failed?.status === 'failed' && failed.name === 'issuerKey' && ownIssuerId && named.issuer?.id && named.issuer.id !== ownIssuerId) {
+      // Another issuer's credential: its key was never ours to know, which says nothing about whether it is genuine.
+      return {
+        summary: `Not verified here: ${whatOf(named)} names ${named.issuer.name ? `${named.issuer.name} (${named.issuer.id})` : named.issuer.id} as its issuer, and this service checks only the credentials of ${ownIssuerId}, with its keys (${why}). Nothing it says is confirmed here: verify it with its issuer, or with an Open Badges 3.0 verifier that fetches that issuer's keys.`,
+      };
+    }
     const revoked = failed?.status === 'failed' && failed.name === 'status' && (failed.code === 'REVOKED' || failed.code === 'SUSPENDED');
     const signed = ['issuerKey', 'signature', 'claims'].every((name) => result.checks.some((c) => c.name === name && c.status === 'passed'));
     if (revoked && signed && result.checks.filter((c) => c.status === 'failed').length === 1) {
