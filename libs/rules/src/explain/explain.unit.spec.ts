@@ -122,6 +122,30 @@ describe('explain', () => {
     });
   });
 
+  describe('when two steps of one badge can be met by the same participations', () => {
+    const science = ruleSetFrom(
+      program(
+        badge('scientist', 'participations: { at-least: 4, category: science }\ndistinct-activities: { at-least: 2, category: science }') +
+          badge('science-fellow', 'holds-badge: scientist\nparticipations: { at-least: 6, category: science }'),
+        { levels: ONE_LEVEL },
+      ),
+    );
+    const why = explain(science, replay(science, 's', timed(['basketball', '2025-10-01'])).state, day('2025-10-10'));
+    const of = (id: string) => why.badges.find((b) => b.badgeId === id)!;
+
+    it('costs the larger of the two once, not less (4 science participations in 2 activities cost 4, not 2)', () => {
+      expect(of('scientist').missing.map((s) => [s.kind, s.amount])).toEqual([
+        ['participate', 4],
+        ['try-activities', 2],
+      ]);
+      expect(of('scientist').cost).toBe(4);
+    });
+
+    it('costs a badge that asks for it what it takes (6 science participations, the 4 of the badge among them)', () => {
+      expect(of('science-fellow').cost).toBe(6);
+    });
+  });
+
   describe('when a badge asks for another badge', () => {
     const chain = ruleSetFrom(
       program(
