@@ -110,7 +110,9 @@ describe('access control', () => {
       async (_, e) => {
         const res = await send(engine, e, tokens.student, e.path.replace(':own', ':other'));
         expect(res.status).toBe(403);
-        expect(res.body.message).toBe('students may only see and act on their own records');
+        expect(res.body.message).toBe(
+          `your token is for student ${STUDENT}, not s-other: a student may only see and act on their own records (/students/${STUDENT}/...)`,
+        );
       },
     );
 

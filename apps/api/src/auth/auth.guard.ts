@@ -70,7 +70,9 @@ export class AuthGuard implements CanActivate {
     const ownerParam = this.reflector.getAllAndOverride<string | undefined>(OWNER_PARAM_KEY, targets);
     const privileged = roles.some((r) => r !== 'student' && allowed.includes(r));
     if (ownerParam && !privileged && request.params[ownerParam] !== sub) {
-      throw new ForbiddenException('students may only see and act on their own records');
+      throw new ForbiddenException(
+        `your token is for student ${sub}, not ${request.params[ownerParam] ?? ''}: a student may only see and act on their own records (/students/${sub}/...)`,
+      );
     }
     return true;
   }

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import type { FastifyReply } from 'fastify';
 import { decodeJwt } from 'jose';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@laurel/event-store';
-import { LookupIndex } from '@laurel/platform';
+import { LAUREL_CONFIG, LookupIndex, type LaurelConfig } from '@laurel/platform';
 import { studentStream, type CredentialIssued } from '@laurel/progression';
 import type { Check, EmbeddedCredentialResult } from '@laurel/credentials';
 import { Public, Roles } from '../auth/access';
@@ -39,6 +39,7 @@ export class CredentialsController {
     private readonly index: LookupIndex,
     private readonly verifier: CredentialVerifier,
     private readonly commands: CommandBus,
+    @Inject(LAUREL_CONFIG) private readonly config: LaurelConfig,
   ) {}
 
   @Get(':id')
@@ -60,7 +61,7 @@ export class CredentialsController {
       'Verify a VC-JWT: a one-sentence summary, what a verified credential says (`about`), and every check by name (format, dataModel, schema, issuerKey, signature, claims, validityWindow, status; embeddedCredentials for a portfolio); 200 even when not verified',
     description: [
       'Takes the compact VC-JWT (a badge, a status list or a graduation portfolio): `{ "jwt": "<header>.<payload>.<signature>" }` as application/json, or the JWT itself as `application/jwt`.',
-      'A credential sent as JSON (or as `application/vc`, `application/ld+json`) carries no signature to check: 400 / 415 with code `VC_JWT_REQUIRED` saying where its JWT is.',
+      'A credential sent as JSON (or as `application/vc`, `application/ld+json`) is not checked: 400 / 415 with code `VC_JWT_REQUIRED` saying where its JWT is; one signed with an embedded proof (Data Integrity) is told so, as this verifier checks VC-JWT signatures only.',
       '',
       '**Portfolios (CLR 2.0 ClrCredential).** A portfolio has no status entry of its own; it is only as good as the badges inside it.',
       'The `embeddedCredentials` check verifies every credential in `credentialSubject.verifiableCredential` on its own VC-JWT (its `JwtProof2020` proof):',
@@ -86,7 +87,7 @@ export class CredentialsController {
     }
     const result = await this.verifier.verify(jwt);
     const { verified, checks, embedded } = result;
-    return { verified, ...summarize(result), checks, ...(embedded && { embedded }) };
+    return { verified, ...summarize(result, this.config.issuer.id), checks, ...(embedded && { embedded }) };
   }
 
   @Post(':id/revoke')

@@ -186,14 +186,19 @@ describe('when students earn badges and the engine signs them', () => {
     });
 
     it('says a JWT pasted cut short or wrapped over lines is damaged, and how', async () => {
-      const cut = await request(engine.http).post('/credentials/verify').send({ jwt: sports.jwt.slice(0, 100) }).expect(400);
+      const cut = await request(engine.http)
+        .post('/credentials/verify')
+        .send({ jwt: sports.jwt.slice(0, 100) })
+        .expect(400);
       expect(cut.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
       expect(cut.body.message).toMatch(
         /^the JWT sent has [12] parts? separated by "\." where a compact JWT has 3 \(<header>\.<payload>\.<signature>\): it looks cut short; copy all of it, and only it\. send the credential/,
       );
       const wrapped = `${sports.jwt.slice(0, 60)}\n${sports.jwt.slice(60)}`;
       const lines = await request(engine.http).post('/credentials/verify').set('content-type', 'application/jwt').send(wrapped).expect(400);
-      expect(lines.body.message).toMatch(/^the JWT sent has spaces or line breaks in it \(a copy from an e-mail or a PDF wraps it over lines\): remove them/);
+      expect(lines.body.message).toMatch(
+        /^the JWT sent has spaces or line breaks in it \(a copy from an e-mail or a PDF wraps it over lines\): remove them/,
+      );
     });
 
     it('answers a credential sent as JSON with what to send instead: its compact JWT, and where to get it', async () => {
@@ -212,6 +217,15 @@ describe('when students earn badges and the engine signs them', () => {
         expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
         expect(res.body.message).toContain(
           `${type} is a credential as JSON, which carries no signature to check: send the credential as a compact VC-JWT`,
+        );
+      }
+      // One signed with an embedded Data Integrity proof (an OB 3.0 credential from another issuer) does carry a signature.
+      const signedElsewhere = JSON.parse(readFileSync(join(OB3, '..', 'fixtures', 'simple-eddsa-2022.json'), 'utf8')) as object;
+      for (const body of [signedElsewhere, { credential: signedElsewhere }]) {
+        const res = await request(engine.http).post('/credentials/verify').send(body).expect(400);
+        expect(res.body).toMatchObject({ code: 'VC_JWT_REQUIRED' });
+        expect(res.body.message).toMatch(
+          /^this is a credential as JSON signed with an embedded proof \(DataIntegrityProof, cryptosuite eddsa-2022\), which this verifier does not check: it checks the signature of a VC-JWT only\. Check it with a verifier that takes such proofs, or send the credential as a compact VC-JWT/,
         );
       }
       // Elsewhere such a body stays what it was: a type no route takes.
@@ -312,12 +326,39 @@ describe('when students earn badges and the engine signs them', () => {
       expect(failedChecks((await verify(foreign)).checks)).toEqual(['issuerKey:KEY_UNKNOWN']);
     });
 
-    it('fails on validityWindow when it has expired', async () => {
+    it('says a credential of another issuer, whose key it cannot know, is to be verified with that issuer, not that it is forged', async () => {
+      const other = await generateSigningKey('ES256', { keysUrl: 'https://badges.other.example/keys' });
+      const claims = decodeJwt(sports.jwt);
+      const issuer = { ...(claims.issuer as object), id: 'https://badges.other.example/issuers/kaunas', name: 'Kaunas University of Technology' };
+      const payload = { ...claims, issuer, iss: issuer.id } as unknown as SignableCredential;
+      const result = await verify(await signCredential(payload, { privateKey: other.privateJwk, kid: other.kid, alg: 'ES256' }));
+      expect([result.verified, failedChecks(result.checks)[0]]).toEqual([false, 'issuerKey:KEY_UNKNOWN']);
+      expect(result.summary).toBe(
+        `Not verified here: the badge "Sports participant" names Kaunas University of Technology (https://badges.other.example/issuers/kaunas) as its issuer, and this service checks only the credentials of http://laurel.test/issuers/vilnius-tech, with its keys (issuerKey check failed: kid ${other.kid} is not one of the issuer's published keys). Nothing it says is confirmed here: verify it with its issuer, or with an Open Badges 3.0 verifier that fetches that issuer's keys.`,
+      );
+      // Under this issuer's name, an unknown key is what a forgery looks like, and the answer stays so.
+      const ours = await signCredential(decodeJwt(sports.jwt) as unknown as SignableCredential, {
+        privateKey: other.privateJwk,
+        kid: other.kid,
+        alg: 'ES256',
+      });
+      expect((await verify(ours)).summary).toMatch(/^Not verified: issuerKey check failed: .+ Do not rely on what this credential says\.$/);
+    });
+
+    it('fails on validityWindow when it has expired, saying which badge, whose, and since when', async () => {
       const jwt = await signWithEngineKey((c) => {
         c.validFrom = '2020-01-01T00:00:00Z';
         c.validUntil = '2021-01-01T00:00:00Z';
       });
-      expect(failedChecks((await verify(jwt)).checks)).toEqual(['validityWindow:EXPIRED']);
+      const result = await verify(jwt);
+      expect(failedChecks(result.checks)).toEqual(['validityWindow:EXPIRED']);
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(result.summary).toMatch(
+        new RegExp(
+          `^${escape(`Not verified: the badge "Sports participant" issued by Vilnius Gediminas Technical University (VILNIUS TECH) on 2020-01-01 to student ${student} (urn:laurel:student:laurel.test:${student}) expired on 2021-01-01 (validityWindow check failed: expired at 2021-01-01T00:00:00Z (now `)}[^)]+${escape(')). It is genuine and is not revoked, but it is no longer valid: ask the student for a badge earned again since, if there is one.')}$`,
+        ),
+      );
+      expect(result.about).toBeUndefined();
     });
 
     it('fails on validityWindow when it is not valid yet', async () => {

@@ -18,11 +18,11 @@ export class PortfolioController {
   @OwnStudent('id')
   @ApiOperation({
     summary:
-      'The graduation portfolio: a signed CLR 2.0 ClrCredential with every unrevoked badge credential and the levels as associations (JWT or JSON by Accept)',
+      'The graduation portfolio: a signed CLR 2.0 ClrCredential with every badge credential neither revoked nor expired and the levels as associations (JWT or JSON by Accept)',
     description: [
-      'Assembled when asked: badges revoked by then are left out. Each badge inside keeps its own VC-JWT (a `JwtProof2020` proof) with its status list entry;',
+      'Assembled when asked: badges revoked or expired by then are left out (an expired one would fail `embeddedCredentials`). Each badge inside keeps its own VC-JWT (a `JwtProof2020` proof) with its status list entry;',
       'the portfolio itself has no status entry (the CLR 2.0 schema allows none that can be checked) and is valid for ' +
-        `${PORTFOLIO_VALIDITY_DAYS} days (\`validUntil\`, JWT \`exp\`).`,
+        `${PORTFOLIO_VALIDITY_DAYS} days (\`validUntil\`, JWT \`exp\`), or until the first badge inside expires if sooner.`,
       'A badge revoked after the download: `POST /credentials/verify` on the portfolio JWT fails `embeddedCredentials` (code `EMBEDDED_CREDENTIAL_REVOKED`) and names the badge;',
       'verifiers that do not check embedded credentials see the portfolio expire. Every URL in it (issuer, achievements, levels, competencies, status lists, keys) answers without a token.',
     ].join('\n'),

@@ -30,9 +30,9 @@ export interface Portfolio {
 
 /**
  * The graduation portfolio: a signed CLR 2.0 ClrCredential holding every
- * unrevoked credential of the student (each with its own JWT as proof, so a
- * verifier checks each badge's status list entry), valid for
- * {@link PORTFOLIO_VALIDITY_DAYS} days, the
+ * credential of the student neither revoked nor expired (each with its own JWT
+ * as proof, so a verifier checks each badge's status list entry), valid for
+ * {@link PORTFOLIO_VALIDITY_DAYS} days or until the first badge inside expires, the
  * levels reached as achievements, and associations that place each badge
  * under its level and order the levels (participation -> activity -> META -> UBER).
  */
@@ -52,14 +52,25 @@ export class Portfolios {
     const awards = new Map(
       events.filter((e) => e.type === 'BadgeEarned').map((e) => [(e.data as BadgeEarned['data']).awardId, e.data as BadgeEarned['data']]),
     );
-    const issued = events
-      .filter((e) => e.type === 'CredentialIssued')
-      .map((e) => e.data as CredentialIssued['data'])
-      .filter((c) => !revoked.has(c.awardId));
+    const signed = events.filter((e) => e.type === 'CredentialIssued').map((e) => e.data as CredentialIssued['data']);
+    // An expired badge is left out as a revoked one is: inside, it would fail the whole portfolio's verification
+    // (embeddedCredentials) from the day it was downloaded.
+    const issued = signed
+      .filter((c) => !revoked.has(c.awardId))
+      .map((c) => ({ ...c, expiresAt: expiryOf(c.jwt) }))
+      .filter((c) => c.expiresAt === undefined || c.expiresAt > now.getTime());
     if (issued.length === 0) {
+      const revokedCount = signed.filter((c) => revoked.has(c.awardId)).length;
+      const gone = [
+        revokedCount > 0 ? `${revokedCount} ${revokedCount === 1 ? 'was' : 'were'} revoked` : '',
+        signed.length > revokedCount ? `${signed.length - revokedCount} ${signed.length - revokedCount === 1 ? 'has' : 'have'} expired` : '',
+      ].filter(Boolean);
       throw new NotFoundException({
         code: 'PORTFOLIO_EMPTY',
-        message: `student ${studentId} holds no signed credential yet, so there is no portfolio to issue`,
+        message:
+          signed.length === 0
+            ? `student ${studentId} holds no signed credential yet, so there is no portfolio to issue`
+            : `student ${studentId} holds no credential that is still valid (of ${signed.length} issued, ${gone.join(' and ')}), so there is no portfolio to issue`,
       });
     }
 
@@ -101,14 +112,17 @@ export class Portfolios {
 
     const issuer = issuerOf(this.config);
     const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    // Valid no longer than the first badge inside that expires: from then on it would fail embeddedCredentials.
+    const firstExpiry = Math.min(...issued.map((c) => c.expiresAt ?? Infinity));
+    const validUntil = Math.min(validFrom.getTime() + PORTFOLIO_VALIDITY_DAYS * 24 * 3600 * 1000, Math.floor(firstExpiry / 1000) * 1000);
     const clr = buildClrCredential({
       id: `urn:uuid:${randomUUID()}`,
       issuer,
       student: { id: buildStudentUrn({ issuerId: issuer.id, studentId }) },
       name: `Extra-curricular achievements of student ${studentId}`,
-      description: `Every badge ${issuer.name} has awarded to student ${studentId} and not revoked, with the levels reached.`,
+      description: `Every badge ${issuer.name} has awarded to student ${studentId}, not revoked and not expired, with the levels reached.`,
       validFrom,
-      validUntil: new Date(validFrom.getTime() + PORTFOLIO_VALIDITY_DAYS * 24 * 3600 * 1000),
+      validUntil: new Date(validUntil),
       credentials: issued.map((c) => c.jwt),
       levels,
       associations,
@@ -117,6 +131,12 @@ export class Portfolios {
     const jwt = await signCredential(clr, { privateKey: key.privateKey, kid: key.kid, alg: key.alg });
     return { clr, jwt };
   }
+}
+
+/** When a credential stops being valid (its JWT `exp`, in milliseconds), or undefined for one with no end date. */
+function expiryOf(jwt: string): number | undefined {
+  const { exp } = decodeJwt(jwt);
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }
 
 function achievementIdOf(jwt: string): string | undefined {

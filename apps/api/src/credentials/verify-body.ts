@@ -16,6 +16,29 @@ function looksLikeCredentialJson(body: unknown): boolean {
 }
 
 /**
+ * The embedded proof of a credential sent as JSON (an OB 3.0 credential from another issuer is often signed with a
+ * Data Integrity proof, `proof: { type, cryptosuite, ... }`), described in a few words; undefined when it has none.
+ */
+function embeddedProof(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const b = body as Record<string, unknown>;
+  const proofs = (Array.isArray(b.proof) ? b.proof : [b.proof]).filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null);
+  if (proofs.length > 0) {
+    const named = proofs.map((p) =>
+      [typeof p.type === 'string' ? p.type : 'a proof', typeof p.cryptosuite === 'string' ? `cryptosuite ${p.cryptosuite}` : '']
+        .filter(Boolean)
+        .join(', '),
+    );
+    return named.join('; ');
+  }
+  for (const inner of [b.credential, b.verifiableCredential, b.jwt]) {
+    const found = embeddedProof(inner);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
  * What is wrong with text that starts as a JWT does (`eyJ`, the base64url of
  * `{"`) but is not a compact JWS: a verifier pasting a JWT from an e-mail or
  * a PDF gets it cut short or wrapped over lines, and "send a compact
@@ -36,6 +59,10 @@ function damagedJwt(body: unknown): string | undefined {
 /** The 400 message for a body that holds no compact JWS: what to send instead, and where a credential's JWT is when JSON was sent. */
 export function verifyBodyHint(body: unknown): string {
   if (looksLikeCredentialJson(body)) {
+    const proof = embeddedProof(body);
+    if (proof !== undefined) {
+      return `this is a credential as JSON signed with an embedded proof (${proof}), which this verifier does not check: it checks the signature of a VC-JWT only. Check it with a verifier that takes such proofs, or ${SEND_COMPACT_JWT}. ${WHERE_JWTS_ARE}`;
+    }
     return `this is a credential as JSON, which carries no signature to check: ${SEND_COMPACT_JWT}. ${WHERE_JWTS_ARE}`;
   }
   const damaged = damagedJwt(body);

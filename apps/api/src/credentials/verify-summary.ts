@@ -60,7 +60,7 @@ const whatOf = (about: VerifiedAbout): string =>
   about.kind === 'badge'
     ? `the badge "${about.achievement?.name ?? about.name ?? about.achievement?.id ?? 'unnamed'}"`
     : about.kind === 'portfolio'
-      ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials ?? 0} credentials, each verified on its own)`
+      ? `the portfolio "${about.name ?? 'unnamed'}" (${about.credentials === 1 ? '1 credential, verified on its own' : `${about.credentials ?? 0} credentials, each verified on its own`})`
       : `the ${about.kind}${about.name ? ` "${about.name}"` : ''}`;
 
 /**
@@ -68,16 +68,26 @@ const whatOf = (about: VerifiedAbout): string =>
  * credential says: which badge, by whom, to whom, for how long. When it is
  * not verified the sentence names the first failed check and why, and
  * nothing the credential claims is repeated as fact, except for a credential
- * whose only fault is that its issuer revoked (or suspended) it: the signature
- * holds, so the sentence names the badge withdrawn.
+ * whose only fault is that its issuer revoked (or suspended) it, or that it
+ * has expired: the signature holds, so the sentence names the badge withdrawn,
+ * or the badge and the day it stopped being valid. A credential naming
+ * another issuer than `ownIssuerId` whose key is unknown is said to be
+ * another issuer's, to be verified there.
  *
  * @example
  * summarize(result) // { summary: 'Verified: the badge "Sports participant" issued by VILNIUS TECH on 2026-10-01 to student 20231234 (urn:laurel:student:…:20231234), valid with no end date, not revoked.', about: {...} }
  */
-export function summarize(result: VerificationResult): { summary: string; about?: VerifiedAbout } {
+export function summarize(result: VerificationResult, ownIssuerId?: string): { summary: string; about?: VerifiedAbout } {
   if (!result.verified) {
     const failed = result.checks.find((c) => c.status === 'failed');
     const why = failed && failed.status === 'failed' ? `${failed.name} check failed: ${failed.reason}` : 'a check it needs could not run';
+    const named = aboutOf(result.credential ?? {});
+    if (failed?.status === 'failed' && failed.name === 'issuerKey' && ownIssuerId && named.issuer?.id && named.issuer.id !== ownIssuerId) {
+      // Another issuer's credential: its key was never ours to know, which says nothing about whether it is genuine.
+      return {
+        summary: `Not verified here: ${whatOf(named)} names ${named.issuer.name ? `${named.issuer.name} (${named.issuer.id})` : named.issuer.id} as its issuer, and this service checks only the credentials of ${ownIssuerId}, with its keys (${why}). Nothing it says is confirmed here: verify it with its issuer, or with an Open Badges 3.0 verifier that fetches that issuer's keys.`,
+      };
+    }
     const revoked = failed?.status === 'failed' && failed.name === 'status' && (failed.code === 'REVOKED' || failed.code === 'SUSPENDED');
     const signed = ['issuerKey', 'signature', 'claims'].every((name) => result.checks.some((c) => c.name === name && c.status === 'passed'));
     if (revoked && signed && result.checks.filter((c) => c.status === 'failed').length === 1) {
@@ -86,6 +96,17 @@ export function summarize(result: VerificationResult): { summary: string; about?
       const verb = failed.code === 'REVOKED' ? 'revoked' : 'suspended';
       return {
         summary: `Not verified: ${issuerOf(about)} ${verb} ${whatOf(about)} it issued on ${day(about.validFrom) ?? 'an unstated date'}${toOf(about)} (${why}). Do not rely on what this credential says.`,
+      };
+    }
+    const expired = failed?.status === 'failed' && failed.name === 'validityWindow' && failed.code === 'EXPIRED';
+    if (expired && signed && result.checks.filter((c) => c.status === 'failed').length === 1) {
+      // Genuine and not revoked, only past its end date: which badge, whose, and since when is what the employer asks next.
+      const about = aboutOf(result.credential ?? {});
+      const unrevoked = result.checks.some((c) => c.name === 'status' && c.status === 'passed') ? ' and is not revoked' : '';
+      const renew =
+        about.kind === 'portfolio' ? 'ask the student for a fresh download' : 'ask the student for a badge earned again since, if there is one';
+      return {
+        summary: `Not verified: ${whatOf(about)} issued by ${issuerOf(about)} on ${day(about.validFrom) ?? 'an unstated date'}${toOf(about)} expired on ${day(about.validUntil) ?? 'an unstated date'} (${why}). It is genuine${unrevoked}, but it is no longer valid: ${renew}.`,
       };
     }
     return { summary: `Not verified: ${why}. Do not rely on what this credential says.` };

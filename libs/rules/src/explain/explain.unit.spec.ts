@@ -73,7 +73,7 @@ describe('explain', () => {
   });
 
   describe('when a time window has closed', () => {
-    it('says so and gives no way forward for that level', () => {
+    it('says so and gives no way forward for that level, and no cost (JSON would answer null for it)', () => {
       const state = student(['robotics', '2025-10-01'], ['robotics', '2025-10-02']);
       const why = explain(ruleSet, state, day('2027-07-01'));
       const meta = why.levels.find((l) => l.levelId === 'meta')!;
@@ -82,6 +82,7 @@ describe('explain', () => {
       expect(JSON.parse(JSON.stringify(meta))).toEqual(meta);
       expect(meta).not.toHaveProperty('cost');
       expect(meta.missing.map((s) => s.kind)).toEqual(['blocked']);
+      expect(JSON.stringify(why)).not.toContain('null');
     });
   });
 
@@ -121,6 +122,30 @@ describe('explain', () => {
       );
       const other = replay(apart, 's', timed(['basketball', '2025-10-01'], ['basketball', '2025-10-02'], ['basketball', '2025-10-03'])).state;
       expect(explain(apart, other, day('2025-10-10')).badges.find((b) => b.badgeId === 'team-runner')!.cost).toBeCloseTo(2, 2);
+    });
+  });
+
+  describe('when two steps of one badge can be met by the same participations', () => {
+    const science = ruleSetFrom(
+      program(
+        badge('scientist', 'participations: { at-least: 4, category: science }\ndistinct-activities: { at-least: 2, category: science }') +
+          badge('science-fellow', 'holds-badge: scientist\nparticipations: { at-least: 6, category: science }'),
+        { levels: ONE_LEVEL },
+      ),
+    );
+    const why = explain(science, replay(science, 's', timed(['basketball', '2025-10-01'])).state, day('2025-10-10'));
+    const of = (id: string) => why.badges.find((b) => b.badgeId === id)!;
+
+    it('costs the larger of the two once, not less (4 science participations in 2 activities cost 4, not 2)', () => {
+      expect(of('scientist').missing.map((s) => [s.kind, s.amount])).toEqual([
+        ['participate', 4],
+        ['try-activities', 2],
+      ]);
+      expect(of('scientist').cost).toBe(4);
+    });
+
+    it('costs a badge that asks for it what it takes (6 science participations, the 4 of the badge among them)', () => {
+      expect(of('science-fellow').cost).toBe(6);
     });
   });
 
@@ -383,6 +408,7 @@ describe('explain', () => {
       const regular = badgeOf(explained(...timed(['choir', '2025-10-07'])), 'regular');
       expect(regular).toMatchObject({ status: 'expired', met: false, attainable: false });
       expect(JSON.parse(JSON.stringify(regular))).toEqual(regular);
+      expect(regular).not.toHaveProperty('cost');
       expect(regular.missing.map((s) => s.text)).toEqual([
         '«starter» was earned before 2025-10-07, and renewing counts only badges earned after that',
         '1 more participation in Choir after 2025-10-07',

@@ -193,6 +193,9 @@ const combine = (plans: Plan[]): Plan => {
     hops += plan.hops ?? 0;
     let shared = 0;
     const these = new Set<number>();
+    // A plan's cost already counts what its own steps share (it was combined so): only earlier plans' steps are
+    // shared with here, or the same participations would be taken off twice.
+    const earlier = originals.flatMap((o) => leaves(o));
     for (const step of plan.steps) {
       if (steps.some((s) => alone(s) === alone(step))) {
         shared += step.kind === 'log-hours' ? step.amount / 2 : step.amount;
@@ -204,8 +207,13 @@ const combine = (plans: Plan[]): Plan => {
       }
       for (const a of leaves(step)) {
         if (a.kind === 'log-hours') continue;
-        for (const b of originals.flatMap((o) => leaves(o))) {
+        // Earlier steps that serve one another (4 participations in science, in 2 different activities) are the same
+        // participations: a step shares with one of them, the largest, not with each.
+        const taken: MissingStep[] = [];
+        for (const b of [...earlier].sort((x, y) => y.amount - x.amount)) {
           if (b.kind === 'log-hours' || !(serves(a, b) || serves(b, a))) continue;
+          if (taken.some((t) => serves(t, b) || serves(b, t))) continue;
+          taken.push(b);
           const both = Math.min(a.amount - (used.get(a) ?? 0), b.amount - (used.get(b) ?? 0));
           if (both <= 0) continue;
           used.set(a, (used.get(a) ?? 0) + both);
