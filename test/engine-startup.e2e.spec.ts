@@ -36,7 +36,7 @@ describe('when a rule file in LAUREL_RULES_DIR has a failing example', () => {
     // example stops at its application, which the engine would refuse).
     expect(failure.message).toMatch(
       new RegExp(
-        `Laurel did not start: ${file.replace(/[.]/g, '\\.')} fails 4 of its \\d+ examples \\(6 expectations not met\\); nothing was published\n`,
+        `Laurel did not start: ${file.replace(/[.]/g, '\\.')} fails 4 of its \\d+ examples \\(6 failures between them\\); nothing was published\n`,
       ),
     );
     expect(failure.message).toMatch(

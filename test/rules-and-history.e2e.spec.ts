@@ -440,7 +440,7 @@ describe('rules, history and corrections', () => {
         .send(stricter)
         .expect(422);
       const line = RULES.split('\n').findIndex((l) => l.includes('name: Two sports activities earn the sports participation badge')) + 5;
-      expect(res.body.message).toMatch(/^the rule file fails 4 of its \d+ examples \(6 expectations not met\); nothing was published$/);
+      expect(res.body.message).toMatch(/^the rule file fails 4 of its \d+ examples \(6 failures between them\); nothing was published$/);
       expect(res.body.errors[0]).toMatchObject({
         line,
         message: expect.stringMatching(

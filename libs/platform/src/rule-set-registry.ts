@@ -33,14 +33,16 @@ export class RuleSetRejected extends Error {
   }
 
   /**
-   * What is wrong, counted as the designer counts: errors, or examples.
+   * What is wrong, counted as the designer counts: errors, or examples (and
+   * their failures between them: expectations not met, and steps the engine
+   * would refuse, each an error of its own at its line).
    *
    * @example
-   * RuleSetRejected.summary(issues, { failed: 4, run: 9 }) // 'fails 4 of its 9 examples (8 expectations not met)'
+   * RuleSetRejected.summary(issues, { failed: 4, run: 9 }) // 'fails 4 of its 9 examples (8 failures between them)'
    */
   static summary(issues: RuleIssue[], examples?: { failed: number; run: number }): string {
     if (examples === undefined) return `has ${issues.length} error(s)`;
-    const unmet = issues.length === examples.failed ? '' : ` (${issues.length} expectations not met)`;
+    const unmet = issues.length === examples.failed ? '' : ` (${issues.length} failures between them)`;
     return `fails ${examples.failed} of its ${examples.run} example${examples.run === 1 ? '' : 's'}${unmet}`;
   }
 
