@@ -6,6 +6,7 @@ import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { eventually } from './support/eventually';
 import { daysAgo, ladder } from './support/ladder';
+import { fakeDateOnly } from './support/fake-date';
 import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engine';
 
 const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
@@ -26,26 +27,7 @@ describe('a graduation portfolio when a badge in it has expired', () => {
   let engine: TestEngine;
 
   beforeAll(async () => {
-    jest.useFakeTimers({
-      now: Date.now() - 800 * DAY,
-      advanceTimers: true,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'requestAnimationFrame',
-        'cancelAnimationFrame',
-        'requestIdleCallback',
-        'cancelIdleCallback',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeDateOnly(Date.now() - 800 * DAY);
     engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
     await request(engine.http)
       .post('/programs/vilnius-tech/rules')

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { daysAgo, ladder } from './support/ladder';
+import { fakeDateOnly } from './support/fake-date';
 import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engine';
 
 const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
@@ -23,26 +24,7 @@ describe('badges on application with a validity', () => {
   const start = Date.now() - 800 * DAY;
 
   beforeAll(async () => {
-    jest.useFakeTimers({
-      now: start,
-      advanceTimers: true,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'requestAnimationFrame',
-        'cancelAnimationFrame',
-        'requestIdleCallback',
-        'cancelIdleCallback',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeDateOnly(start);
     engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
     await request(engine.http)
       .post('/programs/vilnius-tech/rules')
