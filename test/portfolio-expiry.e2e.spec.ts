@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { WorkerModule } from '../apps/worker/src/worker.module';
 import { eventually } from './support/eventually';
 import { daysAgo, ladder } from './support/ladder';
 import { fakeDateOnly } from './support/fake-date';
-import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engine';
+import { startEngineWithRules } from './support/engine-with-rules';
+import { REPO_ROOT, type TestEngine } from './support/test-engine';
 
 const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
 /** The sports participation badge lasting a year; the examples go, as they do not ask about its expiry. */
@@ -28,13 +28,7 @@ describe('a graduation portfolio when a badge in it has expired', () => {
 
   beforeAll(async () => {
     fakeDateOnly(Date.now() - 800 * DAY);
-    engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
-    await request(engine.http)
-      .post('/programs/vilnius-tech/rules')
-      .set(await engine.as('designer'))
-      .set('content-type', 'text/yaml')
-      .send(EXPIRING)
-      .expect(201);
+    engine = await startEngineWithRules(EXPIRING);
   });
   afterAll(async () => {
     await engine.close();

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { WorkerModule } from '../apps/worker/src/worker.module';
 import { daysAgo, ladder } from './support/ladder';
 import { fakeDateOnly } from './support/fake-date';
-import { REPO_ROOT, startTestEngine, type TestEngine } from './support/test-engine';
+import { startEngineWithRules } from './support/engine-with-rules';
+import { REPO_ROOT, type TestEngine } from './support/test-engine';
 
 const RULES = readFileSync(join(REPO_ROOT, 'rules', 'vilnius-tech.yaml'), 'utf8');
 /** META Leadership lasting a year; the examples go, as they do not ask about its expiry. */
@@ -25,13 +25,7 @@ describe('badges on application with a validity', () => {
 
   beforeAll(async () => {
     fakeDateOnly(start);
-    engine = await startTestEngine({ modules: [WorkerModule.forRoot()] });
-    await request(engine.http)
-      .post('/programs/vilnius-tech/rules')
-      .set(await engine.as('designer'))
-      .set('content-type', 'text/yaml')
-      .send(EXPIRING)
-      .expect(201);
+    engine = await startEngineWithRules(EXPIRING);
   });
   afterAll(async () => {
     await engine.close();
